@@ -1,0 +1,34 @@
+package io.github.raftspringboot.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The non-blocking form of {@link RaftKeyValueStore}: the same operations and guarantees, each returning
+ * a {@code CompletableFuture}. Invalid arguments fail the returned future with an
+ * {@link IllegalArgumentException}; cluster failures with a {@link RaftException}. Futures complete on an
+ * engine thread: hand long work to an executor of your own.
+ */
+public interface AsyncRaftKeyValueStore {
+
+    CompletableFuture<Optional<JsonNode>> get(String key, ReadConsistency consistency);
+
+    CompletableFuture<WriteResult> put(String key, Object value);
+
+    CompletableFuture<WriteResult> putAll(Map<String, ?> entries);
+
+    CompletableFuture<WriteResult> delete(String key);
+
+    CompletableFuture<WriteResult> compareAndSet(String key, Object expected, Object newValue);
+
+    CompletableFuture<List<String>> keys(String prefix, ReadConsistency consistency);
+
+    CompletableFuture<SortedMap<String, JsonNode>> entries(String prefix, ReadConsistency consistency);
+
+    CompletableFuture<Long> size(ReadConsistency consistency);
+}

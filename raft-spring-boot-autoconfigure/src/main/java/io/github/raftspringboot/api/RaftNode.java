@@ -1,0 +1,65 @@
+package io.github.raftspringboot.api;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The local Raft member: its state, and the cluster operations of hashicorp/raft's {@code Raft} type.
+ * <p>
+ * Operations that change the cluster run on the leader: called on another node they fail with a
+ * {@link RaftException} of reason {@link RaftException.Reason#NOT_LEADER} naming the leader. Each returns
+ * the log index the operation reached. {@code previousIndex} (0 = don't care) refuses a membership change
+ * when the configuration has changed since that index.
+ */
+public interface RaftNode {
+
+    /** This node's id. */
+    String nodeId();
+
+    /** The current state of this node. Cheap: no network call. */
+    RaftNodeStatus status();
+
+    /** hashicorp/raft-style statistics (keys such as {@code state}, {@code term}, {@code commit_index}). */
+    Map<String, String> stats();
+
+    /** Whether this node is the leader right now (as far as it knows). */
+    default boolean isLeader() {
+        return status().role() == RaftRole.LEADER;
+    }
+
+    /** Adds a voting server, or makes an existing non-voter a voter. */
+    CompletableFuture<Long> addVoter(String id, String address, long previousIndex);
+
+    /** Adds a server that receives the log but does not vote; a voter stays a voter. */
+    CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex);
+
+    /** Takes a server's vote away; it stays a non-voter. */
+    CompletableFuture<Long> demoteVoter(String id, long previousIndex);
+
+    /** Removes a server from the cluster. */
+    CompletableFuture<Long> removeServer(String id, long previousIndex);
+
+    /** Hands leadership to the most up-to-date voter. */
+    CompletableFuture<Long> transferLeadership();
+
+    /** Hands leadership to the named voter. */
+    CompletableFuture<Long> transferLeadership(String id);
+
+    /** Completes once every entry committed before the call has been applied on the leader. */
+    CompletableFuture<Long> barrier();
+
+    /** Confirms with a majority that this node is still the leader. */
+    CompletableFuture<Long> verifyLeader();
+
+    /** Takes a snapshot of the state machine now and compacts the log behind it. */
+    CompletableFuture<Long> snapshot();
+
+    /**
+     * Appends a raw store command to the log (the JSON format in docs/store.md) and returns the index at which
+     * it was applied. An invalid command fails with {@link RaftException.Reason#INVALID_REQUEST}.
+     */
+    CompletableFuture<Long> applyCommand(byte[] command);
+
+    /** Stops Raft on this node; the application keeps running. */
+    CompletableFuture<Void> shutdown();
+}

@@ -1,0 +1,31 @@
+package io.github.raftspringboot.autoconfigure.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * The deterministic state machine the Raft log drives. The engine calls {@link #apply} for every committed
+ * command, in log order, on one thread; {@link #query} may run concurrently with {@code apply}.
+ */
+public interface ReplicatedStateMachine {
+
+    /**
+     * Applies a committed command. Must be deterministic and must not throw for bad input: an invalid command
+     * is answered with an error result so that every node reaches the same state.
+     *
+     * @param index   the log index of the command
+     * @param command the command bytes as submitted
+     * @return the result bytes handed back to the submitter
+     */
+    byte[] apply(long index, byte[] command);
+
+    /** Answers a read-only query against the current state. */
+    byte[] query(byte[] query);
+
+    /** Writes the whole state; {@link #restore} must rebuild exactly this state from it. */
+    void snapshot(OutputStream out) throws IOException;
+
+    /** Replaces the whole state with one written by {@link #snapshot}. */
+    void restore(InputStream in) throws IOException;
+}
