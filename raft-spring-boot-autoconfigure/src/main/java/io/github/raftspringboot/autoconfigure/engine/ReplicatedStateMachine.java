@@ -20,6 +20,13 @@ public interface ReplicatedStateMachine {
      */
     byte[] apply(long index, byte[] command);
 
+    /**
+     * Checks a command before it is appended to the log, so that bad input never reaches it.
+     *
+     * @return {@code null} when the command is valid, otherwise a message saying what is wrong
+     */
+    String validate(byte[] command);
+
     /** Answers a read-only query against the current state. */
     byte[] query(byte[] query);
 

@@ -1,0 +1,185 @@
+package io.github.raftspringboot.autoconfigure;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
+import io.github.raftspringboot.autoconfigure.engine.RaftPeer;
+import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+
+/**
+ * Applies the defaults of the Raft Starter seed to {@link RaftProperties} and checks every value, so that a
+ * misconfigured node fails at start-up with a message naming the property.
+ */
+final class RaftNodeSettingsResolver {
+
+    private static final Logger logger = LoggerFactory.getLogger(RaftNodeSettingsResolver.class);
+
+    private RaftNodeSettingsResolver() {
+    }
+
+    static RaftNodeSettings resolve(RaftProperties properties) {
+        String nodeId = nodeId(properties);
+        int port = port("raft.port", properties.getPort());
+        int advertisePort = (properties.getAdvertisePort() != null)
+                ? port("raft.advertise-port", properties.getAdvertisePort()) : port;
+        String advertiseHost = hasText(properties.getAdvertiseAddress()) ? properties.getAdvertiseAddress().trim()
+                : hostIpv4Address();
+        String bindHost = hasText(properties.getBindAddress()) ? properties.getBindAddress().trim() : "0.0.0.0";
+        List<RaftPeer> peers = peers(properties, nodeId, advertiseHost, advertisePort);
+        Path stateDir = (properties.getStorage() == RaftProperties.StorageMode.MEMORY) ? null : stateDir(properties, nodeId);
+        Duration election = positive("raft.election-timeout", properties.getElectionTimeout());
+        Duration heartbeat = positive("raft.heartbeat-interval", properties.getHeartbeatInterval());
+        if (heartbeat.multipliedBy(2).compareTo(election) > 0) {
+            throw new InvalidRaftPropertyException("raft.heartbeat-interval", heartbeat,
+                    "it must be at most half of raft.election-timeout (" + election + ")",
+                    "Lower raft.heartbeat-interval or raise raft.election-timeout; e.g. 250ms and 1s.");
+        }
+        long threshold = properties.getSnapshot().getThreshold();
+        if (threshold < 16) {
+            throw new InvalidRaftPropertyException("raft.snapshot.threshold", threshold, "it must be at least 16",
+                    "Set raft.snapshot.threshold to 16 or more (the default is 8192).");
+        }
+        long maxEntry = properties.getLimits().getMaxEntrySize().toBytes();
+        if (maxEntry < 1024 || maxEntry > 512L * 1024 * 1024) {
+            throw new InvalidRaftPropertyException("raft.limits.max-entry-size", properties.getLimits().getMaxEntrySize(),
+                    "it must be between 1KB and 512MB", "Set raft.limits.max-entry-size to e.g. 4MB.");
+        }
+        return new RaftNodeSettings(nodeId, stateDir, bindHost, port, advertiseHost, advertisePort, peers,
+                properties.isBootstrap(), election, heartbeat,
+                positive("raft.session-timeout", properties.getSessionTimeout()),
+                positive("raft.request-timeout", properties.getRequestTimeout()),
+                positive("raft.shutdown-timeout", properties.getShutdownTimeout()), threshold, (int) maxEntry);
+    }
+
+    private static String nodeId(RaftProperties properties) {
+        String id = hasText(properties.getNodeId()) ? properties.getNodeId().trim() : hostName();
+        try {
+            return RaftPeerAddress.checkNodeId(id, "raft.node-id");
+        }
+        catch (IllegalArgumentException ex) {
+            throw new InvalidRaftPropertyException("raft.node-id", id, ex.getMessage(),
+                    "Set raft.node-id (RAFT_NODE_ID or NODE_ID) to a name such as 'node1'.");
+        }
+    }
+
+    private static List<RaftPeer> peers(RaftProperties properties, String nodeId, String advertiseHost,
+            int advertisePort) {
+        List<String> entries = new ArrayList<>();
+        for (String value : properties.getPeers()) {
+            for (String entry : value.split(",")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.trim());
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            return List.of(new RaftPeer(nodeId, advertiseHost, advertisePort));
+        }
+        List<RaftPeer> peers = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (String entry : entries) {
+            RaftPeer peer;
+            try {
+                peer = RaftPeerAddress.parsePeer(entry, "raft.peers entry");
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidRaftPropertyException("raft.peers", String.join(",", entries), ex.getMessage(),
+                        "Write raft.peers (RAFT_PEERS or PEERS) as id@host:port entries separated by commas, e.g. "
+                                + "node1@10.0.0.1:12000,node2@10.0.0.2:12000,node3@10.0.0.3:12000.");
+            }
+            if (!ids.add(peer.id())) {
+                throw new InvalidRaftPropertyException("raft.peers", String.join(",", entries),
+                        "node id '" + peer.id() + "' appears more than once",
+                        "Give every node in raft.peers a distinct id.");
+            }
+            peers.add(peer);
+        }
+        if (!ids.contains(nodeId)) {
+            throw new InvalidRaftPropertyException("raft.peers", String.join(",", entries),
+                    "it does not contain this node's id '" + nodeId + "'",
+                    "Add " + nodeId + "@" + RaftPeer.formatAddress(advertiseHost, advertisePort)
+                            + " to raft.peers, or set raft.node-id to the id this node has in raft.peers. "
+                            + "A node that is to be added to a running cluster later uses raft.bootstrap=false.");
+        }
+        peers.stream()
+            .filter(peer -> peer.id().equals(nodeId) && peer.port() != advertisePort)
+            .findFirst()
+            .ifPresent(peer -> logger.warn("raft.peers lists this node ('{}') with port {}, but it advertises port {}",
+                    nodeId, peer.port(), advertisePort));
+        return peers;
+    }
+
+    private static Path stateDir(RaftProperties properties, String nodeId) {
+        String dir = hasText(properties.getStateDir()) ? properties.getStateDir().trim()
+                : Path.of(System.getProperty("java.io.tmpdir"), nodeId).toString();
+        try {
+            return Path.of(dir).toAbsolutePath();
+        }
+        catch (RuntimeException ex) {
+            throw new InvalidRaftPropertyException("raft.state-dir", dir, "it is not a valid path (" + ex.getMessage() + ")",
+                    "Set raft.state-dir (STATE_DIR) to a directory path.");
+        }
+    }
+
+    private static int port(String property, int port) {
+        if (port < 1 || port > 65535) {
+            throw new InvalidRaftPropertyException(property, port, "a port must be between 1 and 65535",
+                    "Set " + property + " to a free port, e.g. 12000.");
+        }
+        return port;
+    }
+
+    private static Duration positive(String property, Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new InvalidRaftPropertyException(property, duration, "it must be a positive duration",
+                    "Set " + property + " to a positive duration such as 500ms or 10s.");
+        }
+        return duration;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException ex) {
+            String fromEnvironment = System.getenv("HOSTNAME");
+            if (hasText(fromEnvironment)) {
+                return fromEnvironment;
+            }
+            throw new InvalidRaftPropertyException("raft.node-id", null,
+                    "it is not set and the host name cannot be determined (" + ex.getMessage() + ")",
+                    "Set raft.node-id (RAFT_NODE_ID or NODE_ID).");
+        }
+    }
+
+    /** The IPv4 address the host name resolves to, as the seed does; loopback when there is none. */
+    private static String hostIpv4Address() {
+        try {
+            for (InetAddress address : InetAddress.getAllByName(InetAddress.getLocalHost().getHostName())) {
+                if (address instanceof Inet4Address) {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        catch (UnknownHostException ex) {
+            logger.warn("Cannot resolve the host name ({}); advertising 127.0.0.1. Set raft.advertise-address.",
+                    ex.getMessage());
+        }
+        return "127.0.0.1";
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.raftspringboot.autoconfigure.engine.atomix;
+
+import java.io.File;
+
+import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
+import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.storage.StorageLevel;
+
+import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
+
+/** Builds Atomix's log, snapshot and metadata storage for the node's settings. */
+final class RaftStorageFactory {
+
+    private static final String PREFIX = "raft";
+
+    private static final int MIN_SEGMENT_SIZE = 32 * 1024 * 1024;
+
+    private RaftStorageFactory() {
+    }
+
+    /**
+     * Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
+     * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority.
+     */
+    static RaftStorage disk(RaftNodeSettings settings) {
+        return RaftStorage.builder()
+            .withPrefix(PREFIX)
+            .withDirectory(settings.stateDir().toFile())
+            .withStorageLevel(StorageLevel.DISK)
+            .withNamespace(RaftNamespaces.RAFT_STORAGE)
+            .withMaxEntriesPerSegment(entriesPerSegment(settings))
+            .withMaxEntrySize(settings.maxEntrySize())
+            .withMaxSegmentSize(segmentSize(settings))
+            .withFlushOnCommit(true)
+            .withDynamicCompaction(true)
+            .build();
+    }
+
+    /**
+     * Memory storage. Atomix still wants a directory (for its lock file only), so it gets a scratch directory
+     * that the engine deletes when it stops; {@code raft.state-dir} is never touched.
+     */
+    static RaftStorage memory(RaftNodeSettings settings, File scratchDirectory) {
+        return RaftStorage.builder()
+            .withPrefix(PREFIX)
+            .withDirectory(scratchDirectory)
+            .withStorageLevel(StorageLevel.MEMORY)
+            .withNamespace(RaftNamespaces.RAFT_STORAGE)
+            .withMaxEntriesPerSegment(entriesPerSegment(settings))
+            .withMaxEntrySize(settings.maxEntrySize())
+            .withMaxSegmentSize(segmentSize(settings))
+            .withFlushOnCommit(false)
+            .withDynamicCompaction(true)
+            .build();
+    }
+
+    private static int entriesPerSegment(RaftNodeSettings settings) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(16, settings.snapshotThreshold()));
+    }
+
+    private static int segmentSize(RaftNodeSettings settings) {
+        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_SEGMENT_SIZE, 4L * settings.maxEntrySize()));
+    }
+}

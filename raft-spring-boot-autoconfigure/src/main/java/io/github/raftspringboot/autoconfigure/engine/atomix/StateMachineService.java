@@ -1,0 +1,136 @@
+package io.github.raftspringboot.autoconfigure.engine.atomix;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.atomix.primitive.operation.OperationId;
+import io.atomix.primitive.service.BackupInput;
+import io.atomix.primitive.service.BackupOutput;
+import io.atomix.primitive.service.Commit;
+import io.atomix.primitive.service.PrimitiveService;
+import io.atomix.primitive.service.ServiceContext;
+import io.atomix.primitive.session.Session;
+import io.atomix.primitive.session.SessionId;
+import io.atomix.utils.serializer.Namespaces;
+import io.atomix.utils.serializer.Serializer;
+import io.atomix.utils.time.WallClockTimestamp;
+
+import io.github.raftspringboot.autoconfigure.engine.ReplicatedStateMachine;
+
+/**
+ * Atomix's view of our {@link ReplicatedStateMachine}. Besides the application's commands it applies the
+ * engine's own records (member addresses, barriers), and its snapshots carry both.
+ */
+final class StateMachineService implements PrimitiveService {
+
+    static final OperationId APPLY = OperationId.command("apply");
+
+    static final OperationId REGISTER_ADDRESS = OperationId.command("register-address");
+
+    static final OperationId BARRIER = OperationId.command("barrier");
+
+    static final OperationId QUERY = OperationId.query("query");
+
+    private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
+
+    private final ReplicatedStateMachine stateMachine;
+
+    private final PeerDirectory directory;
+
+    private final AppliedIndexTracker applied;
+
+    StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied) {
+        this.stateMachine = stateMachine;
+        this.directory = directory;
+        this.applied = applied;
+    }
+
+    @Override
+    public void init(ServiceContext context) {
+    }
+
+    @Override
+    public void tick(WallClockTimestamp timestamp) {
+    }
+
+    @Override
+    public Serializer serializer() {
+        return SERIALIZER;
+    }
+
+    @Override
+    public byte[] apply(Commit<byte[]> commit) {
+        OperationId operation = commit.operation();
+        if (QUERY.equals(operation)) {
+            return stateMachine.query(commit.value());
+        }
+        byte[] result;
+        if (APPLY.equals(operation)) {
+            result = stateMachine.apply(commit.index(), commit.value());
+        }
+        else if (REGISTER_ADDRESS.equals(operation)) {
+            String[] lines = new String(commit.value(), StandardCharsets.UTF_8).split("\n");
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                directory.put(lines[i], lines[i + 1]);
+            }
+            result = new byte[0];
+        }
+        else {
+            result = new byte[0];
+        }
+        applied.advance(commit.index());
+        return withIndex(commit.index(), result);
+    }
+
+    @Override
+    public void backup(BackupOutput output) {
+        Map<String, String> addresses = directory.snapshot();
+        output.writeInt(addresses.size());
+        addresses.forEach((id, address) -> output.writeString(id).writeString(address));
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try {
+            stateMachine.snapshot(state);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not snapshot the state machine", ex);
+        }
+        output.writeInt(state.size()).write(state.toByteArray());
+    }
+
+    @Override
+    public void restore(BackupInput input) {
+        int count = input.readInt();
+        for (int i = 0; i < count; i++) {
+            directory.put(input.readString(), input.readString());
+        }
+        byte[] state = input.readBytes(input.readInt());
+        try {
+            stateMachine.restore(new ByteArrayInputStream(state));
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not restore the state machine from a snapshot", ex);
+        }
+    }
+
+    @Override
+    public void register(Session session) {
+    }
+
+    @Override
+    public void expire(SessionId sessionId) {
+    }
+
+    @Override
+    public void close(SessionId sessionId) {
+    }
+
+    /** Prefixes a command result with the log index it was applied at. */
+    static byte[] withIndex(long index, byte[] result) {
+        return ByteBuffer.allocate(Long.BYTES + result.length).putLong(index).put(result).array();
+    }
+}

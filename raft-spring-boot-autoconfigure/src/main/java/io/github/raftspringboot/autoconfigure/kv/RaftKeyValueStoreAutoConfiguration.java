@@ -1,0 +1,53 @@
+package io.github.raftspringboot.autoconfigure.kv;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+import io.github.raftspringboot.autoconfigure.RaftProperties;
+import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
+import io.github.raftspringboot.autoconfigure.engine.ReplicatedStateMachine;
+
+/**
+ * Auto-configures the replicated JSON key-value store: the state machine the Raft log drives and the
+ * {@link RaftKeyValueStore} bean over it. Values are read and written with the application's {@link JsonMapper}.
+ */
+@AutoConfiguration(before = RaftAutoConfiguration.class, afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
+public final class RaftKeyValueStoreAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReplicatedStateMachine raftStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
+        return new KeyValueStateMachine(mapper(mapper), limits(properties));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftKeyValueStore raftKeyValueStore(RaftEngine engine, ReplicatedStateMachine stateMachine,
+            ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
+        if (!(stateMachine instanceof KeyValueStateMachine state)) {
+            throw new IllegalStateException("The RaftKeyValueStore needs the key-value state machine; a custom "
+                    + "ReplicatedStateMachine bean replaces it, so define your own RaftKeyValueStore bean too");
+        }
+        long timeout = properties.getRequestTimeout().toMillis();
+        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, mapper(mapper),
+                limits(properties), timeout);
+        return new ReplicatedKeyValueStore(async, mapper(mapper), timeout);
+    }
+
+    private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
+        return mapper.getIfAvailable(JsonMapper::new);
+    }
+
+    private static StoreLimits limits(RaftProperties properties) {
+        RaftProperties.Limits limits = properties.getLimits();
+        return new StoreLimits((int) limits.getMaxKeySize().toBytes(), (int) limits.getMaxValueSize().toBytes(),
+                (int) limits.getMaxEntrySize().toBytes());
+    }
+}
