@@ -35,6 +35,10 @@ import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.AppendResponse;
+import io.atomix.protocols.raft.protocol.ConfigureRequest;
+import io.atomix.protocols.raft.protocol.ConfigureResponse;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.protocols.raft.storage.system.Configuration;
@@ -179,7 +183,8 @@ public final class AtomixRaftEngine implements RaftEngine {
         context.setElectionTimeout(settings.electionTimeout());
         context.setHeartbeatInterval(settings.heartbeatInterval());
         context.setSessionTimeout(settings.sessionTimeout());
-        transport.decorateAppendHandler(this::durableAppend);
+        transport.decorateHandler(AppendRequest.class, this::durableAppend);
+        transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
         server = new DefaultRaftServer(context);
         statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis, applied);
         membership = new MembershipOperations(context, server, transport, directory, settings, this::submitSystem);
@@ -222,13 +227,16 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private void joinCluster() {
         Configuration stored = context.getMetaStore().loadConfiguration();
-        if (stored == null && !settings.bootstrap()) {
-            logger.info("Raft node '{}' has no state and raft.bootstrap=false: waiting to be added to a cluster "
-                    + "(AddVoter/AddNonvoter on the leader)", settings.nodeId());
+        boolean member = stored != null && !stored.members().isEmpty();
+        if (!member && !settings.bootstrap()) {
+            if (stored == null) {
+                // Atomix reloads the stored configuration when a leader first contacts an inactive node; give it
+                // an empty one to load until the leader's configuration arrives.
+                context.getMetaStore().storeConfiguration(new Configuration(0, 0, System.currentTimeMillis(), new java.util.ArrayList<>()));
+            }
+            logger.info("Raft node '{}' has no cluster state and raft.bootstrap=false: waiting to be added to a "
+                    + "cluster (AddVoter/AddNonvoter on the leader)", settings.nodeId());
             return;
-        }
-        if (stored != null) {
-            stored.members().forEach(member -> logger.debug("Stored member {}", member));
         }
         server.bootstrap(memberIds()).whenComplete((result, error) -> {
             if (error != null && running) {
@@ -262,6 +270,23 @@ public final class AtomixRaftEngine implements RaftEngine {
                 if (!settings.inMemory() && response.succeeded() && !request.entries().isEmpty()) {
                     context.getLogWriter().flush();
                 }
+            }
+            return response;
+        });
+    }
+
+    /**
+     * Atomix moves an inactive node into the cluster when a configuration makes it a voter, but leaves a node that
+     * the leader added as a non-voter inactive until it commits; start it as a passive member right away.
+     */
+    private Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> activateAddedNonVoter(
+            Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
+        return request -> handler.apply(request).thenApply(response -> {
+            RaftMember local = context.getCluster().getMember();
+            if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
+                    && context.getCluster().getConfiguration() != null
+                    && context.getCluster().getConfiguration().members().contains(local)) {
+                context.transition(RaftServer.Role.PASSIVE);
             }
             return response;
         });

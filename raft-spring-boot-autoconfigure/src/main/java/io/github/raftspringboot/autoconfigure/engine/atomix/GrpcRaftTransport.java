@@ -21,6 +21,7 @@ import io.atomix.cluster.MemberId;
 import io.atomix.primitive.session.SessionId;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.protocol.*;
+import io.atomix.utils.serializer.Namespace;
 import io.atomix.utils.serializer.Serializer;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -62,7 +63,11 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
 
     private static final byte[] EMPTY = { RAFT_MESSAGE };
 
-    private final Serializer serializer = Serializer.using(RaftNamespaces.RAFT_PROTOCOL);
+    /** Atomix's protocol namespace lacks the leadership-transfer messages; they are registered after it. */
+    private final Serializer serializer = Serializer.using(Namespace.builder()
+        .register(RaftNamespaces.RAFT_PROTOCOL)
+        .register(TransferRequest.class, TransferResponse.class)
+        .build());
 
     private final PeerDirectory directory;
 
@@ -185,7 +190,14 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
     }
 
     private <R> CompletableFuture<R> send(MemberId memberId, Object request) {
-        return call(memberId.id(), frame(RAFT_MESSAGE, serializer.encode(request)))
+        byte[] encoded;
+        try {
+            encoded = serializer.encode(request);
+        }
+        catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        return call(memberId.id(), frame(RAFT_MESSAGE, encoded))
             .thenApply(reply -> serializer.decode(unframe(reply)));
     }
 
@@ -529,14 +541,14 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         register(AppendRequest.class, handler);
     }
 
-    /** Wraps the registered append handler, e.g. to make accepted entries durable before the reply. */
-    void decorateAppendHandler(Function<Function<AppendRequest, CompletableFuture<AppendResponse>>,
-            Function<AppendRequest, CompletableFuture<AppendResponse>>> decorator) {
-        handlers.computeIfPresent(AppendRequest.class, (type, handler) -> {
-            Function<AppendRequest, CompletableFuture<AppendResponse>> typed = request -> handler.apply(request)
-                .thenApply(AppendResponse.class::cast);
-            Function<AppendRequest, CompletableFuture<AppendResponse>> decorated = decorator.apply(typed);
-            return message -> decorated.apply((AppendRequest) message);
+    /** Wraps a registered handler, e.g. to make accepted entries durable before the reply. */
+    @SuppressWarnings("unchecked")
+    <T, R> void decorateHandler(Class<T> type,
+            Function<Function<T, CompletableFuture<R>>, Function<T, CompletableFuture<R>>> decorator) {
+        handlers.computeIfPresent(type, (key, handler) -> {
+            Function<T, CompletableFuture<R>> typed = request -> (CompletableFuture<R>) handler.apply(request);
+            Function<T, CompletableFuture<R>> decorated = decorator.apply(typed);
+            return message -> decorated.apply((T) message);
         });
     }
 
