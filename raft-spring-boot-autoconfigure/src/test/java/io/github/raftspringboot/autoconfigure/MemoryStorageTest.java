@@ -1,0 +1,46 @@
+package io.github.raftspringboot.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.raftspringboot.api.ReadConsistency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** raft.storage=memory keeps nothing on disk: not the log, not snapshots, not metadata. */
+class MemoryStorageTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void replicatesWithoutWritingAnyFile() throws IOException {
+        long tmpEntriesBefore = scratchDirectories();
+        try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.storage", "memory",
+                "raft.snapshot.threshold", "16"))) {
+            String leader = cluster.awaitLeader();
+            for (int i = 0; i < 100; i++) {
+                cluster.store(leader).put("k" + i, i);
+            }
+            for (String id : cluster.ids()) {
+                await().until(() -> cluster.store(id).size(ReadConsistency.LOCAL) == 100);
+            }
+            assertThat(dir).isEmptyDirectory();
+        }
+        assertThat(dir).isEmptyDirectory();
+        assertThat(scratchDirectories()).isEqualTo(tmpEntriesBefore);
+    }
+
+    private static long scratchDirectories() throws IOException {
+        try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return entries.filter(path -> path.getFileName().toString().startsWith("raft-memory-")).count();
+        }
+    }
+}
