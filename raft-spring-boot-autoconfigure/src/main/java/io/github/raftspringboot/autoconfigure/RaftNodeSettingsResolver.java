@@ -45,21 +45,23 @@ final class RaftNodeSettingsResolver {
                     "it must be at most half of raft.election-timeout (" + election + ")",
                     "Lower raft.heartbeat-interval or raise raft.election-timeout; e.g. 250ms and 1s.");
         }
-        long threshold = properties.getSnapshot().getThreshold();
-        if (threshold < 16) {
-            throw new InvalidRaftPropertyException("raft.snapshot.threshold", threshold, "it must be at least 16",
-                    "Set raft.snapshot.threshold to 16 or more (the default is 8192).");
-        }
         long maxEntry = properties.getLimits().getMaxEntrySize().toBytes();
         if (maxEntry < 1024 || maxEntry > 512L * 1024 * 1024) {
             throw new InvalidRaftPropertyException("raft.limits.max-entry-size", properties.getLimits().getMaxEntrySize(),
                     "it must be between 1KB and 512MB", "Set raft.limits.max-entry-size to e.g. 4MB.");
         }
+        long segmentSize = properties.getSnapshot().getSegmentSize().toBytes();
+        if (segmentSize <= maxEntry || segmentSize > Integer.MAX_VALUE - 1024) {
+            throw new InvalidRaftPropertyException("raft.snapshot.segment-size", properties.getSnapshot().getSegmentSize(),
+                    "it must be larger than raft.limits.max-entry-size (" + properties.getLimits().getMaxEntrySize()
+                            + ") and below 2GB",
+                    "Raise raft.snapshot.segment-size (default 32MB) or lower raft.limits.max-entry-size.");
+        }
         return new RaftNodeSettings(nodeId, stateDir, bindHost, port, advertiseHost, advertisePort, peers,
                 properties.isBootstrap(), election, heartbeat,
                 positive("raft.session-timeout", properties.getSessionTimeout()),
                 positive("raft.request-timeout", properties.getRequestTimeout()),
-                positive("raft.shutdown-timeout", properties.getShutdownTimeout()), threshold, (int) maxEntry);
+                positive("raft.shutdown-timeout", properties.getShutdownTimeout()), (int) segmentSize, (int) maxEntry);
     }
 
     private static String nodeId(RaftProperties properties) {

@@ -217,17 +217,19 @@ public class RaftProperties {
     public static class Snapshot {
 
         /**
-         * Log entries per log segment: once a whole segment lies below the applied index, a snapshot is taken
-         * (checked every 10 seconds) and the segment is deleted.
+         * Size of one log segment file. Once a whole segment lies below the applied index, the node takes a snapshot
+         * (checked every 10 seconds, deferred while the node is under high load unless disk or memory runs short)
+         * and deletes the segment. Smaller segments mean more frequent snapshots and less disk. Must be larger than
+         * raft.limits.max-entry-size.
          */
-        private long threshold = 8192;
+        private DataSize segmentSize = DataSize.ofMegabytes(32);
 
-        public long getThreshold() {
-            return threshold;
+        public DataSize getSegmentSize() {
+            return segmentSize;
         }
 
-        public void setThreshold(long threshold) {
-            this.threshold = threshold;
+        public void setSegmentSize(DataSize segmentSize) {
+            this.segmentSize = segmentSize;
         }
     }
 

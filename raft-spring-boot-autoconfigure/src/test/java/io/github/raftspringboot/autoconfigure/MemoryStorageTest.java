@@ -24,10 +24,10 @@ class MemoryStorageTest {
     void replicatesWithoutWritingAnyFile() throws IOException {
         long tmpEntriesBefore = scratchDirectories();
         try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.storage", "memory",
-                "raft.snapshot.threshold", "16"))) {
+                "raft.snapshot.segment-size", "64KB", "raft.limits.max-entry-size", "16KB"))) {
             String leader = cluster.awaitLeader();
             for (int i = 0; i < 100; i++) {
-                cluster.store(leader).put("k" + i, i);
+                cluster.store(leader).put("k" + i, "v".repeat(1000));
             }
             for (String id : cluster.ids()) {
                 await().until(() -> cluster.store(id).size(ReadConsistency.LOCAL) == 100);

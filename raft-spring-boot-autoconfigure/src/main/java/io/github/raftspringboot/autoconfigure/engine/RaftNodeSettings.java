@@ -21,13 +21,13 @@ import java.util.List;
  * @param sessionTimeout    client session timeout
  * @param requestTimeout    longest a single request may take
  * @param shutdownTimeout   longest a graceful stop may take
- * @param snapshotThreshold applied entries between automatic snapshots
+ * @param segmentSize       bytes per log segment: a snapshot follows each full segment below the applied index
  * @param maxEntrySize      largest log entry, in bytes
  */
 public record RaftNodeSettings(String nodeId, Path stateDir, String bindHost, int bindPort, String advertiseHost,
         int advertisePort, List<RaftPeer> peers, boolean bootstrap, Duration electionTimeout,
         Duration heartbeatInterval, Duration sessionTimeout, Duration requestTimeout, Duration shutdownTimeout,
-        long snapshotThreshold, int maxEntrySize) {
+        int segmentSize, int maxEntrySize) {
 
     public RaftNodeSettings {
         peers = List.copyOf(peers);

@@ -198,7 +198,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String key = parser.currentName();
                 parser.nextToken();
-                restored.put(key, mapper.readTree(parser));
+                restored.put(key, parser.readValueAsTree());
             }
         }
         entries.clear();

@@ -13,8 +13,6 @@ final class RaftStorageFactory {
 
     private static final String PREFIX = "raft";
 
-    private static final int MIN_SEGMENT_SIZE = 32 * 1024 * 1024;
-
     private RaftStorageFactory() {
     }
 
@@ -28,9 +26,8 @@ final class RaftStorageFactory {
             .withDirectory(settings.stateDir().toFile())
             .withStorageLevel(StorageLevel.DISK)
             .withNamespace(RaftNamespaces.RAFT_STORAGE)
-            .withMaxEntriesPerSegment(entriesPerSegment(settings))
             .withMaxEntrySize(settings.maxEntrySize())
-            .withMaxSegmentSize(segmentSize(settings))
+            .withMaxSegmentSize(settings.segmentSize())
             .withFlushOnCommit(true)
             .withDynamicCompaction(true)
             .build();
@@ -46,19 +43,10 @@ final class RaftStorageFactory {
             .withDirectory(scratchDirectory)
             .withStorageLevel(StorageLevel.MEMORY)
             .withNamespace(RaftNamespaces.RAFT_STORAGE)
-            .withMaxEntriesPerSegment(entriesPerSegment(settings))
             .withMaxEntrySize(settings.maxEntrySize())
-            .withMaxSegmentSize(segmentSize(settings))
+            .withMaxSegmentSize(settings.segmentSize())
             .withFlushOnCommit(false)
             .withDynamicCompaction(true)
             .build();
-    }
-
-    private static int entriesPerSegment(RaftNodeSettings settings) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(16, settings.snapshotThreshold()));
-    }
-
-    private static int segmentSize(RaftNodeSettings settings) {
-        return (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MIN_SEGMENT_SIZE, 4L * settings.maxEntrySize()));
     }
 }
