@@ -1,0 +1,94 @@
+package io.github.raftspringboot.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.FileSystemUtils;
+
+import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.ReadConsistency;
+
+/**
+ * Throughput and latency of the store on a 3-node, disk-backed cluster on loopback. Not part of the test suite:
+ * run it with {@code mvn -pl raft-spring-boot-autoconfigure -am test -Pbenchmark} (see docs/benchmarks.md).
+ */
+@Tag("benchmark")
+class StoreBenchmarkTest {
+
+    private static final Logger logger = LoggerFactory.getLogger(StoreBenchmarkTest.class);
+
+    private static final Duration RUN = Duration.ofSeconds(Long.getLong("benchmark.seconds", 10));
+
+    @Test
+    void storeThroughput() throws Exception {
+        Path dir = Files.createTempDirectory("raft-benchmark");
+        try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.election-timeout", "1s",
+                "raft.heartbeat-interval", "250ms", "raft.storage", System.getProperty("benchmark.storage", "disk")))) {
+            String leader = cluster.awaitLeader();
+            String follower = cluster.anyFollower();
+            RaftKeyValueStore store = cluster.store(leader);
+            String value = "v".repeat(100);
+            for (int i = 0; i < 2000; i++) {
+                store.put("warmup-" + (i % 100), value);
+            }
+            AtomicLong counter = new AtomicLong();
+            report("sequential writes, 1 client (leader)", run(1, () -> CompletableFuture.completedFuture(
+                    store.put("seq-" + counter.incrementAndGet() % 10000, value))));
+            report("concurrent writes, 64 in flight (leader)",
+                    run(64, () -> store.async().put("c-" + counter.incrementAndGet() % 10000, value)));
+            RaftKeyValueStore followerStore = cluster.store(follower);
+            report("concurrent writes, 64 in flight (follower)",
+                    run(64, () -> followerStore.async().put("f-" + counter.incrementAndGet() % 10000, value)));
+            report("linearizable reads, 64 in flight (leader)", run(64,
+                    () -> store.async().get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LINEARIZABLE)));
+            report("local reads, 64 in flight (follower)", run(64,
+                    () -> followerStore.async().get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LOCAL)));
+        }
+        finally {
+            FileSystemUtils.deleteRecursively(dir);
+        }
+    }
+
+    /** Keeps {@code inFlight} operations running for {@link #RUN}; returns every latency in microseconds. */
+    private static long[] run(int inFlight, Supplier<CompletableFuture<?>> operation) throws InterruptedException {
+        Semaphore permits = new Semaphore(inFlight);
+        long[] latencies = new long[50_000_000 / 8];
+        AtomicLong count = new AtomicLong();
+        long end = System.nanoTime() + RUN.toNanos();
+        while (System.nanoTime() < end) {
+            permits.acquire();
+            long start = System.nanoTime();
+            operation.get().whenComplete((result, error) -> {
+                long index = count.getAndIncrement();
+                if (index < latencies.length) {
+                    latencies[(int) index] = (System.nanoTime() - start) / 1000;
+                }
+                permits.release();
+            });
+        }
+        permits.acquire(inFlight);
+        return Arrays.copyOf(latencies, (int) Math.min(count.get(), latencies.length));
+    }
+
+    private static void report(String name, long[] latencies) {
+        Arrays.sort(latencies);
+        double perSecond = latencies.length / (double) RUN.toSeconds();
+        logger.info(String.format("BENCHMARK %-45s %9.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  (%d ops)", name, perSecond,
+                percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0, latencies.length));
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+}
