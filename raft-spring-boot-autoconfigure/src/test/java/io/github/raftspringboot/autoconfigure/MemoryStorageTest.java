@@ -14,14 +14,14 @@ import io.github.raftspringboot.api.ReadConsistency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** raft.storage=memory keeps nothing on disk: not the log, not snapshots, not metadata. */
+/** raft.storage=memory keeps nothing in the state directory and leaves no file behind once stopped. */
 class MemoryStorageTest {
 
     @TempDir
     Path dir;
 
     @Test
-    void replicatesWithoutWritingAnyFile() throws IOException {
+    void replicatesAndLeavesNoFilesBehind() throws IOException {
         long tmpEntriesBefore = scratchDirectories();
         try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.storage", "memory",
                 "raft.snapshot.segment-size", "64KB", "raft.limits.max-entry-size", "16KB"))) {

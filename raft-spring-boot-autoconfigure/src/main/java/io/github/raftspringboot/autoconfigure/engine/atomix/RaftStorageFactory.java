@@ -17,7 +17,8 @@ final class RaftStorageFactory {
     }
 
     /**
-     * Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
+     * Segments are memory-mapped: Atomix's FileChannel reader refills a buffer of twice the maximum entry size on
+     * nearly every read at the tail of the log, which made each write cost milliseconds. Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
      * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority.
      */
     static RaftStorage disk(RaftNodeSettings settings) {
@@ -34,8 +35,9 @@ final class RaftStorageFactory {
     }
 
     /**
-     * Memory storage. Atomix still wants a directory (for its lock file only), so it gets a scratch directory
-     * that the engine deletes when it stops; {@code raft.state-dir} is never touched.
+     * Memory storage: snapshots and metadata stay on the heap, but Atomix's journal always writes segment files,
+     * so the log goes to a scratch directory that the engine deletes when it stops; {@code raft.state-dir} is
+     * never touched.
      */
     static RaftStorage memory(RaftNodeSettings settings, File scratchDirectory) {
         return RaftStorage.builder()
