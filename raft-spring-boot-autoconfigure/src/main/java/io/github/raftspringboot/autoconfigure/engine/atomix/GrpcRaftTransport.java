@@ -230,6 +230,11 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
 
                         @Override
                         public void onFailure(Throwable error) {
+                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE) {
+                                // gRPC backs off reconnecting for up to two minutes; Raft retries on its own
+                                // schedule and must reach a restarted peer at its next attempt.
+                                channel.resetConnectBackoff();
+                            }
                             result.completeExceptionally(asAtomixFailure(memberId, error));
                         }
                     }, MoreExecutors.directExecutor());
