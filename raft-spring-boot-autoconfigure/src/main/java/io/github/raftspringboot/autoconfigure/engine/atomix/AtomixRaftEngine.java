@@ -47,6 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.autoconfigure.engine.JvmOptions;
 import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
@@ -103,6 +104,8 @@ public final class AtomixRaftEngine implements RaftEngine {
     private MembershipOperations membership;
 
     private volatile StateObserver observer;
+
+    private volatile RaftNode viaLeader;
 
     private volatile boolean running;
 
@@ -188,7 +191,12 @@ public final class AtomixRaftEngine implements RaftEngine {
         server = new DefaultRaftServer(context);
         statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis, applied);
         membership = new MembershipOperations(context, server, transport, directory, settings, this::submitSystem);
-        transport.setControlHandler(membership::onControl);
+        transport.setControlHandler(message -> {
+            String text = new String(message, StandardCharsets.UTF_8);
+            return text.startsWith(LeaderForwardingNode.PREFIX) ? LeaderForwardingNode.run(this, text)
+                    : membership.onControl(message);
+        });
+        viaLeader = new LeaderForwardingNode(this, transport, this::leaderId);
         observer = new StateObserver(context, directory, listeners, notifier, () -> running);
         listeners.add(new RaftEngineListener() {
             @Override
@@ -485,6 +493,15 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public CompletableFuture<Void> shutdown() {
         return CompletableFuture.runAsync(this::close);
+    }
+
+    @Override
+    public RaftNode viaLeader() {
+        RaftNode current = viaLeader;
+        if (current == null) {
+            throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node has not started");
+        }
+        return current;
     }
 
     private MembershipOperations membership() {
