@@ -236,6 +236,9 @@ public final class AtomixRaftEngine implements RaftEngine {
     private void joinCluster() {
         Configuration stored = context.getMetaStore().loadConfiguration();
         boolean member = stored != null && !stored.members().isEmpty();
+        if (member && settings.bootstrap()) {
+            refuseStateOfAnotherCluster(stored);
+        }
         if (!member && !settings.bootstrap()) {
             if (stored == null) {
                 // Atomix reloads the stored configuration when a leader first contacts an inactive node; give it
@@ -252,6 +255,30 @@ public final class AtomixRaftEngine implements RaftEngine {
                         error.toString());
             }
         });
+    }
+
+    /**
+     * A bootstrapping node whose stored configuration shares no member but itself with {@code raft.peers} was
+     * almost certainly pointed at another cluster's state (or the peers are wrong): joining would mix two logs.
+     */
+    private void refuseStateOfAnotherCluster(Configuration stored) {
+        java.util.Set<String> storedOthers = new java.util.TreeSet<>();
+        stored.members().forEach(member -> storedOthers.add(member.memberId().id()));
+        storedOthers.remove(settings.nodeId());
+        java.util.Set<String> configuredOthers = new java.util.TreeSet<>();
+        settings.peers().forEach(peer -> configuredOthers.add(peer.id()));
+        configuredOthers.remove(settings.nodeId());
+        if (!storedOthers.isEmpty() && !configuredOthers.isEmpty()
+                && java.util.Collections.disjoint(storedOthers, configuredOthers)) {
+            context.close();
+            throw new RaftStartupException(RaftStartupException.Problem.STATE_DIR_OF_ANOTHER_CLUSTER,
+                    "The Raft state directory " + settings.stateDir() + " belongs to a cluster of " + storedOthers
+                            + " and this node, but raft.peers names " + configuredOthers + ".",
+                    "Point raft.state-dir at this cluster's directory, or fix raft.peers. To make this node a fresh "
+                            + "member of the cluster in raft.peers, delete the directory (its data is lost) and "
+                            + "add the node with AddVoter (see docs/operations.md).",
+                    null);
+        }
     }
 
     /** A new leader records every member address it knows in the log, for nodes that join later. */
