@@ -189,7 +189,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         transport.decorateHandler(AppendRequest.class, this::durableAppend);
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
         server = new DefaultRaftServer(context);
-        statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis, applied);
+        statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis);
         membership = new MembershipOperations(context, server, transport, directory, settings, this::submitSystem);
         transport.setControlHandler(message -> {
             String text = new String(message, StandardCharsets.UTF_8);
