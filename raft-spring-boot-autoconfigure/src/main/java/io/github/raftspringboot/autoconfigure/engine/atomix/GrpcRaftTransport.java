@@ -219,6 +219,9 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         try {
             ManagedChannel channel = channels.computeIfAbsent(address, this::openChannel);
+            if (channel.getState(true) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+                channel.resetConnectBackoff();
+            }
             CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(requestTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(EXCHANGE, options), frame),
