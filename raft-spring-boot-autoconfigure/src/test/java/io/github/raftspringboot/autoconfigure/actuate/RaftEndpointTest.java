@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
@@ -225,6 +226,41 @@ class RaftEndpointTest {
         assertThat(notANumber.status()).as(notANumber.text()).isEqualTo(400);
         Response notJson = cluster.post(node, "/actuator/raft/demote", "{id:");
         assertThat(notJson.status()).as(notJson.text()).isEqualTo(400);
+    }
+
+    @Test
+    void publishesMetricsAndInfo() {
+        String leader = cluster.awaitLeader();
+        RaftKeyValueStore store = cluster.context(leader).getBean(RaftKeyValueStore.class);
+        long index = store.put("metered", 1).index();
+        assertThat(store.get("metered")).isPresent();
+        MeterRegistry leaderMeters = cluster.context(leader).getBean(MeterRegistry.class);
+        assertThat(leaderMeters.get("raft.store.operations").tag("operation", "put").tag("outcome", "success")
+            .timer().count()).isPositive();
+        assertThat(leaderMeters.get("raft.store.operations").tag("operation", "get").tag("consistency", "linearizable")
+            .timer().count()).isPositive();
+
+        for (String id : List.of("node1", "node2", "node3")) {
+            MeterRegistry meters = cluster.context(id).getBean(MeterRegistry.class);
+            await().atMost(Duration.ofSeconds(10))
+                .until(() -> meters.get("raft.applied.index").tag("raft.node", id).gauge().value() >= index);
+            RaftNodeStatus status = cluster.node(id).status();
+            assertThat(meters.get("raft.term").gauge().value()).isEqualTo(status.term());
+            assertThat(meters.get("raft.commit.index").gauge().value()).isGreaterThanOrEqualTo(index);
+            assertThat(meters.get("raft.last.log.index").gauge().value()).isGreaterThanOrEqualTo(index);
+            assertThat(meters.get("raft.leader").gauge().value()).isEqualTo(id.equals(leader) ? 1 : 0);
+            assertThat(meters.get("raft.voters").gauge().value()).isEqualTo(3);
+            assertThat(meters.get("raft.nonvoters").gauge().value()).isZero();
+            assertThat(meters.get("raft.leader.changes").functionCounter().count()).isGreaterThanOrEqualTo(1);
+
+            Response info = cluster.get(id, "/actuator/info");
+            assertThat(info.status()).as(info.text()).isEqualTo(200);
+            JsonNode raft = info.body().path("raft");
+            assertThat(raft.path("nodeId").asString()).isEqualTo(id);
+            assertThat(raft.path("engine").asString()).isEqualTo("atomix-raft 3.1.12");
+            assertThat(raft.path("members").path("node1").asString()).isEqualTo("VOTER");
+            assertThat(raft.path("members").size()).isEqualTo(3);
+        }
     }
 
     private static void assertError(Response response, int status, String error, String message) {

@@ -80,7 +80,7 @@ final class WebCluster implements AutoCloseable {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("server.port", 0);
         properties.put("server.address", "127.0.0.1");
-        properties.put("management.endpoints.web.exposure.include", "health,raft");
+        properties.put("management.endpoints.web.exposure.include", "health,raft,info");
         properties.put("management.endpoint.health.show-details", "always");
         properties.put("spring.jmx.enabled", "false");
         properties.put("raft.node-id", id);
