@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.github.raftspringboot.api.RaftNode;
@@ -61,13 +62,12 @@ class ClusterController {
                 () -> new IndexResponse(Futures.await(node.removeServer(id, 0), timeout)));
     }
 
-    /** Hands leadership to the named voter, or to the most up-to-date one when no id is given. */
+    /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
-    ResponseEntity<?> transferLeadership(@RequestBody(required = false) TransferRequest transfer,
-            HttpServletRequest request) {
-        String id = (transfer != null) ? transfer.id() : null;
-        return forwarder.onLeader(request, transfer, () -> new IndexResponse(Futures.await(
-                (id == null || id.isBlank()) ? node.transferLeadership() : node.transferLeadership(id), timeout)));
+    ResponseEntity<?> transferLeadership(@RequestParam(required = false) String id, HttpServletRequest request) {
+        return forwarder.onLeader(request, null, () -> new IndexResponse(Futures.await(
+                (id == null || id.isBlank()) ? node.transferLeadership() : node.transferLeadership(id.trim()),
+                timeout)));
     }
 
     /** This node's view of the cluster: role, term, leader, indexes and configuration. */
@@ -89,10 +89,6 @@ class ClusterController {
 
     /** {@code POST /remove} body. */
     record RemoveRequest(String id) {
-    }
-
-    /** {@code POST /transfer-leadership} body. */
-    record TransferRequest(String id) {
     }
 
     /** The log index a cluster operation reached. */

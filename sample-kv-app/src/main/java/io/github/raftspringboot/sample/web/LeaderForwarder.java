@@ -17,6 +17,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.StreamUtils;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
@@ -40,6 +43,8 @@ class LeaderForwarder {
     private final NodeHttpAddresses addresses;
 
     private final RestClient client;
+
+    private final JsonMapper json = new JsonMapper();
 
     LeaderForwarder(RaftNode node, NodeHttpAddresses addresses,
             @Value("${raft.request-timeout:10s}") Duration requestTimeout) {
@@ -81,6 +86,16 @@ class LeaderForwarder {
     }
 
     private ResponseEntity<byte[]> forward(HttpServletRequest request, Object body, String leaderId) {
+        ResponseEntity<byte[]> response = forwardOnce(request, body, leaderId);
+        // Leadership may have moved since this node last heard: follow the new leader the old one names, once.
+        String newLeader = newLeaderNamedIn(response);
+        if (newLeader != null && !newLeader.equals(leaderId) && !newLeader.equals(node.nodeId())) {
+            response = forwardOnce(request, body, newLeader);
+        }
+        return response;
+    }
+
+    private ResponseEntity<byte[]> forwardOnce(HttpServletRequest request, Object body, String leaderId) {
         String base = addresses.urlOf(leaderId)
             .orElseThrow(() -> new RaftException(RaftException.Reason.NOT_LEADER, "This node is not the leader; "
                     + "the leader is '" + leaderId + "', whose HTTP address this node does not know yet. Retry in "
@@ -115,6 +130,21 @@ class LeaderForwarder {
             throw new RaftException(RaftException.Reason.NO_LEADER, "This node is not the leader and could not "
                     + "reach the leader '" + leaderId + "' at " + base + " (" + ex.getMessage() + "); retry in a "
                     + "moment", leaderId, ex);
+        }
+    }
+
+    /** The leader a NOT_LEADER problem detail names, or {@code null}. */
+    private String newLeaderNamedIn(ResponseEntity<byte[]> response) {
+        if (response.getStatusCode().value() != 503 || response.getBody() == null) {
+            return null;
+        }
+        try {
+            JsonNode problem = json.readTree(response.getBody());
+            return "NOT_LEADER".equals(problem.path("reason").asString(null))
+                    ? problem.path("leader").asString(null) : null;
+        }
+        catch (JacksonException ex) {
+            return null;
         }
     }
 }
