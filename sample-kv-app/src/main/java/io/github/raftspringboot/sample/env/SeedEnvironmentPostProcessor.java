@@ -2,6 +2,7 @@ package io.github.raftspringboot.sample.env;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
 
     /** The lowest-precedence property source holding defaults computed at start-up. */
     public static final String DEFAULTS_PROPERTY_SOURCE_NAME = "raftStarterDefaults";
+
+    /** Each seed variable and the property it sets, in the seed's order. */
+    public static final Map<String, String> VARIABLES = variables();
 
     /** After config data, so that {@code raft.node-id} from application properties is seen. */
     private static final int ORDER = Ordered.LOWEST_PRECEDENCE - 10;
@@ -67,7 +71,7 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
      *
      * @throws InvalidSeedVariableException naming the first variable whose value cannot be used
      */
-    static Map<String, Object> map(Function<String, String> variables) {
+    public static Map<String, Object> map(Function<String, String> variables) {
         Map<String, Object> properties = new LinkedHashMap<>();
         text(variables, "NODE_ID").ifPresent(value -> properties.put("raft.node-id", nodeId(value)));
         text(variables, "STATE_DIR").ifPresent(value -> properties.put("raft.state-dir", value));
@@ -81,6 +85,21 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
             .ifPresent(value -> properties.put("raft.advertise-port", port("RAFT_ADVERTISE_PORT", value)));
         text(variables, "PEERS").ifPresent(value -> properties.put("raft.peers", peers(value)));
         return properties;
+    }
+
+    private static Map<String, String> variables() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put("NODE_ID", "raft.node-id");
+        variables.put("STATE_DIR", "raft.state-dir");
+        variables.put("KV_STORE", "raft.storage");
+        variables.put("HTTP_ADDR", "server.address");
+        variables.put("HTTP_PORT", "server.port");
+        variables.put("RAFT_ADDR", "raft.bind-address");
+        variables.put("RAFT_PORT", "raft.port");
+        variables.put("RAFT_ADVERTISE_ADDR", "raft.advertise-address");
+        variables.put("RAFT_ADVERTISE_PORT", "raft.advertise-port");
+        variables.put("PEERS", "raft.peers");
+        return Collections.unmodifiableMap(variables);
     }
 
     private static Optional<String> text(Function<String, String> variables, String name) {

@@ -36,6 +36,12 @@ class SeedEnvironmentPostProcessorTest {
     }
 
     @Test
+    void everyVariableOfTheSeedIsMapped() {
+        assertThat(SeedEnvironmentPostProcessor.VARIABLES).containsOnlyKeys("NODE_ID", "STATE_DIR", "KV_STORE",
+                "HTTP_ADDR", "HTTP_PORT", "RAFT_ADDR", "RAFT_PORT", "RAFT_ADVERTISE_ADDR", "RAFT_ADVERTISE_PORT", "PEERS");
+    }
+
+    @Test
     void unsetAndEmptyVariablesKeepTheDefaults() {
         assertThat(SeedEnvironmentPostProcessor.map(Map.of("NODE_ID", " ", "PEERS", "")::get)).isEmpty();
     }
