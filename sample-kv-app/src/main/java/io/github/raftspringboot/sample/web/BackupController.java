@@ -3,6 +3,7 @@ package io.github.raftspringboot.sample.web;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -51,15 +52,21 @@ class BackupController {
         this.chunkBytes = Math.max(1024, maxEntrySize.toBytes() / 2);
     }
 
+    /**
+     * The whole store. {@code consistency=local} reads this node's own copy instead: for disaster recovery, when
+     * the cluster has no leader; it may miss the last writes this node had not yet applied.
+     */
     @GetMapping(path = "/backup", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Backup> backup() {
-        SortedMap<String, JsonNode> entries = new TreeMap<>(store.entries("", ReadConsistency.LINEARIZABLE));
+    ResponseEntity<Backup> backup(@RequestParam(required = false) String consistency) {
+        ReadConsistency readConsistency = ReadConsistencies.parse(consistency);
+        SortedMap<String, JsonNode> entries = new TreeMap<>(store.entries("", readConsistency));
         entries.keySet().removeIf(ReservedKeys::isReserved);
         Instant now = Instant.now();
         String file = "raft-backup-" + now.toString().replace(":", "") + ".json";
         return ResponseEntity.ok()
             .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"")
-            .body(new Backup(FORMAT, node.nodeId(), now, entries.size(), entries));
+            .body(new Backup(FORMAT, node.nodeId(), now, readConsistency.name().toLowerCase(Locale.ROOT),
+                    entries.size(), entries));
     }
 
     /**
@@ -113,11 +120,13 @@ class BackupController {
      *
      * @param format    {@value #FORMAT}
      * @param nodeId    the node that answered the backup request
-     * @param createdAt when the backup was taken
-     * @param count     the number of entries
-     * @param entries   every key and its value, sorted by key
+     * @param createdAt   when the backup was taken
+     * @param consistency how it was read: {@code linearizable}, or {@code local} (this node's copy only)
+     * @param count       the number of entries
+     * @param entries     every key and its value, sorted by key
      */
-    record Backup(String format, String nodeId, Instant createdAt, Integer count, SortedMap<String, JsonNode> entries) {
+    record Backup(String format, String nodeId, Instant createdAt, String consistency, Integer count,
+            SortedMap<String, JsonNode> entries) {
     }
 
     /**

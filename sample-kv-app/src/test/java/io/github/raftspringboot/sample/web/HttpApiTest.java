@@ -142,6 +142,12 @@ class HttpApiTest {
         assertThat(document.get("count").asInt()).isEqualTo(3);
         assertThat(document.get("entries").propertyNames()).containsExactly("a", "b", "c");
 
+        assertThat(document.get("consistency").asString()).isEqualTo("linearizable");
+        Response local = send("GET", "/backup?consistency=local", null);
+        assertThat(local.json().get("consistency").asString()).isEqualTo("local");
+        assertThat(local.json().get("entries")).isEqualTo(document.get("entries"));
+        assertProblem(send("GET", "/backup?consistency=maybe", null), 400, "consistency=local");
+
         assertProblem(send("POST", "/restore", backup.body()), 409, "force=true");
 
         send("DELETE", "/key/a", null);
