@@ -135,7 +135,22 @@ class SampleClusterIT {
         // Every log line names its node.
         assertThat(logLinesWithTimestamps(restarted.get("node2"))).allMatch(line -> line.contains("[node2]"));
 
-        // The backup restores into a new, empty cluster that keeps nothing on disk (KV_STORE=memory).
+        // Disaster: two of the four voters are lost for good. The survivor has no majority: linearizable requests
+        // answer 503 with Retry-After, but its own copy can still be backed up.
+        String survivor = restarted.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+        restarted.values().stream().filter(node -> !node.name().equals(survivor)).limit(2).forEach(NodeProcess::close);
+        HttpJson survivorHttp = restarted.get(survivor).http();
+        HttpJson.Response refused = survivorHttp.post("/key", "{\"no\":\"majority\"}");
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
+        assertThat(refused.contentType()).isEqualTo("application/problem+json");
+        assertThat(refused.json().get("reason").asString()).isIn("NO_LEADER", "TIMEOUT");
+        assertThat(survivorHttp.get("/backup").status()).isEqualTo(503);
+        HttpJson.Response rescue = survivorHttp.get("/backup?consistency=local");
+        assertThat(rescue.status()).as(rescue.toString()).isEqualTo(200);
+        assertThat(rescue.json().get("entries").propertyNames()).containsExactly("from-follower", "last-write",
+                "profile", "tags", "user");
+
+        // Both backups restore into a new, empty cluster that keeps nothing on disk (KV_STORE=memory).
         Path memoryState = dir.resolve("memory-node-state");
         Path scratch = Files.createDirectory(dir.resolve("memory-node-tmp"));
         httpPorts.put("fresh", SampleJar.freePort());
@@ -150,6 +165,9 @@ class SampleClusterIT {
         assertThat(restore.status()).as(restore.toString()).isEqualTo(200);
         assertThat(restore.json().get("restored").asInt()).isEqualTo(4);
         assertThat(freshNode.http().get("/key").json()).isEqualTo(backup.json().get("entries"));
+        assertThat(freshNode.http().post("/restore", rescue.body()).status()).isEqualTo(409);
+        assertThat(freshNode.http().post("/restore?force=true", rescue.body()).status()).isEqualTo(200);
+        assertThat(freshNode.http().get("/key").json()).isEqualTo(rescue.json().get("entries"));
         assertThat(freshNode.terminate()).isIn(0, 143);
         assertThat(memoryState).doesNotExist();
         try (Stream<Path> files = Files.walk(scratch)) {
@@ -199,6 +217,7 @@ class SampleClusterIT {
         // Spring's own names through relaxed binding: quicker elections for a loaded CI machine.
         environment.put("RAFT_ELECTION_TIMEOUT", "600ms");
         environment.put("RAFT_HEARTBEAT_INTERVAL", "150ms");
+        environment.put("RAFT_REQUEST_TIMEOUT", "4s");
         return environment;
     }
 
