@@ -62,4 +62,13 @@ public interface RaftNode {
 
     /** Stops Raft on this node; the application keeps running. */
     CompletableFuture<Void> shutdown();
+
+    /**
+     * This node's operations, each carried to the current leader: on a follower, membership changes, leadership
+     * transfers, barriers, leader verification, snapshots and raw commands are sent to the leader and run there;
+     * on the leader they run locally. {@code nodeId()}, {@code status()}, {@code stats()} and {@code shutdown()}
+     * still describe and act on this node. Fails with {@link RaftException.Reason#NO_LEADER} when no leader is
+     * known.
+     */
+    RaftNode viaLeader();
 }

@@ -93,6 +93,23 @@ class MembershipTest {
     }
 
     @Test
+    void viaLeaderCarriesOperationsFromAFollowerToTheLeader() {
+        cluster = TestCluster.start(3, dir, Map.of());
+        String follower = cluster.anyFollower();
+        String address = cluster.reserve("node4");
+        cluster.startNode("node4", Map.of("raft.bootstrap", "false"));
+        long index = cluster.node(follower).viaLeader().addVoter("node4", address, 0).join();
+        assertThat(index).isPositive();
+        await().atMost(Duration.ofSeconds(20))
+            .untilAsserted(() -> assertThat(cluster.node("node4").status().role()).isEqualTo(RaftRole.FOLLOWER));
+        assertThatThrownBy(() -> cluster.node(follower).viaLeader().removeServer("nobody", 0).join()).cause()
+            .isInstanceOf(RaftException.class)
+            .hasMessageContaining("'nobody' is not a member")
+            .satisfies(error -> assertThat(((RaftException) error).reason()).isEqualTo(RaftException.Reason.UNKNOWN_SERVER));
+        assertThat(cluster.node(follower).viaLeader().barrier().join()).isPositive();
+    }
+
+    @Test
     void transfersLeadershipToANamedServerAndToTheMostUpToDate() {
         cluster = TestCluster.start(3, dir, Map.of());
         String leader = cluster.awaitLeader();

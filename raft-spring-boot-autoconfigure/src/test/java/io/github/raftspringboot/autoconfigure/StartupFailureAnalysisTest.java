@@ -74,6 +74,17 @@ class StartupFailureAnalysisTest {
     }
 
     @Test
+    void stateDirOfAnotherCluster(CapturedOutput output) {
+        try (TestCluster other = TestCluster.start(3, dir.resolve("other"), Map.of())) {
+            other.awaitLeader();
+        }
+        assertFailure(output, Map.of("raft.state-dir", dir.resolve("other").resolve("node1").toString(), "raft.peers",
+                "node1@127.0.0.1:" + TestCluster.freePort() + ",nodeX@127.0.0.1:1,nodeY@127.0.0.1:2"),
+                "belongs to a cluster of [node2, node3] and this node, but raft.peers names [nodeX, nodeY]",
+                "Point raft.state-dir at this cluster's directory, or fix raft.peers");
+    }
+
+    @Test
     void heartbeatNotBelowElectionTimeout(CapturedOutput output) {
         assertFailure(output, Map.of("raft.election-timeout", "500ms", "raft.heartbeat-interval", "400ms"),
                 "it must be at most half of raft.election-timeout", "Lower raft.heartbeat-interval");

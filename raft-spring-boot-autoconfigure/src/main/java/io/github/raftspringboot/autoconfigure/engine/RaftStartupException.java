@@ -27,6 +27,7 @@ public class RaftStartupException extends RuntimeException {
 
     /** The start-up problems the engine detects. */
     public enum Problem {
-        PORT_IN_USE, STATE_DIR_NOT_WRITABLE, STATE_DIR_OF_ANOTHER_NODE, JVM_OPTIONS_MISSING, ENGINE_FAILED
+        PORT_IN_USE, STATE_DIR_NOT_WRITABLE, STATE_DIR_OF_ANOTHER_NODE, STATE_DIR_OF_ANOTHER_CLUSTER, JVM_OPTIONS_MISSING,
+        ENGINE_FAILED
     }
 }

@@ -42,7 +42,7 @@ final class RaftEventPublisher implements RaftEngineListener {
 
     @Override
     public void leaderChanged(String leaderId, String leaderAddress, long term) {
-        if (leaderId != null) {
+        if (leaderId != null && !leaderId.equals(nodeId)) {
             logger.info("Raft node '{}' follows leader '{}' at {} in term {}", nodeId, leaderId, leaderAddress, term);
         }
         publish(new RaftLeaderChangedEvent(nodeId, leaderId, leaderAddress, term));

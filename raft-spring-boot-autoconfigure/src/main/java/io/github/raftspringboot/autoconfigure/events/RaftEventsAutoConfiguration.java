@@ -3,6 +3,7 @@ package io.github.raftspringboot.autoconfigure.events;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
@@ -16,6 +17,7 @@ import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
 public final class RaftEventsAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     RaftEventPublisher raftEventPublisher(RaftEngine engine, ApplicationEventPublisher publisher) {
         RaftEventPublisher events = new RaftEventPublisher(engine.nodeId(), publisher);
         engine.addListener(events);

@@ -47,6 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.autoconfigure.engine.JvmOptions;
 import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
@@ -103,6 +104,8 @@ public final class AtomixRaftEngine implements RaftEngine {
     private MembershipOperations membership;
 
     private volatile StateObserver observer;
+
+    private volatile RaftNode viaLeader;
 
     private volatile boolean running;
 
@@ -186,9 +189,14 @@ public final class AtomixRaftEngine implements RaftEngine {
         transport.decorateHandler(AppendRequest.class, this::durableAppend);
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
         server = new DefaultRaftServer(context);
-        statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis, applied);
+        statusReader = new NodeStatusReader(context, directory, settings, () -> lastContactMillis);
         membership = new MembershipOperations(context, server, transport, directory, settings, this::submitSystem);
-        transport.setControlHandler(membership::onControl);
+        transport.setControlHandler(message -> {
+            String text = new String(message, StandardCharsets.UTF_8);
+            return text.startsWith(LeaderForwardingNode.PREFIX) ? LeaderForwardingNode.run(this, text)
+                    : membership.onControl(message);
+        });
+        viaLeader = new LeaderForwardingNode(this, transport, this::leaderId);
         observer = new StateObserver(context, directory, listeners, notifier, () -> running);
         listeners.add(new RaftEngineListener() {
             @Override
@@ -228,6 +236,9 @@ public final class AtomixRaftEngine implements RaftEngine {
     private void joinCluster() {
         Configuration stored = context.getMetaStore().loadConfiguration();
         boolean member = stored != null && !stored.members().isEmpty();
+        if (member && settings.bootstrap()) {
+            refuseStateOfAnotherCluster(stored);
+        }
         if (!member && !settings.bootstrap()) {
             if (stored == null) {
                 // Atomix reloads the stored configuration when a leader first contacts an inactive node; give it
@@ -244,6 +255,30 @@ public final class AtomixRaftEngine implements RaftEngine {
                         error.toString());
             }
         });
+    }
+
+    /**
+     * A bootstrapping node whose stored configuration shares no member but itself with {@code raft.peers} was
+     * almost certainly pointed at another cluster's state (or the peers are wrong): joining would mix two logs.
+     */
+    private void refuseStateOfAnotherCluster(Configuration stored) {
+        java.util.Set<String> storedOthers = new java.util.TreeSet<>();
+        stored.members().forEach(member -> storedOthers.add(member.memberId().id()));
+        storedOthers.remove(settings.nodeId());
+        java.util.Set<String> configuredOthers = new java.util.TreeSet<>();
+        settings.peers().forEach(peer -> configuredOthers.add(peer.id()));
+        configuredOthers.remove(settings.nodeId());
+        if (!storedOthers.isEmpty() && !configuredOthers.isEmpty()
+                && java.util.Collections.disjoint(storedOthers, configuredOthers)) {
+            context.close();
+            throw new RaftStartupException(RaftStartupException.Problem.STATE_DIR_OF_ANOTHER_CLUSTER,
+                    "The Raft state directory " + settings.stateDir() + " belongs to a cluster of " + storedOthers
+                            + " and this node, but raft.peers names " + configuredOthers + ".",
+                    "Point raft.state-dir at this cluster's directory, or fix raft.peers. To make this node a fresh "
+                            + "member of the cluster in raft.peers, delete the directory (its data is lost) and "
+                            + "add the node with AddVoter (see docs/operations.md).",
+                    null);
+        }
     }
 
     /** A new leader records every member address it knows in the log, for nodes that join later. */
@@ -485,6 +520,15 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public CompletableFuture<Void> shutdown() {
         return CompletableFuture.runAsync(this::close);
+    }
+
+    @Override
+    public RaftNode viaLeader() {
+        RaftNode current = viaLeader;
+        if (current == null) {
+            throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node has not started");
+        }
+        return current;
     }
 
     private MembershipOperations membership() {

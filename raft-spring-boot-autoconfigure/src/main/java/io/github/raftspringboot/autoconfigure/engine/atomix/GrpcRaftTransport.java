@@ -219,6 +219,9 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         try {
             ManagedChannel channel = channels.computeIfAbsent(address, this::openChannel);
+            if (channel.getState(true) == io.grpc.ConnectivityState.TRANSIENT_FAILURE) {
+                channel.resetConnectBackoff();
+            }
             CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(requestTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
             Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(EXCHANGE, options), frame),
@@ -230,6 +233,11 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
 
                         @Override
                         public void onFailure(Throwable error) {
+                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE) {
+                                // gRPC backs off reconnecting for up to two minutes; Raft retries on its own
+                                // schedule and must reach a restarted peer at its next attempt.
+                                channel.resetConnectBackoff();
+                            }
                             result.completeExceptionally(asAtomixFailure(memberId, error));
                         }
                     }, MoreExecutors.directExecutor());

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import io.atomix.cluster.MemberId;
@@ -32,6 +34,8 @@ import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
 final class MembershipOperations {
 
     private static final String ANOINT = "anoint";
+
+    private static final int TRANSFER_ATTEMPTS = 3;
 
     private final RaftContext context;
 
@@ -123,12 +127,30 @@ final class MembershipOperations {
     CompletableFuture<Long> transferLeadership(String target) {
         return requireLeader("LeadershipTransfer").thenCompose(ignored -> {
             String chosen = (target != null) ? validTransferTarget(target) : mostUpToDateVoter();
-            return transport.control(chosen, AtomixRaftEngine.utf8(ANOINT))
-                .thenApply(reply -> Long.parseLong(new String(reply, StandardCharsets.UTF_8)))
-                .exceptionally(error -> {
-                    throw AtomixErrors.translate(error, "LeadershipTransfer to '" + chosen + "'", chosen);
-                });
+            return anoint(chosen, TRANSFER_ATTEMPTS);
         });
+    }
+
+    /** Asks {@code target} to take over; retried, because a node that just (re)connected may fail its first try. */
+    private CompletableFuture<Long> anoint(String target, int attempts) {
+        return transport.control(target, AtomixRaftEngine.utf8(ANOINT))
+            .thenApply(reply -> Long.parseLong(new String(reply, StandardCharsets.UTF_8)))
+            .handle((index, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(index);
+                }
+                if (attempts > 1 && context.isLeader()) {
+                    Executor later = CompletableFuture.delayedExecutor(settings.heartbeatInterval().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                        .thenCompose(ignored -> anoint(target, attempts - 1));
+                }
+                CompletableFuture<Long> failed = new CompletableFuture<>();
+                failed.completeExceptionally(
+                        AtomixErrors.translate(error, "LeadershipTransfer to '" + target + "'", target));
+                return failed;
+            })
+            .thenCompose(result -> result);
     }
 
     /** Handles engine control messages from other nodes. */

@@ -41,7 +41,7 @@ final class NodeStatusReader {
     private volatile long[] snapshotSeen = { 0, 0 };
 
     NodeStatusReader(RaftContext context, PeerDirectory directory, RaftNodeSettings settings,
-            LongSupplier lastContactMillis, AppliedIndexTracker applied) {
+            LongSupplier lastContactMillis) {
         this.context = context;
         this.directory = directory;
         this.settings = settings;
