@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
@@ -59,8 +58,7 @@ class BackupController {
     @GetMapping(path = "/backup", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Backup> backup(@RequestParam(required = false) String consistency) {
         ReadConsistency readConsistency = ReadConsistencies.parse(consistency);
-        SortedMap<String, JsonNode> entries = new TreeMap<>(store.entries("", readConsistency));
-        entries.keySet().removeIf(ReservedKeys::isReserved);
+        SortedMap<String, JsonNode> entries = store.entries("", readConsistency);
         Instant now = Instant.now();
         String file = "raft-backup-" + now.toString().replace(":", "") + ".json";
         return ResponseEntity.ok()
@@ -84,9 +82,8 @@ class BackupController {
             throw new IllegalArgumentException("The backup has no 'entries' object: send the document GET /backup "
                     + "returned");
         }
-        backup.entries().keySet().forEach(ReservedKeys::checkWritable);
         if (!force) {
-            long existing = store.keys("").stream().filter(key -> !ReservedKeys.isReserved(key)).count();
+            long existing = store.size();
             if (existing > 0) {
                 throw new StoreNotEmptyException(existing);
             }

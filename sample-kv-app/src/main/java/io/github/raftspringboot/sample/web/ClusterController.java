@@ -2,10 +2,8 @@ package io.github.raftspringboot.sample.web;
 
 import java.time.Duration;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -19,7 +17,7 @@ import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
 
 /**
  * hraftd's {@code /join}, plus the membership and leadership operations an operator needs, and this node's status.
- * Operations that only the leader can run are carried to it when sent to another node.
+ * Operations that only the leader can run are carried to it by {@link RaftNode#viaLeader()} when sent to a follower.
  */
 @RestController
 @RequestMapping(produces = MediaType.APPLICATION_JSON_VALUE)
@@ -27,14 +25,10 @@ class ClusterController {
 
     private final RaftNode node;
 
-    private final LeaderForwarder forwarder;
-
     private final Duration timeout;
 
-    ClusterController(RaftNode node, LeaderForwarder forwarder,
-            @Value("${raft.request-timeout:10s}") Duration requestTimeout) {
+    ClusterController(RaftNode node, @Value("${raft.request-timeout:10s}") Duration requestTimeout) {
         this.node = node;
-        this.forwarder = forwarder;
         // A little over the engine's own limit, so that its clearer timeout error wins.
         this.timeout = requestTimeout.plusSeconds(1);
     }
@@ -44,30 +38,31 @@ class ClusterController {
      * {@code "voter": false}.
      */
     @PostMapping(path = "/join", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> join(@RequestBody JoinRequest join, HttpServletRequest request) {
+    IndexResponse join(@RequestBody JoinRequest join) {
         String id = required("id", join.id(), "{\"id\":\"node4\",\"addr\":\"10.0.0.4:12000\"}");
         String address = required("addr", join.addr(), "{\"id\":\"node4\",\"addr\":\"10.0.0.4:12000\"}");
         RaftPeerAddress.checkNodeId(id, "id");
         RaftPeerAddress.parse(address, "addr");
         boolean voter = join.voter() == null || join.voter();
-        return forwarder.onLeader(request, join, () -> new IndexResponse(Futures.await(
-                voter ? node.addVoter(id, address, 0) : node.addNonVoter(id, address, 0), timeout)));
+        RaftNode leader = node.viaLeader();
+        return new IndexResponse(Futures.await(
+                voter ? leader.addVoter(id, address, 0) : leader.addNonVoter(id, address, 0), timeout));
     }
 
     /** Removes a server from the cluster. */
     @PostMapping(path = "/remove", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<?> remove(@RequestBody RemoveRequest remove, HttpServletRequest request) {
+    IndexResponse remove(@RequestBody RemoveRequest remove) {
         String id = required("id", remove.id(), "{\"id\":\"node3\"}");
-        return forwarder.onLeader(request, remove,
-                () -> new IndexResponse(Futures.await(node.removeServer(id, 0), timeout)));
+        return new IndexResponse(Futures.await(node.viaLeader().removeServer(id, 0), timeout));
     }
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
-    ResponseEntity<?> transferLeadership(@RequestParam(required = false) String id, HttpServletRequest request) {
-        return forwarder.onLeader(request, null, () -> new IndexResponse(Futures.await(
-                (id == null || id.isBlank()) ? node.transferLeadership() : node.transferLeadership(id.trim()),
-                timeout)));
+    IndexResponse transferLeadership(@RequestParam(required = false) String id) {
+        RaftNode leader = node.viaLeader();
+        return new IndexResponse(Futures.await(
+                (id == null || id.isBlank()) ? leader.transferLeadership() : leader.transferLeadership(id.trim()),
+                timeout));
     }
 
     /** This node's view of the cluster: role, term, leader, indexes and configuration. */

@@ -3,7 +3,6 @@ package io.github.raftspringboot.sample.web;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
-import java.util.TreeMap;
 
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -46,7 +45,6 @@ class KeyValueController {
         }
         Map<String, JsonNode> entries = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : body.properties()) {
-            ReservedKeys.checkWritable(entry.getKey());
             if (entry.getValue().isNull()) {
                 throw new IllegalArgumentException("The value of '" + entry.getKey()
                         + "' is null, which the store does not hold: remove the key with DELETE /key/"
@@ -66,18 +64,14 @@ class KeyValueController {
     /** Removes the key; {@code changed} says whether it existed. */
     @DeleteMapping("/{*key}")
     WriteResult delete(@PathVariable String key) {
-        return store.delete(ReservedKeys.checkWritable(key(key)));
+        return store.delete(key(key));
     }
 
     /** The keys starting with {@code prefix} and their values, sorted by key. */
     @GetMapping
     SortedMap<String, JsonNode> list(@RequestParam(defaultValue = "") String prefix,
             @RequestParam(required = false) String consistency) {
-        SortedMap<String, JsonNode> entries = new TreeMap<>(store.entries(prefix, ReadConsistencies.parse(consistency)));
-        if (!ReservedKeys.isReserved(prefix)) {
-            entries.keySet().removeIf(ReservedKeys::isReserved);
-        }
-        return entries;
+        return store.entries(prefix, ReadConsistencies.parse(consistency));
     }
 
     /** A {@code {*key}} path variable starts with the slash that follows {@code /key}. */
