@@ -113,6 +113,21 @@ class SampleClusterIT {
                 "user");
         Files.writeString(dir.resolve("backup.json"), backup.body());
 
+        // Leadership transfer and removal, sent to a follower, run on the leader.
+        String other = List.of("node1", "node2", "node3")
+            .stream()
+            .filter(id -> !id.equals(leader) && !id.equals(follower))
+            .findFirst()
+            .orElseThrow();
+        HttpJson.Response transfer = nodes.get(other).http().post("/transfer-leadership?id=" + follower, null);
+        assertThat(transfer.status()).as(transfer.toString()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                nodes.get(other).http().get("/status").json().get("leader").get("id").asString()).isEqualTo(follower));
+        HttpJson.Response remove = nodes.get(other).http().post("/remove", "{\"id\":\"node4\"}");
+        assertThat(remove.status()).as(remove.toString()).isEqualTo(200);
+        assertThat(nodes.get(follower).http().get("/status").json().get("servers")).hasSize(3);
+        assertThat(nodes.get(other).http().post("/remove", "{\"id\":\"node9\"}").status()).isEqualTo(404);
+
         // SIGTERM stops every node cleanly; restarted from their state directories alone, they have the data.
         assertThat(nodes.get(leader).http().post("/key", "{\"last-write\":\"before-sigterm\"}").status())
             .isEqualTo(200);
@@ -135,7 +150,7 @@ class SampleClusterIT {
         // Every log line names its node.
         assertThat(logLinesWithTimestamps(restarted.get("node2"))).allMatch(line -> line.contains("[node2]"));
 
-        // Disaster: two of the four voters are lost for good. The survivor has no majority: linearizable requests
+        // Disaster: two of the three voters are lost for good. The survivor has no majority: linearizable requests
         // answer 503 with Retry-After, but its own copy can still be backed up.
         String survivor = restarted.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
         restarted.values().stream().filter(node -> !node.name().equals(survivor)).limit(2).forEach(NodeProcess::close);
