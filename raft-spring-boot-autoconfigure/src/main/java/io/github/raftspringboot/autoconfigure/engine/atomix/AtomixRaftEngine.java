@@ -175,7 +175,7 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     private void startRaft() {
-        StateMachineService service = new StateMachineService(stateMachine, directory, applied);
+        StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState);
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
@@ -218,6 +218,13 @@ public final class AtomixRaftEngine implements RaftEngine {
             .withThreadPoolSize(4)
             .build();
         joinCluster();
+    }
+
+    private void stopOnCorruptState(RuntimeException failure) {
+        logger.error("Raft node '{}' cannot restore its state from a snapshot and stops rather than serve incomplete "
+                + "data; restore the state directory from a backup or remove it and re-add the node "
+                + "(docs/operations.md)", settings.nodeId(), failure);
+        CompletableFuture.runAsync(this::close);
     }
 
     private RaftStorage storage() {
