@@ -73,6 +73,12 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private static final PartitionId PARTITION = PartitionId.from("raft", 1);
 
+    /**
+     * Largest message between nodes. Log entries are bounded by raft.limits.max-entry-size, but a query answer
+     * (e.g. every entry of the store, for a backup) can be far larger.
+     */
+    static final int MAX_MESSAGE_SIZE = 512 * 1024 * 1024;
+
     private final RaftNodeSettings settings;
 
     private final ReplicatedStateMachine stateMachine;
@@ -133,7 +139,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
         transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
-                settings.maxEntrySize() + 1024 * 1024);
+                MAX_MESSAGE_SIZE);
         startTransport();
         try {
             startRaft();
