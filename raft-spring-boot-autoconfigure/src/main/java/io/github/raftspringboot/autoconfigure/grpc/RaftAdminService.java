@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -39,8 +40,10 @@ import io.github.raftspringboot.admin.proto.StateResponse;
 import io.github.raftspringboot.admin.proto.StatsRequest;
 import io.github.raftspringboot.admin.proto.StatsResponse;
 import io.github.raftspringboot.admin.proto.VerifyLeaderRequest;
+import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
+import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.RaftServerInfo;
 
 /**
@@ -102,7 +105,7 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
     public void applyLog(ApplyLogRequest request, StreamObserver<Future> response) {
         start(response, () -> {
             byte[] command = RaftAdminRequests.command(request.getData());
-            return () -> node.applyCommand(command);
+            return () -> onLeader("ApplyLog").thenCompose(ignored -> node.applyCommand(command));
         });
     }
 
@@ -231,6 +234,24 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
         reply(response, ForgetResponse.getDefaultInstance());
     }
 
+    /**
+     * The engine carries raw commands from a follower to the leader; hashicorp/raft's Apply does not, and
+     * raftadmin clients rely on learning who leads instead.
+     */
+    private CompletableFuture<Void> onLeader(String operation) {
+        RaftNodeStatus status = node.status();
+        if (status.role() == RaftRole.LEADER) {
+            return CompletableFuture.completedFuture(null);
+        }
+        RaftServerInfo leader = status.leader();
+        String message = operation + " must run on the leader, and node '" + status.nodeId() + "' is not the leader; "
+                + ((leader != null) ? "the leader is '" + leader.id() + "' at " + leader.address()
+                        : "no leader is known right now");
+        return CompletableFuture.failedFuture(new RaftException(
+                (leader != null) ? RaftException.Reason.NOT_LEADER : RaftException.Reason.NO_LEADER, message,
+                (leader != null) ? leader.id() : null, null));
+    }
+
     /** hashicorp/raft checks the address too: a transfer to a known id at another address is refused. */
     private CompletableFuture<Long> transferTo(String id, String address) {
         RaftServerInfo target = node.status().servers().stream()
@@ -253,7 +274,17 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
             response.onError(ex);
             return;
         }
-        reply(response, Future.newBuilder().setOperationToken(operations.start(operation)).build());
+        // The operation outlives this call: run it outside the call's gRPC Context, which is cancelled as soon as
+        // the token is returned and would otherwise cancel the engine's own gRPC calls made on its behalf.
+        Context detached = Context.ROOT.attach();
+        String token;
+        try {
+            token = operations.start(operation);
+        }
+        finally {
+            Context.ROOT.detach(detached);
+        }
+        reply(response, Future.newBuilder().setOperationToken(token).build());
     }
 
     private static <T> void reply(StreamObserver<T> response, T message) {
