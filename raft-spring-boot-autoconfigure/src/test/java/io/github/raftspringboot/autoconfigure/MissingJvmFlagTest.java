@@ -1,0 +1,51 @@
+package io.github.raftspringboot.autoconfigure;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A JVM started without the --add-opens flag the engine needs gets a failure analysis that names the flag and
+ * where to put it, not the serializer's ExceptionInInitializerError.
+ */
+class MissingJvmFlagTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void startupFailsWithAnAnalysisNamingTheFlag() throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                NodeWithoutFlags.class.getName(), dir.resolve("node").toString(), String.valueOf(TestCluster.freePort())))
+            .redirectErrorStream(true)
+            .start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The JVM was started without --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED")
+            .contains("Add-Opens: java.base/java.util.concurrent.atomic")
+            .doesNotContain("ExceptionInInitializerError");
+    }
+
+    /** Runs a node in a JVM started without the engine's flags. */
+    public static final class NodeWithoutFlags {
+
+        public static void main(String[] args) {
+            new SpringApplicationBuilder(TestCluster.NodeApplication.class).web(WebApplicationType.NONE)
+                .properties("raft.node-id=probe", "raft.state-dir=" + args[0], "raft.port=" + args[1],
+                        "raft.bind-address=127.0.0.1", "raft.advertise-address=127.0.0.1")
+                .run(args);
+        }
+    }
+}
