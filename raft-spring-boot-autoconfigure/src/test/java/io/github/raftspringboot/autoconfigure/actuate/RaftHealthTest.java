@@ -34,19 +34,28 @@ class RaftHealthTest {
     void isDownAfterTheGracePeriodWithoutQuorumAndUpWhenTheQuorumReturns() {
         cluster = WebCluster.start(3, dir, Map.of("raft.health.leader-grace-period", "3s",
                 "management.endpoint.health.group.readiness.include", "readinessState,raft"));
-        String leader = cluster.awaitLeader();
+        String first = cluster.awaitLeader();
         for (String id : cluster.running()) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 JsonNode raft = raftHealth(id);
                 assertThat(raft.path("status").asString()).isEqualTo("UP");
-                assertThat(raft.path("details").path("leader").asString()).isEqualTo(leader);
+                assertThat(raft.path("details").path("leader").asString()).isEqualTo(first);
                 assertThat(raft.path("details").path("role").asString())
-                    .isEqualTo(id.equals(leader) ? "LEADER" : "FOLLOWER");
+                    .isEqualTo(id.equals(first) ? "LEADER" : "FOLLOWER");
                 assertThat(raft.path("details").path("term").asLong()).isPositive();
                 assertThat(raft.path("details").path("applyLag").asLong()).isZero();
             });
         }
-        assertThat(cluster.get(leader, "/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(cluster.get(first, "/actuator/health/readiness").status()).isEqualTo(200);
+
+        // A leadership transfer is an election: no node may flap to DOWN while it runs.
+        String target = cluster.followers().get(0);
+        cluster.node(first).transferLeadership(target);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> cluster.running()
+            .stream()
+            .allMatch(id -> raftHealth(id).path("status").asString().equals("UP")));
+        String leader = cluster.awaitLeader();
+        assertThat(leader).isEqualTo(target);
 
         List<String> followers = cluster.followers();
         followers.forEach(cluster::stop);
