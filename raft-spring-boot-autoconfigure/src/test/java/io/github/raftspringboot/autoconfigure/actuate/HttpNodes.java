@@ -77,12 +77,18 @@ final class HttpNodes implements AutoCloseable {
         properties.put("raft.port", raftPorts.computeIfAbsent(id, ignored -> freePort()));
         properties.put("raft.bind-address", "127.0.0.1");
         properties.put("raft.advertise-address", "127.0.0.1");
-        properties.put("raft.peers", peers());
+        // A joining node (started with raft.bootstrap=false) names itself among the peers too.
+        properties.put("raft.peers", initial.contains(id) ? peers() : peers() + "," + id + "@" + raftAddress(id));
         properties.put("raft.state-dir", baseDir.resolve(id).toString());
         properties.put("management.endpoints.web.exposure.include", "raft,health,info,metrics");
         properties.put("management.endpoint.health.show-details", "always");
         properties.put("management.info.defaults.enabled", "false");
         properties.put("management.info.raft.enabled", "true");
+        // JMX too, each node under its own domain since all of them share this JVM's MBean server.
+        properties.put("spring.jmx.enabled", "true");
+        properties.put("spring.jmx.unique-names", "true");
+        properties.put("management.endpoints.jmx.exposure.include", "raft");
+        properties.put("management.endpoints.jmx.domain", "raft-" + id);
         properties.putAll(TestCluster.fastTimings());
         properties.putAll(extraProperties);
         properties.putAll(overrides);
