@@ -61,15 +61,20 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
         MultiGauge matchIndex = MultiGauge.builder("raft.replication.match.index")
             .description("On the leader: the highest log index known to be replicated to a follower")
             .register(registry);
-        synchronized (this) {
+        refresher().scheduleWithFixedDelay(() -> refreshPeers(lag, matchIndex), 0, refreshInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** One thread for every registry this binder is bound to. */
+    private synchronized ScheduledExecutorService refresher() {
+        if (refresher == null) {
             refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "raft-metrics-" + node.nodeId());
                 thread.setDaemon(true);
                 return thread;
             });
-            refresher.scheduleWithFixedDelay(() -> refreshPeers(lag, matchIndex), 0, refreshInterval.toMillis(),
-                    TimeUnit.MILLISECONDS);
         }
+        return refresher;
     }
 
     private void refreshPeers(MultiGauge lag, MultiGauge matchIndex) {

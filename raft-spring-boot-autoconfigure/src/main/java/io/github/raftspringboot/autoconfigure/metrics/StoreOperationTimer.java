@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,13 +69,13 @@ final class StoreOperationTimer {
             .tag("outcome", (error == null) ? "success" : "failure")
             .tag("error", errorName(error))
             .register(target)
-            .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     private MeterRegistry registry() {
         MeterRegistry current = registry;
         if (current == null) {
-            current = registries.getIfAvailable();
+            current = registries.getIfUnique();
             registry = current;
         }
         return current;
