@@ -18,12 +18,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIR="${LOCAL_CLUSTER_DIR:-$ROOT/tmp/local-cluster}"
 HTTP_BASE_PORT="${HTTP_BASE_PORT:-11000}"
 RAFT_BASE_PORT="${RAFT_BASE_PORT:-12000}"
+GRPC_BASE_PORT="${GRPC_BASE_PORT:-13000}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m}"
 NODES=(node1 node2 node3)
 LEADER_TIMEOUT_SECONDS="${LEADER_TIMEOUT_SECONDS:-120}"
 
 http_port() { echo $((HTTP_BASE_PORT + ${1#node})); }
 raft_port() { echo $((RAFT_BASE_PORT + ${1#node})); }
+grpc_port() { echo $((GRPC_BASE_PORT + ${1#node})); }
 
 peers() {
   local list="" node
@@ -78,10 +80,11 @@ start_node() {
     HTTP_ADDR=127.0.0.1 HTTP_PORT="$(http_port "$node")" \
     RAFT_ADDR=127.0.0.1 RAFT_PORT="$(raft_port "$node")" \
     RAFT_ADVERTISE_ADDR=127.0.0.1 \
+    SPRING_GRPC_SERVER_ADDRESS=127.0.0.1 SPRING_GRPC_SERVER_PORT="$(grpc_port "$node")" \
     PEERS="$(peers)" \
     nohup java $JAVA_OPTS -jar "$JAR" >>"$DIR/$node.log" 2>&1 &
   echo $! >"$DIR/$node.pid"
-  echo "Started $node (pid $!): HTTP 127.0.0.1:$(http_port "$node"), Raft 127.0.0.1:$(raft_port "$node"), log $DIR/$node.log"
+  echo "Started $node (pid $!): HTTP 127.0.0.1:$(http_port "$node"), Raft 127.0.0.1:$(raft_port "$node"), gRPC admin 127.0.0.1:$(grpc_port "$node"), log $DIR/$node.log"
 }
 
 await_leader() {

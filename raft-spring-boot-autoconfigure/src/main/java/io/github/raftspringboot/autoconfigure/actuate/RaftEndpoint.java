@@ -1,15 +1,17 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.Optional;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -21,22 +23,20 @@ import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.Suffrage;
-import io.github.raftspringboot.autoconfigure.actuate.RaftNodeDescriptor.ConfigurationDescriptor;
-import io.github.raftspringboot.autoconfigure.actuate.RaftNodeDescriptor.LeaderDescriptor;
 import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
 
 /**
- * The {@code raft} Actuator endpoint: this node's Raft state, and the membership, leadership and snapshot
- * operations of hashicorp/raft. Membership changes and leadership transfers sent to a follower are carried to the
- * leader ({@link RaftNode#viaLeader()}); a snapshot is taken by the node that receives the request.
- * <p>
- * Failures are thrown as {@link RaftException} (invalid requests with reason
- * {@link RaftException.Reason#INVALID_REQUEST}); {@link RaftEndpointWebExtension} turns them into HTTP statuses.
+ * The {@code raft} Actuator endpoint (web and JMX): this node's Raft state, and the cluster operations of
+ * hashicorp/raft's admin API. Operations that need the leader are carried to it with {@link RaftNode#viaLeader()},
+ * so an operator can call any node. Failures are thrown as {@link RaftException} or
+ * {@link IllegalArgumentException}; {@link RaftEndpointWebExtension} turns them into HTTP statuses.
  */
 @Endpoint(id = "raft")
 public class RaftEndpoint {
 
-    private static final Logger logger = LoggerFactory.getLogger(RaftEndpoint.class);
+    /** The operations of {@code POST /actuator/raft/{operation}}. */
+    static final List<String> OPERATIONS = List.of("add-voter", "add-nonvoter", "promote", "demote", "remove",
+            "transfer-leadership", "snapshot");
 
     private final RaftNode node;
 
@@ -44,198 +44,218 @@ public class RaftEndpoint {
 
     /**
      * @param node    the local node
-     * @param timeout how long a write operation may take; a little over {@code raft.request-timeout} so that the
-     *                engine's own, clearer timeout error wins
+     * @param timeout the longest a write operation may take before it is reported as {@code TIMEOUT}
      */
     public RaftEndpoint(RaftNode node, Duration timeout) {
         this.node = node;
         this.timeout = timeout;
     }
 
-    /** {@code GET /actuator/raft}. */
+    /** {@code GET /actuator/raft}: everything this node knows about its Raft state. */
     @ReadOperation
-    public RaftNodeDescriptor raft() {
-        return RaftNodeDescriptor.of(node.status(), node.stats());
+    public NodeDescriptor node() {
+        RaftNodeStatus status = node.status();
+        return new NodeDescriptor(status.nodeId(), status.address(), status.role().name(), status.term(),
+                LeaderDescriptor.of(status), status.commitIndex(), status.appliedIndex(), status.lastLogIndex(),
+                status.lastLogTerm(), status.lastSnapshotIndex(), status.lastSnapshotTerm(), millisSinceContact(status),
+                status.configurationIndex(), servers(status), node.stats());
     }
 
-    /** {@code GET /actuator/raft/{part}}: {@code configuration}, {@code leader} or {@code stats} on its own. */
+    /** {@code GET /actuator/raft/configuration} or {@code GET /actuator/raft/leader}. */
     @ReadOperation
-    public Object part(@Selector String part) {
-        RaftNodeStatus status = node.status();
-        return switch (ReadPart.of(part)) {
-            case CONFIGURATION -> ConfigurationDescriptor.of(status);
-            case LEADER -> Optional.ofNullable(LeaderDescriptor.of(status))
-                .orElseThrow(() -> new RaftException(RaftException.Reason.NO_LEADER, "Node '" + status.nodeId()
-                        + "' knows no leader in term " + status.term()
-                        + ": an election is in progress or a majority of the voters is unreachable"));
-            case STATS -> node.stats();
+    public @Nullable Object part(@Selector String part) {
+        return switch (part) {
+            case "configuration" -> configuration();
+            case "leader" -> LeaderDescriptor.of(node.status());
+            default -> throw new IllegalArgumentException(
+                    "Unknown part '" + part + "' of the raft endpoint: use 'configuration' or 'leader'");
         };
     }
 
+    ConfigurationDescriptor configuration() {
+        RaftNodeStatus status = node.status();
+        return new ConfigurationDescriptor(status.configurationIndex(), servers(status));
+    }
+
     /**
-     * {@code POST /actuator/raft/{operation}}: {@code add-voter}, {@code add-non-voter}, {@code promote},
-     * {@code demote}, {@code transfer-leadership}, {@code snapshot}. Arguments come from the JSON body (or the
-     * query string); which ones each operation needs is in docs/actuator.md.
-     *
-     * @param operation     the operation
-     * @param id            the server the operation is about
-     * @param address       the server's Raft address, {@code host:port} (add-voter, add-non-voter)
-     * @param previousIndex refuse the change if the configuration changed since this index; 0 or absent: don't care
+     * {@code POST /actuator/raft/{operation}} with a JSON body (or query parameters) {@code id}, {@code address},
+     * {@code previousIndex}: one of {@link #OPERATIONS}, run on the leader.
      */
     @WriteOperation
-    public OperationResult operate(@Selector String operation, @Nullable String id, @Nullable String address,
-            @Nullable String previousIndex) {
-        WriteOperationName name = WriteOperationName.of(operation);
-        long guard = previousIndex(previousIndex);
-        RaftNode leader = node.viaLeader();
-        CompletableFuture<Long> result = switch (name) {
-            case ADD_VOTER -> leader.addVoter(nodeId(id), address(address), guard);
-            case ADD_NON_VOTER -> leader.addNonVoter(nodeId(id), address(address), guard);
-            case PROMOTE -> leader.addVoter(nodeId(id), addressOfNonVoter(nodeId(id)), guard);
-            case DEMOTE -> leader.demoteVoter(nodeId(id), guard);
-            case TRANSFER_LEADERSHIP -> (id == null || id.isBlank()) ? leader.transferLeadership()
-                    : leader.transferLeadership(nodeId(id));
-            case SNAPSHOT -> node.snapshot();
-        };
-        return complete(name.path, id, result);
-    }
-
-    /**
-     * {@code DELETE /actuator/raft/servers/{id}}: removes a server from the cluster.
-     *
-     * @param collection    must be {@code servers}
-     * @param id            the server to remove
-     * @param previousIndex refuse the change if the configuration changed since this index; 0 or absent: don't care
-     */
-    @DeleteOperation
-    public OperationResult remove(@Selector String collection, @Selector String id, @Nullable String previousIndex) {
-        if (!"servers".equals(collection)) {
-            throw invalid("Unknown path '" + collection + "/" + id + "': remove a server with DELETE "
-                    + "/actuator/raft/servers/{id}");
+    public OperationDescriptor change(@Selector String operation, @Nullable String id, @Nullable String address,
+            @Nullable Long previousIndex) {
+        long previous = (previousIndex != null) ? previousIndex : 0;
+        if (previous < 0) {
+            throw new IllegalArgumentException("previousIndex must be 0 (no check) or a configuration index, not "
+                    + previous);
         }
-        long guard = previousIndex(previousIndex);
-        return complete("remove-server", id, node.viaLeader().removeServer(nodeId(id), guard));
+        RaftNode leader = node.viaLeader();
+        return switch (operation) {
+            case "add-voter" -> run(operation, id,
+                    server -> leader.addVoter(server, requireAddress(operation, address), previous));
+            case "add-nonvoter" -> run(operation, id,
+                    server -> leader.addNonVoter(server, requireAddress(operation, address), previous));
+            case "promote" -> run(operation, id, server -> leader.addVoter(server, addressOf(server), previous));
+            case "demote" -> run(operation, id, server -> leader.demoteVoter(server, previous));
+            case "remove" -> run(operation, id, server -> leader.removeServer(server, previous));
+            case "transfer-leadership" -> (id == null || id.isBlank())
+                    ? new OperationDescriptor(operation, null, await(leader.transferLeadership()))
+                    : run(operation, id, leader::transferLeadership);
+            case "snapshot" -> new OperationDescriptor(operation, null, await(leader.snapshot()));
+            default -> throw new IllegalArgumentException("Unknown operation '" + operation + "': use one of "
+                    + String.join(", ", OPERATIONS));
+        };
     }
 
-    private OperationResult complete(String operation, @Nullable String id, CompletableFuture<Long> result) {
-        long index = OperationFutures.await(result, timeout, operation);
-        logger.info("Raft operation {}{} completed at index {}", operation, (id != null) ? " '" + id + "'" : "", index);
-        return new OperationResult(operation, index);
+    /** {@code DELETE /actuator/raft/{id}}: removes the server from the cluster. */
+    @DeleteOperation
+    public OperationDescriptor remove(@Selector String id, @Nullable Long previousIndex) {
+        return change("remove", id, null, previousIndex);
     }
 
-    private String addressOfNonVoter(String id) {
+    private OperationDescriptor run(String operation, @Nullable String id,
+            Function<String, CompletableFuture<Long>> action) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException(operation + " needs the server's \"id\", e.g. {\"id\":\"node4\""
+                    + (operation.startsWith("add") ? ",\"address\":\"10.0.0.4:12000\"" : "") + "}");
+        }
+        String server = RaftPeerAddress.checkNodeId(id, "id");
+        return new OperationDescriptor(operation, server, await(action.apply(server)));
+    }
+
+    private static String requireAddress(String operation, @Nullable String address) {
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException(operation + " needs the server's Raft \"address\" as host:port, "
+                    + "e.g. {\"id\":\"node4\",\"address\":\"10.0.0.4:12000\"}");
+        }
+        RaftPeerAddress.parse(address, "address");
+        return address;
+    }
+
+    private String addressOf(String id) {
         RaftServerInfo server = node.status()
             .servers()
             .stream()
             .filter(candidate -> candidate.id().equals(id))
             .findFirst()
-            .orElseThrow(() -> new RaftException(RaftException.Reason.UNKNOWN_SERVER, "Server '" + id
-                    + "' is not in the configuration: add it with POST /actuator/raft/add-voter"));
+            .orElseThrow(() -> new RaftException(RaftException.Reason.UNKNOWN_SERVER,
+                    "'" + id + "' is not a member of the cluster: add it with add-voter or add-nonvoter"));
         if (server.suffrage() == Suffrage.VOTER) {
-            throw new RaftException(RaftException.Reason.CONFIGURATION_CHANGED,
-                    "Server '" + id + "' is already a voter: only a non-voter can be promoted");
+            throw new IllegalArgumentException("'" + id + "' is already a voter");
         }
         if (server.address() == null) {
-            throw invalid("The address of server '" + id + "' is not known here: send it with "
-                    + "POST /actuator/raft/add-voter {\"id\":\"" + id + "\",\"address\":\"host:port\"}");
+            throw new RaftException(RaftException.Reason.INTERNAL, "The address of '" + id + "' is unknown on "
+                    + node.nodeId() + ": promote it on the leader or with add-voter and its address");
         }
         return server.address();
     }
 
-    private static String nodeId(@Nullable String id) {
-        if (id == null || id.isBlank()) {
-            throw invalid("The argument 'id' is missing: send e.g. {\"id\":\"node4\"}");
-        }
+    private long await(CompletableFuture<Long> future) {
         try {
-            return RaftPeerAddress.checkNodeId(id.trim(), "The id");
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (IllegalArgumentException ex) {
-            throw invalid(ex.getMessage());
-        }
-    }
-
-    private static String address(@Nullable String address) {
-        if (address == null || address.isBlank()) {
-            throw invalid("The argument 'address' is missing: send e.g. "
-                    + "{\"id\":\"node4\",\"address\":\"10.0.0.4:12000\"}");
-        }
-        try {
-            return RaftPeerAddress.parse(address, "The address").address();
-        }
-        catch (IllegalArgumentException ex) {
-            throw invalid(ex.getMessage());
-        }
-    }
-
-    private static long previousIndex(@Nullable String previousIndex) {
-        if (previousIndex == null || previousIndex.isBlank()) {
-            return 0;
-        }
-        try {
-            long index = Long.parseLong(previousIndex.trim());
-            if (index >= 0) {
-                return index;
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
+            throw new RaftException(RaftException.Reason.INTERNAL, "The operation failed: " + ex.getCause(), null,
+                    ex.getCause());
         }
-        catch (NumberFormatException ex) {
-            // Reported below with the expected format.
+        catch (TimeoutException ex) {
+            throw new RaftException(RaftException.Reason.TIMEOUT, "The operation did not complete within "
+                    + timeout.toMillis() + " ms; it may still complete: check GET /actuator/raft/configuration", null,
+                    ex);
         }
-        throw invalid("The argument 'previousIndex' must be a log index (an integer, 0 or more; 0 = don't care), "
-                + "such as the 'index' of GET /actuator/raft/configuration; got '" + previousIndex + "'");
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.SHUTDOWN, "Interrupted while waiting for the operation",
+                    null, ex);
+        }
     }
 
-    static RaftException invalid(String message) {
-        return new RaftException(RaftException.Reason.INVALID_REQUEST, message);
+    private static @Nullable Long millisSinceContact(RaftNodeStatus status) {
+        return (status.lastContact() != null)
+                ? Math.max(0, Duration.between(status.lastContact(), status.timestamp()).toMillis()) : null;
+    }
+
+    private static List<ServerDescriptor> servers(RaftNodeStatus status) {
+        return status.servers()
+            .stream()
+            .map(server -> new ServerDescriptor(server.id(), server.address(), server.suffrage().name()))
+            .toList();
+    }
+
+    /**
+     * This node's Raft state ({@code GET /actuator/raft}).
+     *
+     * @param id                 this node's id
+     * @param address            its advertised Raft address
+     * @param role               LEADER, FOLLOWER, CANDIDATE, NON_VOTER, INACTIVE or SHUTDOWN
+     * @param term               the current term
+     * @param leader             the leader this node knows, or {@code null}
+     * @param commitIndex        the highest committed log index
+     * @param appliedIndex       the highest log index applied here
+     * @param lastLogIndex       the index of the last log entry
+     * @param lastLogTerm        the term of the last log entry
+     * @param lastSnapshotIndex  the index of the newest snapshot (0 when none)
+     * @param lastSnapshotTerm   the term of the newest snapshot (0 when none)
+     * @param millisSinceLastContact milliseconds since this node last heard from a leader; {@code null} on the
+     *                           leader or when never
+     * @param configurationIndex the log index of the current configuration ({@code previousIndex} guards)
+     * @param configuration      the servers of the cluster
+     * @param stats              hashicorp/raft's {@code Stats()} map
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record NodeDescriptor(String id, String address, String role, long term, @Nullable LeaderDescriptor leader,
+            long commitIndex, long appliedIndex, long lastLogIndex, long lastLogTerm, long lastSnapshotIndex,
+            long lastSnapshotTerm, @Nullable Long millisSinceLastContact, long configurationIndex,
+            List<ServerDescriptor> configuration, Map<String, String> stats) implements OperationResponseBody {
+    }
+
+    /**
+     * The leader as a node knows it.
+     *
+     * @param id      the leader's id
+     * @param address its Raft address, or {@code null} when unknown here
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record LeaderDescriptor(String id, @Nullable String address) implements OperationResponseBody {
+
+        static @Nullable LeaderDescriptor of(RaftNodeStatus status) {
+            return (status.leader() != null) ? new LeaderDescriptor(status.leader().id(), status.leader().address())
+                    : null;
+        }
+    }
+
+    /**
+     * The cluster configuration ({@code GET /actuator/raft/configuration}).
+     *
+     * @param index   the log index of this configuration
+     * @param servers its servers
+     */
+    public record ConfigurationDescriptor(long index, List<ServerDescriptor> servers) implements OperationResponseBody {
+    }
+
+    /**
+     * One server of the configuration.
+     *
+     * @param id        its node id
+     * @param address   its Raft address, or {@code null} when unknown here
+     * @param suffrage  VOTER, NONVOTER or STAGING
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ServerDescriptor(String id, @Nullable String address, String suffrage) {
     }
 
     /**
      * The outcome of a write operation.
      *
-     * @param operation the operation that ran
-     * @param index     the log index it reached (for a snapshot: the index the newest snapshot covers)
+     * @param operation the operation, e.g. {@code add-voter}
+     * @param id        the server it concerned, or {@code null}
+     * @param index     the log index the operation reached
      */
-    public record OperationResult(String operation, long index) {
-    }
-
-    /** The parts {@code GET /actuator/raft/{part}} serves. */
-    enum ReadPart {
-
-        CONFIGURATION, LEADER, STATS;
-
-        static ReadPart of(String part) {
-            for (ReadPart candidate : values()) {
-                if (candidate.name().toLowerCase(Locale.ROOT).equals(part)) {
-                    return candidate;
-                }
-            }
-            throw invalid("Unknown part '" + part + "': use GET /actuator/raft or /actuator/raft/{part} with one of "
-                    + Arrays.stream(values())
-                        .map(value -> value.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", ")));
-        }
-    }
-
-    /** The operations {@code POST /actuator/raft/{operation}} runs. */
-    enum WriteOperationName {
-
-        ADD_VOTER("add-voter"), ADD_NON_VOTER("add-non-voter"), PROMOTE("promote"), DEMOTE("demote"),
-        TRANSFER_LEADERSHIP("transfer-leadership"), SNAPSHOT("snapshot");
-
-        final String path;
-
-        WriteOperationName(String path) {
-            this.path = path;
-        }
-
-        static WriteOperationName of(String operation) {
-            for (WriteOperationName candidate : values()) {
-                if (candidate.path.equals(operation)) {
-                    return candidate;
-                }
-            }
-            throw invalid("Unknown operation '" + operation + "': use one of "
-                    + Arrays.stream(values()).map(value -> value.path).collect(Collectors.joining(", "))
-                    + " (POST), or DELETE /actuator/raft/servers/{id}");
-        }
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record OperationDescriptor(String operation, @Nullable String id, long index)
+            implements OperationResponseBody {
     }
 }

@@ -1,5 +1,8 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
+import java.time.Duration;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -13,10 +16,7 @@ import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
 
-/**
- * The {@code raft} Actuator endpoint (web and JMX), when Actuator is on the classpath and the endpoint is
- * available (exposed and not switched off with {@code management.endpoint.raft.access=none}).
- */
+/** The {@code raft} Actuator endpoint, when Actuator is on the classpath and the endpoint is available. */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(RaftNode.class)
@@ -25,15 +25,16 @@ public final class RaftEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RaftEndpoint raftEndpoint(RaftNode node, RaftProperties properties) {
-        // A little over the engine's own limit, so that its clearer timeout error wins.
-        return new RaftEndpoint(node, properties.getRequestTimeout().plusSeconds(1));
+    RaftEndpoint raftEndpoint(RaftNode node, ObjectProvider<RaftProperties> properties) {
+        // A forwarded operation may wait for the leader's own request timeout: allow for both legs.
+        Duration requestTimeout = properties.getIfAvailable(RaftProperties::new).getRequestTimeout();
+        return new RaftEndpoint(node, requestTimeout.multipliedBy(2));
     }
 
+    /** Maps failures to HTTP statuses when the endpoint is exposed over the web. */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBean(RaftEndpoint.class)
-    @ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+    @ConditionalOnAvailableEndpoint(endpoint = RaftEndpoint.class, exposure = EndpointExposure.WEB)
     RaftEndpointWebExtension raftEndpointWebExtension(RaftEndpoint endpoint) {
         return new RaftEndpointWebExtension(endpoint);
     }

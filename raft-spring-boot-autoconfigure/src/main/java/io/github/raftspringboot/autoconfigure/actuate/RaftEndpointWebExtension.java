@@ -2,9 +2,11 @@ package io.github.raftspringboot.autoconfigure.actuate;
 
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -15,13 +17,17 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import io.github.raftspringboot.api.RaftException;
 
 /**
- * HTTP statuses for the {@code raft} endpoint: a request that cannot succeed gets a 4xx/5xx with a JSON body that
- * says why (and names the leader when one is known), instead of Actuator's bare 500.
+ * HTTP face of {@link RaftEndpoint}: the same operations, with failures answered by a status and a JSON body
+ * {@code {"error": ..., "message": ..., "leader": ...}} instead of a 500. A wrong request is a 400, an unknown server
+ * or path a 404, a configuration that changed since {@code previousIndex} (or is being changed) a 409, and a
+ * cluster that cannot answer now (no leader, timeout, node stopping) a 503.
  */
 @EndpointWebExtension(endpoint = RaftEndpoint.class)
 public class RaftEndpointWebExtension {
 
     private static final Logger logger = LoggerFactory.getLogger(RaftEndpointWebExtension.class);
+
+    private static final int STATUS_CONFLICT = 409;
 
     private final RaftEndpoint endpoint;
 
@@ -30,55 +36,84 @@ public class RaftEndpointWebExtension {
     }
 
     @ReadOperation
+    public WebEndpointResponse<Object> node() {
+        return respond(endpoint::node);
+    }
+
+    @ReadOperation
     public WebEndpointResponse<Object> part(@Selector String part) {
-        return respond(() -> endpoint.part(part));
+        if (!part.equals("configuration") && !part.equals("leader")) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no /actuator/raft/" + part
+                    + ": use /actuator/raft, /actuator/raft/configuration or /actuator/raft/leader", null);
+        }
+        return respond(() -> {
+            Object body = endpoint.part(part);
+            if (body == null) {
+                throw new RaftException(RaftException.Reason.NO_LEADER,
+                        "No leader is known right now: an election is in progress or a majority is unreachable");
+            }
+            return body;
+        });
     }
 
     @WriteOperation
-    public WebEndpointResponse<Object> operate(@Selector String operation, @Nullable String id,
-            @Nullable String address, @Nullable String previousIndex) {
-        return respond(() -> endpoint.operate(operation, id, address, previousIndex));
+    public WebEndpointResponse<Object> change(@Selector String operation, @Nullable String id,
+            @Nullable String address, @Nullable Long previousIndex) {
+        if (!RaftEndpoint.OPERATIONS.contains(operation)) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no operation '" + operation
+                    + "': POST to /actuator/raft/ followed by one of " + String.join(", ", RaftEndpoint.OPERATIONS),
+                    null);
+        }
+        return respond(() -> endpoint.change(operation, id, address, previousIndex));
     }
 
     @DeleteOperation
-    public WebEndpointResponse<Object> remove(@Selector String collection, @Selector String id,
-            @Nullable String previousIndex) {
-        return respond(() -> endpoint.remove(collection, id, previousIndex));
+    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex) {
+        return respond(() -> endpoint.remove(id, previousIndex));
     }
 
     private static WebEndpointResponse<Object> respond(Supplier<Object> operation) {
         try {
             return new WebEndpointResponse<>(operation.get());
         }
+        catch (IllegalArgumentException ex) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, "INVALID_REQUEST", ex.getMessage(), null);
+        }
         catch (RaftException ex) {
-            int status = status(ex.reason());
-            if (status >= 500) {
-                logger.warn("Raft endpoint request failed: {}", ex.getMessage(), ex);
+            int status = statusOf(ex.reason());
+            if (status == WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR) {
+                logger.warn("Raft endpoint operation failed", ex);
             }
-            return new WebEndpointResponse<>(new ErrorResponse(status, ex.reason().name(), ex.getMessage(),
-                    ex.leaderId()), status);
+            return error(status, ex.reason().name(), ex.getMessage(), ex.leaderId());
         }
     }
 
-    static int status(RaftException.Reason reason) {
+    static int statusOf(RaftException.Reason reason) {
         return switch (reason) {
-            case INVALID_REQUEST -> 400;
-            case UNKNOWN_SERVER -> 404;
-            case NOT_LEADER, CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> 409;
-            case NO_LEADER, SHUTDOWN -> 503;
-            case TIMEOUT -> 504;
-            case INTERNAL -> 500;
+            case INVALID_REQUEST -> WebEndpointResponse.STATUS_BAD_REQUEST;
+            case UNKNOWN_SERVER -> WebEndpointResponse.STATUS_NOT_FOUND;
+            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> STATUS_CONFLICT;
+            case NO_LEADER, NOT_LEADER, TIMEOUT, SHUTDOWN -> WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE;
+            case INTERNAL -> WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR;
         };
     }
 
+    private static WebEndpointResponse<Object> error(int status, String error, String message,
+            @Nullable String leader) {
+        return new WebEndpointResponse<>(new ErrorDescriptor(status, error, message, leader), status);
+    }
+
     /**
-     * The body of a failed request.
+     * Why an operation failed.
      *
      * @param status  the HTTP status
-     * @param error   the {@link RaftException.Reason} name, e.g. {@code NO_LEADER}
-     * @param message what went wrong and what to do
-     * @param leader  the leader's id when it is known and relevant, else {@code null}
+     * @param error   the failure's kind: a {@link RaftException.Reason} name, {@code INVALID_REQUEST} or
+     *                {@code NOT_FOUND}
+     * @param message what went wrong and how to fix it
+     * @param leader  the leader as this node knows it, when that helps
      */
-    public record ErrorResponse(int status, String error, String message, @Nullable String leader) {
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ErrorDescriptor(int status, String error, String message, @Nullable String leader)
+            implements OperationResponseBody {
     }
 }

@@ -3,8 +3,7 @@ package io.github.raftspringboot.autoconfigure.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -14,81 +13,69 @@ import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftRole;
 
 /**
- * The {@code raft} health: UP while this node leads, or hears from a leader, or has been without one for no longer
- * than the grace period (so that a normal election does not make it flap); DOWN, with a reason, after that or when
- * Raft is not running here.
+ * {@code raft} health: UP while this node is part of a cluster with a leader it hears from; DOWN once it has been
+ * without one for longer than the grace period (so a normal election does not flap the status), or when Raft is
+ * not running here. Details: role, leader, term, commit and applied index and the gap between them.
  */
-class RaftHealthIndicator implements HealthIndicator {
+public class RaftHealthIndicator implements HealthIndicator {
 
     private final RaftNode node;
-
-    private final LeaderContactTracker tracker;
 
     private final Duration gracePeriod;
 
     private final Clock clock;
 
-    RaftHealthIndicator(RaftNode node, LeaderContactTracker tracker, Duration gracePeriod, Clock clock) {
+    /** When this node last had a leader it could reach; starts at creation so a starting node gets the grace. */
+    private final AtomicReference<Instant> leaderLastKnown;
+
+    public RaftHealthIndicator(RaftNode node, Duration gracePeriod) {
+        this(node, gracePeriod, Clock.systemUTC());
+    }
+
+    RaftHealthIndicator(RaftNode node, Duration gracePeriod, Clock clock) {
         this.node = node;
-        this.tracker = tracker;
         this.gracePeriod = gracePeriod;
         this.clock = clock;
+        this.leaderLastKnown = new AtomicReference<>(clock.instant());
     }
 
     @Override
     public Health health() {
         RaftNodeStatus status = node.status();
         Instant now = clock.instant();
-        Map<String, Object> details = details(status);
+        Health.Builder health = Health.up()
+            .withDetail("role", status.role().name())
+            .withDetail("leader", (status.leader() != null) ? status.leader().id() : "none")
+            .withDetail("term", status.term())
+            .withDetail("commitIndex", status.commitIndex())
+            .withDetail("appliedIndex", status.appliedIndex())
+            .withDetail("applyLag", Math.max(0, status.commitIndex() - status.appliedIndex()));
         if (status.role() == RaftRole.SHUTDOWN) {
-            return Health.down()
-                .withDetails(details)
-                .withDetail("reason", "Raft is not running on node '" + status.nodeId() + "'")
-                .build();
+            return health.down().withDetail("reason", "Raft is not running on this node").build();
         }
-        if (status.role() == RaftRole.LEADER) {
-            tracker.leaderSeen();
-            return Health.up().withDetails(details).build();
+        Instant lastKnown = leaderLastKnown(status, now);
+        Duration without = Duration.between(lastKnown, now);
+        if (without.compareTo(gracePeriod) <= 0) {
+            return health.build();
         }
-        Instant lastSeen = latest(status.lastContact(), tracker.lastLeaderSeen());
-        Duration silence = Duration.between(lastSeen, now);
-        if (silence.isNegative()) {
-            silence = Duration.ZERO;
-        }
-        details.put("millisSinceLeaderContact", silence.toMillis());
-        if (silence.compareTo(gracePeriod) <= 0) {
-            return Health.up().withDetails(details).build();
-        }
-        return Health.down().withDetails(details).withDetail("reason", reason(status, silence)).build();
+        String reason = (status.role() == RaftRole.INACTIVE)
+                ? "This node is not a member of a cluster yet: add it on the leader (add-voter or add-nonvoter)"
+                : "No reachable leader for " + without.toMillis() + " ms (grace period " + gracePeriod.toMillis()
+                        + " ms): an election cannot complete, probably because a majority of voters is unreachable";
+        return health.down().withDetail("reason", reason).build();
     }
 
-    private String reason(RaftNodeStatus status, Duration silence) {
-        String longer = " for " + silence.toMillis() + " ms, longer than raft.health.leader-grace-period ("
-                + gracePeriod.toMillis() + " ms)";
-        if (status.role() == RaftRole.INACTIVE) {
-            return "Node '" + status.nodeId() + "' has not been part of a cluster" + longer
-                    + ": add it on the leader (POST /actuator/raft/add-voter) or check raft.peers";
+    /** The latest moment this node had a leader it could reach, as far as it can tell now. */
+    private Instant leaderLastKnown(RaftNodeStatus status, Instant now) {
+        boolean reachable = status.role() == RaftRole.LEADER
+                || (status.leader() != null && status.lastContact() != null
+                        && Duration.between(status.lastContact(), now).compareTo(gracePeriod) <= 0);
+        if (reachable) {
+            leaderLastKnown.set(now);
+            return now;
         }
-        if (status.leader() != null) {
-            return "No contact with leader '" + status.leader().id() + "'" + longer;
-        }
-        return "No leader" + longer + ": a majority of the voters may be down or unreachable";
-    }
-
-    private static Map<String, Object> details(RaftNodeStatus status) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("nodeId", status.nodeId());
-        details.put("role", status.role());
-        details.put("term", status.term());
-        details.put("leader", (status.leader() != null) ? status.leader().id() : null);
-        details.put("leaderAddress", (status.leader() != null) ? status.leader().address() : null);
-        details.put("commitIndex", status.commitIndex());
-        details.put("appliedIndex", status.appliedIndex());
-        details.put("applyLag", Math.max(0, status.commitIndex() - status.appliedIndex()));
-        return details;
-    }
-
-    private static Instant latest(Instant lastContact, Instant lastLeaderSeen) {
-        return (lastContact != null && lastContact.isAfter(lastLeaderSeen)) ? lastContact : lastLeaderSeen;
+        Instant contact = status.lastContact();
+        return leaderLastKnown.accumulateAndGet((contact != null) ? contact : Instant.EPOCH,
+                (known, heard) -> heard.isAfter(known) ? heard : known);
     }
 }

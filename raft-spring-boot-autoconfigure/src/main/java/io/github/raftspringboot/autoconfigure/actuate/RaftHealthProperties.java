@@ -4,15 +4,15 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Settings of the {@code raft} health indicator ({@code raft.health.*}). */
+/** Configuration of the {@code raft} health indicator ({@code raft.health.*}). */
 @ConfigurationProperties("raft.health")
 public class RaftHealthProperties {
 
     /**
-     * How long a node may be without a leader it hears from before its health is DOWN. Covers a normal leader
-     * election, so that health does not flap while one runs; keep it several election timeouts long.
+     * How long this node may be without a reachable leader before it reports DOWN. Long enough to ride out a
+     * normal election without flapping. Defaults to three times {@code raft.election-timeout}.
      */
-    private Duration leaderGracePeriod = Duration.ofSeconds(10);
+    private Duration leaderGracePeriod;
 
     public Duration getLeaderGracePeriod() {
         return leaderGracePeriod;

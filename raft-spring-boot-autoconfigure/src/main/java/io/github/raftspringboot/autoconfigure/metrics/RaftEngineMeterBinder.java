@@ -46,20 +46,24 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        timer(registry, "raft.snapshot", "Snapshots taken by this node", RaftMetricsSource::snapshots);
-        timer(registry, "raft.log.append", "Writes of entries to this node's log, until durable",
+        Tags tags = Tags.of("raft.node", node.nodeId());
+        timer(registry, tags, "raft.snapshot", "Snapshots taken by this node", RaftMetricsSource::snapshots);
+        timer(registry, tags, "raft.log.append", "Writes of entries to this node's log, until durable",
                 RaftMetricsSource::logAppends);
-        timer(registry, "raft.log.commit", "On the leader: entries from append to commit",
+        timer(registry, tags, "raft.log.commit", "On the leader: entries from append to commit",
                 RaftMetricsSource::commits);
         Gauge.builder("raft.snapshot.size", source, RaftMetricsSource::lastSnapshotSizeBytes)
             .description("Size of this node's newest snapshot")
             .baseUnit(BaseUnits.BYTES)
+            .tags(tags)
             .register(registry);
         MultiGauge lag = MultiGauge.builder("raft.replication.lag")
             .description("On the leader: log entries a follower is behind the leader's last log index")
+            .tags(tags)
             .register(registry);
         MultiGauge matchIndex = MultiGauge.builder("raft.replication.match.index")
             .description("On the leader: the highest log index known to be replicated to a follower")
+            .tags(tags)
             .register(registry);
         refresher().scheduleWithFixedDelay(() -> refreshPeers(lag, matchIndex), 0, refreshInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -103,11 +107,12 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
         return (index != null) ? Math.max(0, node.status().lastLogIndex() - index) : Double.NaN;
     }
 
-    private void timer(MeterRegistry registry, String name, String description,
+    private void timer(MeterRegistry registry, Tags tags, String name, String description,
             Function<RaftMetricsSource, OperationStats> stats) {
         FunctionTimer.builder(name, source, current -> stats.apply(current).count(),
                 current -> stats.apply(current).totalTimeNanos(), TimeUnit.NANOSECONDS)
             .description(description)
+            .tags(tags)
             .register(registry);
     }
 

@@ -25,6 +25,8 @@ class LocalClusterScriptIT {
 
     private int raftBase;
 
+    private int grpcBase;
+
     @AfterEach
     void stopWhateverIsLeft() {
         if (httpBase > 0) {
@@ -36,6 +38,7 @@ class LocalClusterScriptIT {
     void startsThreeNodesWithALeaderServesAndStops() throws IOException {
         httpBase = freeBase(0);
         raftBase = freeBase(httpBase);
+        grpcBase = freeBase(raftBase);
 
         Result start = run("start");
         assertThat(start.exitCode()).as(start.output()).isZero();
@@ -69,7 +72,7 @@ class LocalClusterScriptIT {
             .redirectErrorStream(true);
         builder.environment()
             .putAll(Map.of("LOCAL_CLUSTER_DIR", dir.toString(), "HTTP_BASE_PORT", String.valueOf(httpBase),
-                    "RAFT_BASE_PORT", String.valueOf(raftBase), "JAVA_OPTS",
+                    "RAFT_BASE_PORT", String.valueOf(raftBase), "GRPC_BASE_PORT", String.valueOf(grpcBase), "JAVA_OPTS",
                     "-Xmx192m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
         try {
             Process process = builder.start();

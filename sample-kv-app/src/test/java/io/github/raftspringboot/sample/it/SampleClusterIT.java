@@ -226,6 +226,8 @@ class SampleClusterIT {
         environment.put("RAFT_ADDR", "127.0.0.1");
         environment.put("RAFT_PORT", String.valueOf(raftPorts.get(id)));
         environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
+        // The starter's gRPC server (RaftAdmin): any free port, so that nodes on one host do not share 9090.
+        environment.put("SPRING_GRPC_SERVER_PORT", "0");
         if (peers != null) {
             environment.put("PEERS", peers);
         }

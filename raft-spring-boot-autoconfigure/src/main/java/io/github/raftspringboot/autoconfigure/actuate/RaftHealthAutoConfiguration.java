@@ -1,7 +1,8 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
-import java.time.Clock;
+import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,29 +14,25 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+import io.github.raftspringboot.autoconfigure.RaftProperties;
 
 /**
- * The {@code raft} health indicator, when Spring Boot's health support is on the classpath and
- * {@code management.health.raft.enabled} is not {@code false}.
+ * The {@code raft} health indicator, when Spring Boot's health support is on the classpath
+ * ({@code management.health.raft.enabled}, on by default).
  */
-@AutoConfiguration(after = RaftAutoConfiguration.class,
-        beforeName = "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration")
+@AutoConfiguration(after = RaftAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(RaftNode.class)
 @ConditionalOnEnabledHealthIndicator("raft")
 @EnableConfigurationProperties(RaftHealthProperties.class)
-public final class RaftHealthContributorAutoConfiguration {
-
-    @Bean
-    @ConditionalOnMissingBean
-    LeaderContactTracker raftLeaderContactTracker() {
-        return new LeaderContactTracker(Clock.systemUTC());
-    }
+public final class RaftHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "raftHealthIndicator")
-    HealthIndicator raftHealthIndicator(RaftNode node, LeaderContactTracker tracker,
-            RaftHealthProperties properties) {
-        return new RaftHealthIndicator(node, tracker, properties.getLeaderGracePeriod(), Clock.systemUTC());
+    RaftHealthIndicator raftHealthIndicator(RaftNode node, RaftHealthProperties health,
+            ObjectProvider<RaftProperties> raft) {
+        Duration grace = (health.getLeaderGracePeriod() != null) ? health.getLeaderGracePeriod()
+                : raft.getIfAvailable(RaftProperties::new).getElectionTimeout().multipliedBy(3);
+        return new RaftHealthIndicator(node, grace);
     }
 }

@@ -16,11 +16,11 @@ import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 @ConditionalOnClass(InfoContributor.class)
 @ConditionalOnBean(RaftNode.class)
 @ConditionalOnEnabledInfoContributor("raft")
-public final class RaftInfoContributorAutoConfiguration {
+public final class RaftInfoAutoConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean(name = "raftInfoContributor")
-    InfoContributor raftInfoContributor(RaftNode node) {
+    @ConditionalOnMissingBean
+    RaftInfoContributor raftInfoContributor(RaftNode node) {
         return new RaftInfoContributor(node);
     }
 }

@@ -6,19 +6,19 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 
-/** Wraps every {@link RaftKeyValueStore} bean in a {@link TimedRaftKeyValueStore}. */
-final class TimedRaftKeyValueStorePostProcessor implements BeanPostProcessor {
+/** Wraps the application's {@link RaftKeyValueStore} so that its calls are timed. */
+final class RaftStoreMetricsPostProcessor implements BeanPostProcessor {
 
     private final ObjectProvider<MeterRegistry> registries;
 
-    TimedRaftKeyValueStorePostProcessor(ObjectProvider<MeterRegistry> registries) {
+    RaftStoreMetricsPostProcessor(ObjectProvider<MeterRegistry> registries) {
         this.registries = registries;
     }
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         if (bean instanceof RaftKeyValueStore store && !(bean instanceof TimedRaftKeyValueStore)) {
-            return new TimedRaftKeyValueStore(store, new StoreOperationTimer(registries));
+            return new TimedRaftKeyValueStore(store, registries);
         }
         return bean;
     }
