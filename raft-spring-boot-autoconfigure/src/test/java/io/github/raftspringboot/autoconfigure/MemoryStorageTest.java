@@ -22,9 +22,10 @@ class MemoryStorageTest {
 
     @Test
     void replicatesAndLeavesNoFilesBehind() throws IOException {
-        long tmpEntriesBefore = scratchDirectories();
+        // Unique ids, so that scratch directories of other tests running on this machine are not counted.
+        String prefix = "mem" + Long.toHexString(System.nanoTime());
         try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.storage", "memory",
-                "raft.snapshot.segment-size", "64KB", "raft.limits.max-entry-size", "16KB"))) {
+                "raft.snapshot.segment-size", "64KB", "raft.limits.max-entry-size", "16KB"), prefix)) {
             String leader = cluster.awaitLeader();
             for (int i = 0; i < 100; i++) {
                 cluster.store(leader).put("k" + i, "v".repeat(1000));
@@ -33,14 +34,15 @@ class MemoryStorageTest {
                 await().until(() -> cluster.store(id).size(ReadConsistency.LOCAL) == 100);
             }
             assertThat(dir).isEmptyDirectory();
+            assertThat(scratchDirectories(prefix)).isEqualTo(3);
         }
         assertThat(dir).isEmptyDirectory();
-        assertThat(scratchDirectories()).isEqualTo(tmpEntriesBefore);
+        assertThat(scratchDirectories(prefix)).isZero();
     }
 
-    private static long scratchDirectories() throws IOException {
+    private static long scratchDirectories(String idPrefix) throws IOException {
         try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return entries.filter(path -> path.getFileName().toString().startsWith("raft-memory-")).count();
+            return entries.filter(path -> path.getFileName().toString().startsWith("raft-memory-" + idPrefix)).count();
         }
     }
 }

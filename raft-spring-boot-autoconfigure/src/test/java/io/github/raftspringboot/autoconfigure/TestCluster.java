@@ -48,9 +48,14 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts {@code size} nodes named node1..nodeN that bootstrap one cluster. */
     public static TestCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
+        return start(size, baseDir, extraProperties, "node");
+    }
+
+    /** Starts {@code size} nodes named {@code <prefix>1..<prefix>N} that bootstrap one cluster. */
+    public static TestCluster start(int size, Path baseDir, Map<String, String> extraProperties, String idPrefix) {
         TestCluster cluster = new TestCluster(baseDir, extraProperties);
         for (int i = 1; i <= size; i++) {
-            String id = "node" + i;
+            String id = idPrefix + i;
             cluster.ids.add(id);
             cluster.ports.put(id, freePort());
         }

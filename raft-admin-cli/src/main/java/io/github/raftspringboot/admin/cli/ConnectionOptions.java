@@ -4,9 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
 
-import io.github.raftspringboot.admin.grpc.HostAndPort;
-import io.github.raftspringboot.admin.grpc.LeaderRouting;
-import io.github.raftspringboot.admin.grpc.MultiAddressNameResolverProvider;
+import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.admin.client.LeaderRouting;
+import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.protobuf.Message;
 
-import io.github.raftspringboot.admin.grpc.AwaitResponse;
-import io.github.raftspringboot.admin.grpc.Future;
-import io.github.raftspringboot.admin.grpc.RaftAdminGrpc;
+import io.github.raftspringboot.admin.proto.AwaitResponse;
+import io.github.raftspringboot.admin.proto.Future;
+import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.MethodDescriptor;

@@ -9,13 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.gson.GsonBuilder;
 
-import io.github.raftspringboot.admin.grpc.GetConfigurationRequest;
-import io.github.raftspringboot.admin.grpc.GetConfigurationResponse;
-import io.github.raftspringboot.admin.grpc.HostAndPort;
-import io.github.raftspringboot.admin.grpc.LeaderRequest;
-import io.github.raftspringboot.admin.grpc.MultiAddressNameResolverProvider;
-import io.github.raftspringboot.admin.grpc.RaftAdminGrpc;
-import io.github.raftspringboot.admin.grpc.StatsRequest;
+import io.github.raftspringboot.admin.proto.GetConfigurationRequest;
+import io.github.raftspringboot.admin.proto.GetConfigurationResponse;
+import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.admin.proto.LeaderRequest;
+import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
+import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
+import io.github.raftspringboot.admin.proto.StatsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 

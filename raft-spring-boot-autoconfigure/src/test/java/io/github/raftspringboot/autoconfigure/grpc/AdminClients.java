@@ -6,9 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
-import io.github.raftspringboot.admin.grpc.AwaitResponse;
-import io.github.raftspringboot.admin.grpc.Future;
-import io.github.raftspringboot.admin.grpc.RaftAdminGrpc;
+import io.github.raftspringboot.admin.proto.AwaitResponse;
+import io.github.raftspringboot.admin.proto.Future;
+import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
 import io.github.raftspringboot.autoconfigure.TestCluster;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

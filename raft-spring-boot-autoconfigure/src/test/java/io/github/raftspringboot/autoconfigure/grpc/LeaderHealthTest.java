@@ -12,11 +12,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.github.raftspringboot.admin.grpc.LeaderRouting;
-import io.github.raftspringboot.admin.grpc.RaftAdminGrpc;
-import io.github.raftspringboot.admin.grpc.StateRequest;
-import io.github.raftspringboot.admin.grpc.StateResponse;
-import io.github.raftspringboot.admin.grpc.StatsRequest;
+import io.github.raftspringboot.admin.client.LeaderRouting;
+import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
+import io.github.raftspringboot.admin.proto.StateRequest;
+import io.github.raftspringboot.admin.proto.StateResponse;
+import io.github.raftspringboot.admin.proto.StatsRequest;
 import io.github.raftspringboot.autoconfigure.TestCluster;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -35,6 +35,11 @@ final class AtomixErrors {
             return new RaftException(Reason.TIMEOUT, operation + " did not complete in time"
                     + leaderHint(leaderId) + "; it may still be applied later", leaderId, cause);
         }
+        if (io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+            return new RaftException(Reason.INVALID_REQUEST, operation + " failed: the answer is larger than the "
+                    + (AtomixRaftEngine.MAX_MESSAGE_SIZE >> 20) + " MB a node may send; read a narrower prefix, or "
+                    + "use LOCAL consistency on the node itself", leaderId, cause);
+        }
         if (cause instanceof NoLeader || cause instanceof PrimitiveException.Unavailable) {
             return new RaftException(Reason.NO_LEADER, operation + " failed: no leader is available"
                     + " (an election is in progress or a majority of the cluster is unreachable)", leaderId, cause);

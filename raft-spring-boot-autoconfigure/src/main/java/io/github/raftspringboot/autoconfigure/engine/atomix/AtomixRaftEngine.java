@@ -73,6 +73,12 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private static final PartitionId PARTITION = PartitionId.from("raft", 1);
 
+    /**
+     * Largest message between nodes. Log entries are bounded by raft.limits.max-entry-size, but a query answer
+     * (e.g. every entry of the store, for a backup) can be far larger.
+     */
+    static final int MAX_MESSAGE_SIZE = 512 * 1024 * 1024;
+
     private final RaftNodeSettings settings;
 
     private final ReplicatedStateMachine stateMachine;
@@ -133,7 +139,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
         transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
-                settings.maxEntrySize() + 1024 * 1024);
+                MAX_MESSAGE_SIZE);
         startTransport();
         try {
             startRaft();
@@ -175,7 +181,7 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     private void startRaft() {
-        StateMachineService service = new StateMachineService(stateMachine, directory, applied);
+        StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState);
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
@@ -218,6 +224,13 @@ public final class AtomixRaftEngine implements RaftEngine {
             .withThreadPoolSize(4)
             .build();
         joinCluster();
+    }
+
+    private void stopOnCorruptState(RuntimeException failure) {
+        logger.error("Raft node '{}' cannot restore its state from a snapshot and stops rather than serve incomplete "
+                + "data; restore the state directory from a backup or remove it and re-add the node "
+                + "(docs/operations.md)", settings.nodeId(), failure);
+        CompletableFuture.runAsync(this::close);
     }
 
     private RaftStorage storage() {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.primitive.service.BackupInput;
@@ -44,10 +45,18 @@ final class StateMachineService implements PrimitiveService {
 
     private final AppliedIndexTracker applied;
 
-    StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied) {
+    private final Consumer<RuntimeException> onCorruptSnapshot;
+
+    /**
+     * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
+     *                          incomplete state, so the engine must stop the node instead
+     */
+    StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
+            Consumer<RuntimeException> onCorruptSnapshot) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
+        this.onCorruptSnapshot = onCorruptSnapshot;
     }
 
     @Override
@@ -108,12 +117,15 @@ final class StateMachineService implements PrimitiveService {
         for (int i = 0; i < count; i++) {
             directory.put(input.readString(), input.readString());
         }
-        byte[] state = input.readBytes(input.readInt());
         try {
+            byte[] state = input.readBytes(input.readInt());
             stateMachine.restore(new ByteArrayInputStream(state));
         }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not restore the state machine from a snapshot", ex);
+        catch (IOException | RuntimeException ex) {
+            RuntimeException failure = new IllegalStateException("Could not restore the state machine from a snapshot",
+                    ex);
+            onCorruptSnapshot.accept(failure);
+            throw failure;
         }
     }
 

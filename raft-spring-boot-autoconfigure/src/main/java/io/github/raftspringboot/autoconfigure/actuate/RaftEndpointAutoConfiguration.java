@@ -1,0 +1,35 @@
+package io.github.raftspringboot.autoconfigure.actuate;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+
+/** The {@code raft} Actuator endpoint, when Actuator is on the classpath and the endpoint is available. */
+@AutoConfiguration(after = RaftAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(RaftNode.class)
+@ConditionalOnAvailableEndpoint(RaftEndpoint.class)
+public final class RaftEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftEndpoint raftEndpoint(RaftNode node) {
+        return new RaftEndpoint(node);
+    }
+
+    /** Maps failures to HTTP statuses when the endpoint is exposed over the web. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = RaftEndpoint.class, exposure = EndpointExposure.WEB)
+    RaftEndpointWebExtension raftEndpointWebExtension(RaftEndpoint endpoint) {
+        return new RaftEndpointWebExtension(endpoint);
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.raftspringboot.autoconfigure.actuate;
+
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+import io.github.raftspringboot.api.RaftException;
+
+/**
+ * HTTP face of {@link RaftEndpoint}: the same operations, with failures answered by a status and a JSON body
+ * {@code {"error": ..., "message": ..., "leader": ...}} instead of a 500. A wrong request is a 400, an unknown server
+ * or path a 404, a configuration that changed since {@code previousIndex} (or is being changed) a 409, and a
+ * cluster that cannot answer now (no leader, timeout, node stopping) a 503.
+ */
+@EndpointWebExtension(endpoint = RaftEndpoint.class)
+public class RaftEndpointWebExtension {
+
+    private static final Logger logger = LoggerFactory.getLogger(RaftEndpointWebExtension.class);
+
+    private static final int STATUS_CONFLICT = 409;
+
+    private final RaftEndpoint endpoint;
+
+    public RaftEndpointWebExtension(RaftEndpoint endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @ReadOperation
+    public WebEndpointResponse<Object> node() {
+        return respond(endpoint::node);
+    }
+
+    @ReadOperation
+    public WebEndpointResponse<Object> part(@Selector String part) {
+        if (!part.equals("configuration") && !part.equals("leader")) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no /actuator/raft/" + part
+                    + ": use /actuator/raft, /actuator/raft/configuration or /actuator/raft/leader", null);
+        }
+        return respond(() -> {
+            Object body = endpoint.part(part);
+            if (body == null) {
+                throw new RaftException(RaftException.Reason.NO_LEADER,
+                        "No leader is known right now: an election is in progress or a majority is unreachable");
+            }
+            return body;
+        });
+    }
+
+    @WriteOperation
+    public WebEndpointResponse<Object> change(@Selector String operation, @Nullable String id,
+            @Nullable String address, @Nullable Long previousIndex) {
+        if (!RaftEndpoint.OPERATIONS.contains(operation)) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no operation '" + operation
+                    + "': POST to /actuator/raft/ followed by one of " + String.join(", ", RaftEndpoint.OPERATIONS),
+                    null);
+        }
+        return respond(() -> endpoint.change(operation, id, address, previousIndex));
+    }
+
+    @DeleteOperation
+    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex) {
+        return respond(() -> endpoint.remove(id, previousIndex));
+    }
+
+    private static WebEndpointResponse<Object> respond(Supplier<Object> operation) {
+        try {
+            return new WebEndpointResponse<>(operation.get());
+        }
+        catch (IllegalArgumentException ex) {
+            return error(WebEndpointResponse.STATUS_BAD_REQUEST, "INVALID_REQUEST", ex.getMessage(), null);
+        }
+        catch (RaftException ex) {
+            int status = statusOf(ex.reason());
+            if (status == WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR) {
+                logger.warn("Raft endpoint operation failed", ex);
+            }
+            return error(status, ex.reason().name(), ex.getMessage(), ex.leaderId());
+        }
+    }
+
+    static int statusOf(RaftException.Reason reason) {
+        return switch (reason) {
+            case INVALID_REQUEST -> WebEndpointResponse.STATUS_BAD_REQUEST;
+            case UNKNOWN_SERVER -> WebEndpointResponse.STATUS_NOT_FOUND;
+            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> STATUS_CONFLICT;
+            case NO_LEADER, NOT_LEADER, TIMEOUT, SHUTDOWN -> WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE;
+            case INTERNAL -> WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR;
+        };
+    }
+
+    private static WebEndpointResponse<Object> error(int status, String error, String message,
+            @Nullable String leader) {
+        return new WebEndpointResponse<>(new ErrorDescriptor(status, error, message, leader), status);
+    }
+
+    /**
+     * Why an operation failed.
+     *
+     * @param status  the HTTP status
+     * @param error   the failure's kind: a {@link RaftException.Reason} name, {@code INVALID_REQUEST} or
+     *                {@code NOT_FOUND}
+     * @param message what went wrong and how to fix it
+     * @param leader  the leader as this node knows it, when that helps
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ErrorDescriptor(int status, String error, String message, @Nullable String leader)
+            implements OperationResponseBody {
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.raftspringboot.autoconfigure.grpc;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
+import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+
+/**
+ * Exposes the RaftAdmin gRPC service (wire-compatible with raftadmin) on Spring Boot's gRPC server
+ * ({@code raft.grpc.admin.enabled}, on by default). Ordered before Spring Boot's gRPC server and health
+ * auto-configuration: they start only when the application has a service to bind, and this is one.
+ */
+@AutoConfiguration(after = RaftAutoConfiguration.class,
+        beforeName = { "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration",
+                "org.springframework.boot.grpc.server.autoconfigure.health.GrpcServerHealthAutoConfiguration" })
+@ConditionalOnClass({ RaftAdminGrpc.class, io.grpc.BindableService.class,
+        com.github.benmanes.caffeine.cache.Caffeine.class })
+@ConditionalOnBean(RaftNode.class)
+@ConditionalOnBooleanProperty(name = "raft.grpc.admin.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RaftAdminGrpcProperties.class)
+public final class RaftAdminGrpcAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftAdminOperations raftAdminOperations(RaftAdminGrpcProperties properties) {
+        return new RaftAdminOperations(properties.getTokenTtl(), properties.getMaxOperations());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(RaftAdminGrpc.RaftAdminImplBase.class)
+    RaftAdminGrpc.RaftAdminImplBase raftAdminService(RaftNode node, RaftAdminOperations operations) {
+        return new RaftAdminService(node, operations);
+    }
+}

@@ -1,0 +1,134 @@
+package io.github.raftspringboot.sample.web;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftNode;
+
+/**
+ * Answers every failure with an RFC 9457 problem detail ({@code application/problem+json}): the framework's own
+ * (malformed JSON, wrong method, unknown path, wrong media type) through {@link ResponseEntityExceptionHandler},
+ * and the store's: bad input is a 400 that says what to fix, a cluster that cannot answer now a 503 with
+ * {@code Retry-After}.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger logger = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** Seconds a client should wait before retrying when the cluster has no leader or timed out. */
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private final RaftNode node;
+
+    ApiExceptionHandler(RaftNode node) {
+        this.node = node;
+    }
+
+    @ExceptionHandler(RaftException.class)
+    ResponseEntity<ProblemDetail> raftFailure(RaftException ex) {
+        HttpStatus status = switch (ex.reason()) {
+            case NOT_LEADER, NO_LEADER, TIMEOUT, SHUTDOWN -> HttpStatus.SERVICE_UNAVAILABLE;
+            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> HttpStatus.CONFLICT;
+            case UNKNOWN_SERVER -> HttpStatus.NOT_FOUND;
+            case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
+            case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+        };
+        if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+            logger.error("Raft operation failed", ex);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+        problem.setTitle(title(ex.reason()));
+        problem.setProperty("reason", ex.reason().name());
+        problem.setProperty("node", node.nodeId());
+        if (ex.leaderId() != null) {
+            problem.setProperty("leader", ex.leaderId());
+        }
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (status == HttpStatus.SERVICE_UNAVAILABLE) {
+            response.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response.body(problem);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+        problem.setTitle("Invalid request");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    @ExceptionHandler(BackupController.StoreNotEmptyException.class)
+    ResponseEntity<ProblemDetail> storeNotEmpty(BackupController.StoreNotEmptyException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+        problem.setTitle("Store not empty");
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    /** Says what is wrong with the JSON, where Spring's default only says it could not be read. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Throwable cause = ex.getMostSpecificCause();
+        String detail;
+        if (cause instanceof JacksonException json) {
+            detail = "The request body is not valid JSON for this endpoint: " + json.getOriginalMessage();
+        }
+        else if (ex.getMessage() != null && ex.getMessage().startsWith("Required request body is missing")) {
+            detail = "The request body is missing: send a JSON document with Content-Type: application/json";
+        }
+        else {
+            detail = "The request body could not be read: " + cause.getMessage();
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Malformed request body");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** Lists the endpoints, where Spring's default speaks of a missing static resource. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No endpoint "
+                + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /join, "
+                + "/remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
+        problem.setTitle("Not Found");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception ex) {
+        logger.error("Unexpected failure", ex);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Unexpected failure: " + ex);
+        problem.setTitle("Internal error");
+        return ResponseEntity.internalServerError().body(problem);
+    }
+
+    private static String title(RaftException.Reason reason) {
+        return switch (reason) {
+            case NOT_LEADER -> "Not the leader";
+            case NO_LEADER -> "No leader";
+            case TIMEOUT -> "Timeout";
+            case SHUTDOWN -> "Node stopped";
+            case CONFIGURATION_CHANGED -> "Configuration changed";
+            case CONFIGURATION_BUSY -> "Configuration change in progress";
+            case UNKNOWN_SERVER -> "Unknown server";
+            case INVALID_REQUEST -> "Invalid request";
+            case INTERNAL -> "Internal error";
+        };
+    }
+}
