@@ -88,11 +88,9 @@ record AdminMethod(String command, MethodDescriptor<Message, Message> grpc, Desc
         return request.getFields();
     }
 
-    /** Fields a user may leave out: the optimistic-concurrency guard and the unsupported extensions. */
+    /** Fields a user may leave out: the optimistic-concurrency guard (0) and the ignored extensions. */
     static boolean isOptional(FieldDescriptor field) {
-        return field.getName().equals("previous_index") || field.getName().equals("extensions")
-                || (field.getContainingType().getName().equals("LeadershipTransferToServerRequest")
-                        && field.getName().equals("address"));
+        return field.getName().equals("previous_index") || field.getName().equals("extensions");
     }
 
     static String snakeCase(String camelCase) {

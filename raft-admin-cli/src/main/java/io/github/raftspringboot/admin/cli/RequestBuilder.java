@@ -46,7 +46,7 @@ final class RequestBuilder {
             case "address" -> "Raft address of the server, host:port";
             case "previous_index" -> "refuse unless the configuration is still at this index; 0 = don't care";
             case "data" -> "the command, JSON text such as {\"op\":\"put\",\"key\":\"a\",\"value\":1}";
-            case "extensions" -> "not supported by raft-spring-boot; leave out";
+            case "extensions" -> "ignored by raft-spring-boot; leave out";
             case "operation_token" -> "the 40-hex-character token an operation returned";
             default -> field.getName();
         };
