@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -38,8 +40,15 @@ public class RaftEndpoint {
 
     private final RaftNode node;
 
-    public RaftEndpoint(RaftNode node) {
+    private final Duration timeout;
+
+    /**
+     * @param node    the local node
+     * @param timeout the longest a write operation may take before it is reported as {@code TIMEOUT}
+     */
+    public RaftEndpoint(RaftNode node, Duration timeout) {
         this.node = node;
+        this.timeout = timeout;
     }
 
     /** {@code GET /actuator/raft}: everything this node knows about its Raft state. */
@@ -141,15 +150,26 @@ public class RaftEndpoint {
         return server.address();
     }
 
-    private static long await(CompletableFuture<Long> future) {
+    private long await(CompletableFuture<Long> future) {
         try {
-            return future.join();
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        catch (CompletionException ex) {
+        catch (ExecutionException ex) {
             if (ex.getCause() instanceof RuntimeException cause) {
                 throw cause;
             }
-            throw ex;
+            throw new RaftException(RaftException.Reason.INTERNAL, "The operation failed: " + ex.getCause(), null,
+                    ex.getCause());
+        }
+        catch (TimeoutException ex) {
+            throw new RaftException(RaftException.Reason.TIMEOUT, "The operation did not complete within "
+                    + timeout.toMillis() + " ms; it may still complete: check GET /actuator/raft/configuration", null,
+                    ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.SHUTDOWN, "Interrupted while waiting for the operation",
+                    null, ex);
         }
     }
 

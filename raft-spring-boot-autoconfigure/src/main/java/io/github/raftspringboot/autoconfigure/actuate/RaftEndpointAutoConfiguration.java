@@ -1,5 +1,8 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
+import java.time.Duration;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -11,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+import io.github.raftspringboot.autoconfigure.RaftProperties;
 
 /** The {@code raft} Actuator endpoint, when Actuator is on the classpath and the endpoint is available. */
 @AutoConfiguration(after = RaftAutoConfiguration.class)
@@ -21,8 +25,10 @@ public final class RaftEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RaftEndpoint raftEndpoint(RaftNode node) {
-        return new RaftEndpoint(node);
+    RaftEndpoint raftEndpoint(RaftNode node, ObjectProvider<RaftProperties> properties) {
+        // A forwarded operation may wait for the leader's own request timeout: allow for both legs.
+        Duration requestTimeout = properties.getIfAvailable(RaftProperties::new).getRequestTimeout();
+        return new RaftEndpoint(node, requestTimeout.multipliedBy(2));
     }
 
     /** Maps failures to HTTP statuses when the endpoint is exposed over the web. */

@@ -2,6 +2,7 @@ package io.github.raftspringboot.autoconfigure.actuate;
 
 import java.time.Duration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,9 +29,10 @@ public final class RaftHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "raftHealthIndicator")
-    RaftHealthIndicator raftHealthIndicator(RaftNode node, RaftHealthProperties health, RaftProperties raft) {
+    RaftHealthIndicator raftHealthIndicator(RaftNode node, RaftHealthProperties health,
+            ObjectProvider<RaftProperties> raft) {
         Duration grace = (health.getLeaderGracePeriod() != null) ? health.getLeaderGracePeriod()
-                : raft.getElectionTimeout().multipliedBy(3);
+                : raft.getIfAvailable(RaftProperties::new).getElectionTimeout().multipliedBy(3);
         return new RaftHealthIndicator(node, grace);
     }
 }

@@ -1,5 +1,8 @@
 package io.github.raftspringboot.autoconfigure.metrics;
 
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
@@ -7,6 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.event.EventListener;
 
@@ -14,6 +18,7 @@ import io.github.raftspringboot.api.RaftLeaderChangedEvent;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftRole;
+import io.github.raftspringboot.api.RaftRoleChangedEvent;
 import io.github.raftspringboot.api.Suffrage;
 
 /**
@@ -25,6 +30,8 @@ final class RaftMetrics implements MeterBinder {
     private final RaftNode node;
 
     private final AtomicLong leaderChanges = new AtomicLong();
+
+    private final AtomicLong elections = new AtomicLong();
 
     RaftMetrics(RaftNode node) {
         this.node = node;
@@ -52,6 +59,38 @@ final class RaftMetrics implements MeterBinder {
             .description("Leaders this node has learned of (elections it saw complete)")
             .tags(tags)
             .register(registry);
+        FunctionCounter.builder("raft.elections", elections, AtomicLong::get)
+            .description("Elections this node started (times it became a candidate)")
+            .tags(tags)
+            .register(registry);
+        for (RaftRole role : RaftRole.values()) {
+            gauge(registry, tags.and("role", role.name().toLowerCase(Locale.ROOT)), "raft.role",
+                    "1 for this node's current role, 0 for the others", status -> (status.role() == role) ? 1 : 0);
+        }
+        TimeGauge.builder("raft.leader.last.contact", node, TimeUnit.MILLISECONDS, RaftMetrics::millisSinceLeaderContact)
+            .description("Time since this node last heard from the leader: 0 on the leader, NaN if never")
+            .tags(tags)
+            .strongReference(true)
+            .register(registry);
+    }
+
+    /** Counts the elections this node starts. */
+    @EventListener
+    void onRoleChanged(RaftRoleChangedEvent event) {
+        if (event.role() == RaftRole.CANDIDATE) {
+            elections.incrementAndGet();
+        }
+    }
+
+    private static double millisSinceLeaderContact(RaftNode node) {
+        RaftNodeStatus status = node.status();
+        if (status.role() == RaftRole.LEADER) {
+            return 0;
+        }
+        if (status.lastContact() == null) {
+            return Double.NaN;
+        }
+        return Math.max(0, Duration.between(status.lastContact(), status.timestamp()).toMillis());
     }
 
     /** Counts each newly known leader; a lost leader (an election starting) is not a change yet. */

@@ -1,5 +1,7 @@
 package io.github.raftspringboot.autoconfigure.metrics;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -8,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
@@ -26,6 +29,21 @@ public final class RaftMetricsAutoConfiguration {
     @ConditionalOnMissingBean
     RaftMetrics raftMetrics(RaftNode node) {
         return new RaftMetrics(node);
+    }
+
+    /** Engine meters (snapshots, log latencies, per-follower replication), when the engine provides them. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(RaftMetricsSource.class)
+    static class EngineMetricsConfiguration {
+
+        /** How often the leader re-reads its set of followers for the per-follower replication meters. */
+        private static final Duration PEER_REFRESH_INTERVAL = Duration.ofSeconds(2);
+
+        @Bean
+        @ConditionalOnMissingBean
+        RaftEngineMeterBinder raftEngineMeterBinder(RaftMetricsSource source, RaftNode node) {
+            return new RaftEngineMeterBinder(source, node, PEER_REFRESH_INTERVAL);
+        }
     }
 
     @Bean

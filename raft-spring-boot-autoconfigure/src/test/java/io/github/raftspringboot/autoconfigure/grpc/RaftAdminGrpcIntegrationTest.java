@@ -1,5 +1,6 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.MethodDescriptor;
+import io.grpc.NameResolverRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -296,6 +298,51 @@ class RaftAdminGrpcIntegrationTest {
         assertLeaderHealth(next);
     }
 
+    @Test
+    void aClientWithHealthCheckingAndRoundRobinCallsOnlyTheLeader() {
+        NameResolverRegistry.getDefaultRegistry().register(new StaticAddressesNameResolverProvider("raft-test",
+                () -> cluster.running().stream()
+                    .map(id -> new InetSocketAddress("127.0.0.1", grpcPort(id)))
+                    .toList()));
+        ManagedChannel leaderChannel = ManagedChannelBuilder.forTarget("raft-test:///cluster")
+            .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
+                    "healthCheckConfig", Map.of("serviceName", "quis.RaftLeader")))
+            .usePlaintext()
+            .build();
+        try {
+            RaftAdminBlockingStub toLeader = RaftAdminGrpc.newBlockingStub(leaderChannel);
+            String leader = cluster.awaitLeader();
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(toLeader.withDeadlineAfter(5, TimeUnit.SECONDS)
+                .state(StateRequest.getDefaultInstance())
+                .getState()).isEqualTo(StateResponse.State.LEADER));
+            for (int i = 0; i < 10; i++) {
+                assertThat(toLeader.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .stats(StatsRequest.getDefaultInstance())
+                    .getStatsMap()).containsEntry("state", "Leader");
+            }
+
+            String target = cluster.running().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+            assertThat(outcome(admin(leader).leadershipTransferToServer(LeadershipTransferToServerRequest.newBuilder()
+                .setId(target)
+                .setAddress(cluster.node(target).status().address())
+                .build())).getError()).isEmpty();
+            assertThat(cluster.awaitLeader()).isEqualTo(target);
+            String targetAddress = cluster.node(target).status().address();
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                Map<String, String> stats = toLeader.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .stats(StatsRequest.getDefaultInstance())
+                    .getStatsMap();
+                assertThat(stats).containsEntry("state", "Leader");
+                assertThat(toLeader.withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .leader(LeaderRequest.getDefaultInstance())
+                    .getAddress()).isEqualTo(targetAddress);
+            });
+        }
+        finally {
+            leaderChannel.shutdownNow();
+        }
+    }
+
     private static void assertLeaderHealth(String leader) {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             for (String id : cluster.running()) {
@@ -351,9 +398,13 @@ class RaftAdminGrpcIntegrationTest {
 
     private static ManagedChannel channel(String id) {
         return channels.computeIfAbsent(id, node -> ManagedChannelBuilder
-            .forAddress("127.0.0.1", cluster.context(node).getBean(GrpcServerLifecycle.class).getPort())
+            .forAddress("127.0.0.1", grpcPort(node))
             .usePlaintext()
             .build());
+    }
+
+    private static int grpcPort(String id) {
+        return cluster.context(id).getBean(GrpcServerLifecycle.class).getPort();
     }
 
     private static ByteString json(String text) {

@@ -142,7 +142,7 @@ class KubernetesManifestsTest {
 
     @Test
     void probesUseTheHttpPortReadinessOnTheRaftGroupAndTheBudgetKeepsAMajority() {
-        assertThat(get(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/raft");
+        assertThat(get(container, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
         assertThat(get(container, "readinessProbe", "httpGet", "port")).isEqualTo("http");
         assertThat(get(container, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat(get(container, "livenessProbe", "httpGet", "port")).isEqualTo("http");

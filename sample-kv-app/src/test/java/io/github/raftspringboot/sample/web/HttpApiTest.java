@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 /** The HTTP API of one real node (memory storage), through a real HTTP client. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "raft.node-id=api-test", "raft.storage=memory", "raft.bind-address=127.0.0.1",
-                "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms" })
+                "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms",
+                "spring.grpc.server.port=0" })
 class HttpApiTest {
 
     private static final JsonMapper json = new JsonMapper();

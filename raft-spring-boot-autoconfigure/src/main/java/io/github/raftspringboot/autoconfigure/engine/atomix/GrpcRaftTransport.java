@@ -24,6 +24,7 @@ import io.atomix.protocols.raft.protocol.*;
 import io.atomix.utils.serializer.Namespace;
 import io.atomix.utils.serializer.Serializer;
 import io.grpc.CallOptions;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -224,7 +225,17 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
             }
             CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(requestTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
-            Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(EXCHANGE, options), frame),
+            // Under the root context: a caller inside a gRPC service must not pass its call's cancellation on to
+            // Raft's own requests, which outlive that call.
+            Context previous = Context.ROOT.attach();
+            com.google.common.util.concurrent.ListenableFuture<byte[]> reply;
+            try {
+                reply = ClientCalls.futureUnaryCall(channel.newCall(EXCHANGE, options), frame);
+            }
+            finally {
+                Context.ROOT.detach(previous);
+            }
+            Futures.addCallback(reply,
                     new FutureCallback<>() {
                         @Override
                         public void onSuccess(byte[] reply) {
