@@ -1,6 +1,8 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -188,7 +190,11 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
 
     @Override
     public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-        reply(response, StatsResponse.newBuilder().putAllStats(node.stats()).build());
+        Map<String, String> stats = new LinkedHashMap<>(node.stats());
+        // Not in hashicorp/raft's Stats: which node answered, so that a table of several nodes can name them.
+        stats.putIfAbsent("node_id", node.nodeId());
+        stats.putIfAbsent("raft_address", node.status().address());
+        reply(response, StatsResponse.newBuilder().putAllStats(stats).build());
     }
 
     @Override

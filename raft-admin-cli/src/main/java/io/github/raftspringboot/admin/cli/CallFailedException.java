@@ -1,0 +1,31 @@
+package io.github.raftspringboot.admin.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** A RaftAdmin call that ended with a gRPC error, with the method it was. */
+final class CallFailedException extends RuntimeException {
+
+    private final String method;
+
+    private final Status status;
+
+    CallFailedException(String method, StatusRuntimeException cause) {
+        super(method + ": " + cause.getStatus(), cause);
+        this.method = method;
+        this.status = cause.getStatus();
+    }
+
+    /** One line for a person: which call failed, and why. */
+    String describe() {
+        String description = (status.getDescription() != null) ? status.getDescription() : "";
+        String reason = switch (status.getCode()) {
+            case UNAVAILABLE -> "cannot reach the server (" + description + ")";
+            case DEADLINE_EXCEEDED -> "no answer within the deadline (--timeout); with --leader: no node reported "
+                    + "itself leader";
+            case UNIMPLEMENTED -> "the server has no RaftAdmin service (raft.grpc.admin.enabled=false?)";
+            default -> status.getCode() + ": " + description;
+        };
+        return method + " failed: " + reason;
+    }
+}

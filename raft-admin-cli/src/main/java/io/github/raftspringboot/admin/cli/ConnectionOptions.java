@@ -1,0 +1,109 @@
+package io.github.raftspringboot.admin.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.time.Duration;
+
+import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.admin.client.LeaderRouting;
+import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** How to reach the server(s): target syntax, leader routing, TLS and deadline. */
+final class ConnectionOptions {
+
+    static final String MULTI_PREFIX = MultiAddressNameResolverProvider.SCHEME + ":///";
+
+    @Option(names = "--leader", scope = ScopeType.INHERIT,
+            description = "With a multi:/// target: send the call to the leader, found through the leader health "
+                    + "status (gRPC health checking with round_robin).")
+    boolean leader;
+
+    @Option(names = { "--health_check_service", "--health-check-service" }, scope = ScopeType.INHERIT,
+            paramLabel = "NAME", defaultValue = LeaderRouting.DEFAULT_HEALTH_SERVICE,
+            description = "Health service name that is SERVING on the leader only (default: ${DEFAULT-VALUE}).")
+    String healthCheckService;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, paramLabel = "DURATION", defaultValue = "PT30S",
+            converter = DurationConverter.class,
+            description = "Deadline of each call, e.g. 10s, 2m, PT30S (default: 30s).")
+    Duration timeout;
+
+    @Option(names = "--tls", scope = ScopeType.INHERIT,
+            description = "Use TLS (the server has spring.grpc.server.ssl.* set); trusts the JVM's CAs unless "
+                    + "--cacert is given.")
+    boolean tls;
+
+    @Option(names = "--cacert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "PEM file of the CA certificates that sign the server's certificate (implies --tls).")
+    File caCert;
+
+    @Option(names = "--cert", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "PEM client certificate for mutual TLS (with --key; implies --tls).")
+    File clientCert;
+
+    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "PEM private key of --cert.")
+    File clientKey;
+
+    @Option(names = "--authority", scope = ScopeType.INHERIT, paramLabel = "HOST",
+            description = "Host name to verify the server's certificate against, when it differs from the target's.")
+    String authority;
+
+    boolean isMulti(String target) {
+        return target.startsWith(MULTI_PREFIX);
+    }
+
+    /** A channel to {@code target}: {@code host:port} or {@code multi:///host1:port1,host2:port2,...}. */
+    ManagedChannel open(String target) {
+        String grpcTarget;
+        if (isMulti(target)) {
+            MultiAddressNameResolverProvider.parse(target.substring(MULTI_PREFIX.length() - 1), target);
+            grpcTarget = target;
+        }
+        else {
+            if (leader) {
+                throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
+                        + "multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090");
+            }
+            grpcTarget = "dns:///" + HostAndPort.parse(target);
+        }
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(grpcTarget, credentials());
+        if (leader) {
+            builder.defaultServiceConfig(LeaderRouting.serviceConfig(healthCheckService));
+        }
+        if (authority != null) {
+            builder.overrideAuthority(authority);
+        }
+        return builder.build();
+    }
+
+    private ChannelCredentials credentials() {
+        if (!tls && caCert == null && clientCert == null) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder tlsCredentials = TlsChannelCredentials.newBuilder();
+        try {
+            if (caCert != null) {
+                tlsCredentials.trustManager(caCert);
+            }
+            if (clientCert != null || clientKey != null) {
+                if (clientCert == null || clientKey == null) {
+                    throw new IllegalArgumentException("--cert and --key go together: give both for mutual TLS");
+                }
+                tlsCredentials.keyManager(clientCert, clientKey);
+            }
+        }
+        catch (IOException ex) {
+            throw new IllegalArgumentException("Cannot read TLS file: " + ex.getMessage(), ex);
+        }
+        return tlsCredentials.build();
+    }
+}

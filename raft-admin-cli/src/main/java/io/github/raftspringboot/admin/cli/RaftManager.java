@@ -1,0 +1,139 @@
+package io.github.raftspringboot.admin.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+
+import io.grpc.ManagedChannel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code raftmanager [options] <target> <command> <args...>}: calls one RaftAdmin method and prints the request and
+ * response as raftadmin's CLI does, awaiting operations that return a {@code Future}.
+ */
+@Command(name = "raftmanager", mixinStandardHelpOptions = true, version = "raftmanager (raft-spring-boot)",
+        subcommandsRepeatable = false, sortOptions = false,
+        description = { "Calls the RaftAdmin gRPC service of a Raft node (raft-spring-boot, or hashicorp/raft with "
+                + "raftadmin).", "",
+                "Target: host:port of a node's gRPC server, or multi:///host1:port1,host2:port2,... with --leader." },
+        footer = { "", "Examples:", "  raftmanager 127.0.0.1:9090 add_voter node4 10.0.0.4:12000 0",
+                "  raftmanager --leader multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090 barrier",
+                "  raftmanager multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090 status",
+                "  raftmanager -o json 127.0.0.1:9090 stats", "",
+                "Exit status: 0 on success, 1 when the call or the operation failed, 2 on a usage error." })
+public final class RaftManager {
+
+    @Parameters(index = "0", paramLabel = "<target>",
+            description = "host:port, or multi:///host1:port1,host2:port2,... (with --leader, or for status).")
+    String target;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = { "-o", "--output" }, scope = ScopeType.INHERIT, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (raftadmin's format, default) or json (one JSON document, for scripts).")
+    OutputFormat output;
+
+    @Option(names = "--no-await", scope = ScopeType.INHERIT,
+            description = "Do not call Await after an operation that returns a Future: print its token only.")
+    boolean noAwait;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI and returns its exit status. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        RaftManager manager = new RaftManager();
+        CommandLine commandLine = new CommandLine(manager);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        Map<String, AdminMethod> methods = AdminMethod.all();
+        methods.values().forEach(method -> commandLine.addSubcommand(method.command(), commandFor(method)));
+        commandLine.addSubcommand("status", CommandSpec.create()
+            .mixinStandardHelpOptions(true)
+            .usageMessage(new CommandLine.Model.UsageMessageSpec().description(
+                    "Prints one row per node of a multi:/// target (or the one node of host:port): id, Raft "
+                            + "address, state, term, leader, last/commit/applied index, last contact.")));
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionStrategy(parseResult -> manager.execute(parseResult, methods, out, err));
+        return commandLine.execute(args);
+    }
+
+    private static CommandSpec commandFor(AdminMethod method) {
+        CommandSpec command = CommandSpec.create().mixinStandardHelpOptions(true);
+        command.usageMessage().description(method.description() + " Calls RaftAdmin/" + method.methodName() + ".");
+        int index = 0;
+        for (FieldDescriptor field : method.arguments()) {
+            boolean optional = AdminMethod.isOptional(field);
+            command.addPositional(PositionalParamSpec.builder()
+                .index(Integer.toString(index++))
+                .paramLabel("<" + field.getName() + ">")
+                .arity(optional ? "0..1" : "1")
+                .required(!optional)
+                .type(String.class)
+                .description(RequestBuilder.describe(field) + (optional ? " (optional)" : ""))
+                .build());
+        }
+        return command;
+    }
+
+    private int execute(ParseResult parseResult, Map<String, AdminMethod> methods, PrintWriter out,
+            PrintWriter err) {
+        Integer help = CommandLine.executeHelpRequest(parseResult);
+        if (help != null) {
+            return help;
+        }
+        ParseResult subcommand = parseResult.subcommand();
+        if (subcommand == null) {
+            throw new ParameterException(parseResult.commandSpec().commandLine(),
+                    "Missing command after the target; commands: " + String.join(", ", methods.keySet()) + ", status");
+        }
+        String name = subcommand.commandSpec().name();
+        Output printer = Output.of(output, out);
+        try {
+            if (name.equals("status")) {
+                return new StatusCommand(connection, printer, err).run(target);
+            }
+            AdminMethod method = methods.get(name);
+            var request = RequestBuilder.build(method, subcommand.matchedPositionals()
+                .stream()
+                .map(arg -> (String) arg.getValue())
+                .toList());
+            ManagedChannel channel = connection.open(target);
+            try {
+                return new Invocation(channel, connection, printer, err).call(method, request, !noAwait);
+            }
+            finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+        catch (IllegalArgumentException ex) {
+            err.println("raftmanager: " + ex.getMessage());
+            return 2;
+        }
+        catch (CallFailedException ex) {
+            err.println("raftmanager: " + ex.describe());
+            return 1;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+}

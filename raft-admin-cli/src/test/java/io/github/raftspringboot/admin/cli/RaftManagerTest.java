@@ -1,0 +1,84 @@
+package io.github.raftspringboot.admin.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Command-line parsing and usage errors, without a server. */
+class RaftManagerTest {
+
+    private final StringWriter out = new StringWriter();
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return RaftManager.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void hasTheTwentyRaftadminCommandsBySnakeCaseName() {
+        assertThat(AdminMethod.all().keySet()).containsExactly("add_nonvoter", "add_voter", "applied_index",
+                "apply_log", "await", "barrier", "demote_voter", "forget", "get_configuration", "last_contact",
+                "last_index", "leader", "leadership_transfer", "leadership_transfer_to_server", "remove_server",
+                "shutdown", "snapshot", "state", "stats", "verify_leader");
+        assertThat(AdminMethod.all().get("add_voter").returnsFuture()).isTrue();
+        assertThat(AdminMethod.all().get("stats").returnsFuture()).isFalse();
+    }
+
+    @Test
+    void everyCommandHasHelpWithItsArgumentsInFieldOrder() {
+        for (String command : AdminMethod.all().keySet()) {
+            assertThat(run("127.0.0.1:1", command, "--help")).as(command).isZero();
+        }
+        assertThat(out.toString()).contains("raftmanager add_voter").contains("<id> <address> [<previous_index>]");
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("leadership_transfer_to_server").contains("status");
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndSayWhatIsWrong() {
+        assertThat(run("127.0.0.1:1", "add_voter", "node4")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: '<address>'");
+        assertThat(run("127.0.0.1:1", "frobnicate")).isEqualTo(2);
+        assertThat(run("127.0.0.1:1", "demote_voter", "node4", "-3")).isEqualTo(2);
+        assertThat(run("127.0.0.1:1", "demote_voter", "node4", "abc")).isEqualTo(2);
+        assertThat(err.toString()).contains("<previous_index> must be a non-negative whole number, not 'abc'");
+        assertThat(run("--leader", "127.0.0.1:1", "state")).isEqualTo(2);
+        assertThat(err.toString()).contains("--leader needs a multi:/// target");
+        assertThat(run("nohost", "state")).isEqualTo(2);
+        assertThat(err.toString()).contains("'nohost' is not host:port");
+        assertThat(run("multi:///", "status")).isEqualTo(2);
+        assertThat(err.toString()).contains("lists no servers");
+        assertThat(run("--timeout", "soon", "127.0.0.1:1", "state")).isEqualTo(2);
+        assertThat(err.toString()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void unreachableServerExitsWithOneAndOneLine() {
+        assertThat(run("--timeout", "3s", "127.0.0.1:1", "leader")).isEqualTo(1);
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+            .startsWith("raftmanager: Leader failed: cannot reach the server");
+        assertThat(out.toString()).isEqualTo("Invoking Leader()" + System.lineSeparator());
+    }
+
+    @Test
+    void parsesDurationsAndMultiTargets() {
+        DurationConverter durations = new DurationConverter();
+        assertThat(durations.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(durations.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(durations.convert("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(MultiAddressNameResolverProvider.parse("/a:1,b:2", "multi:///a:1,b:2"))
+            .extracting(Object::toString)
+            .isEqualTo(List.of("a:1", "b:2"));
+        assertThatThrownBy(() -> MultiAddressNameResolverProvider.parse("/a:1,b", "t"))
+            .hasMessageContaining("'b' is not host:port");
+    }
+}
