@@ -56,7 +56,8 @@ public interface RaftNode {
 
     /**
      * Appends a raw store command to the log (the JSON format in docs/store.md) and returns the index at which
-     * it was applied. An invalid command fails with {@link RaftException.Reason#INVALID_REQUEST}.
+     * it was applied. Like a store write, it works on any node (a follower carries it to the leader). An invalid
+     * command fails with {@link RaftException.Reason#INVALID_REQUEST}.
      */
     CompletableFuture<Long> applyCommand(byte[] command);
 
