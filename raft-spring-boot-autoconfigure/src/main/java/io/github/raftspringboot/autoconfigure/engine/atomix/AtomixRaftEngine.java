@@ -115,6 +115,9 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private volatile boolean running;
 
+    /** Set once by close(); unlike {@code running} it is false while start() is still under way. */
+    private volatile boolean closed;
+
     private volatile long lastContactMillis;
 
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
@@ -203,7 +206,7 @@ public final class AtomixRaftEngine implements RaftEngine {
                     : membership.onControl(message);
         });
         viaLeader = new LeaderForwardingNode(this, transport, this::leaderId);
-        observer = new StateObserver(context, directory, listeners, notifier, () -> running);
+        observer = new StateObserver(context, directory, listeners, notifier, () -> !closed);
         listeners.add(new RaftEngineListener() {
             @Override
             public void roleChanged(io.github.raftspringboot.api.RaftRole previous,
@@ -570,6 +573,7 @@ public final class AtomixRaftEngine implements RaftEngine {
                     "hand over leadership");
         }
         running = false;
+        closed = true;
         CompletableFuture<SessionClient> current = session.getAndSet(null);
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
             awaitQuietly(current.join().close(), Math.min(deadline, System.nanoTime() + step),
