@@ -2,8 +2,12 @@ package io.github.raftspringboot.autoconfigure.grpc;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -29,6 +33,7 @@ import io.grpc.TlsChannelCredentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The RaftAdmin gRPC service over TLS from a PEM SSL bundle, as docs/grpc-admin.md sets it up: a 3-node cluster with
@@ -61,29 +66,42 @@ class RaftAdminTlsIntegrationTest {
         TestCertificates ca = TestCertificates.newCa("Raft test CA");
         caCert = ca.writeCertificate(dir.resolve("ca.pem"));
         otherCaCert = TestCertificates.newCa("Some other CA").writeCertificate(dir.resolve("other-ca.pem"));
-        TestCertificates.IssuedCertificate server = ca.issueServer("raft-node");
-        Path serverCert = server.writeCertificate(dir.resolve("server.pem"));
-        Path serverKey = server.writePkcs8Key(dir.resolve("server-key.pem"));
         TestCertificates.IssuedCertificate client = ca.issueClient("raft-operator");
         clientCert = client.writeCertificate(dir.resolve("client.pem"));
         clientKeyPkcs8 = client.writePkcs8Key(dir.resolve("client-key.pem"));
         clientKeyPkcs1 = client.writePkcs1Key(dir.resolve("client-key-rsa.pem"));
 
-        // The application.properties lines of docs/grpc-admin.md#tls.
-        Map<String, String> tls = new LinkedHashMap<>();
-        tls.put("spring.ssl.bundle.pem.raft-admin.keystore.certificate", serverCert.toString());
-        tls.put("spring.ssl.bundle.pem.raft-admin.keystore.private-key", serverKey.toString());
-        tls.put("spring.ssl.bundle.pem.raft-admin.truststore.certificate", caCert.toString());
-        tls.put("spring.grpc.server.ssl.bundle", "raft-admin");
-        cluster = TestCluster.start(3, dir.resolve("tls"), tls);
+        // One certificate per node, as in production: node1's names localhost and 127.0.0.1, the others' only
+        // 127.0.0.1, so a multi:/// target that starts with localhost checks each node against its own host.
+        cluster = TestCluster.start(0, dir.resolve("tls"), Map.of());
+        for (String id : List.of("node1", "node2", "node3")) {
+            cluster.reserve(id);
+        }
+        for (String id : cluster.ids()) {
+            String[] hosts = id.equals("node1") ? new String[] { "localhost", "127.0.0.1" }
+                    : new String[] { "127.0.0.1" };
+            cluster.startNode(id, tlsProperties(ca.issueServer(id, hosts), dir.resolve(id + "-")));
+        }
         clients = new AdminClients(cluster, credentials(caCert, null, null));
 
-        Map<String, String> mutual = new LinkedHashMap<>(tls);
+        Map<String, String> mutual = tlsProperties(ca.issueServer("secure1", "127.0.0.1"), dir.resolve("secure-"));
         mutual.put("spring.grpc.server.ssl.client-auth", "require");
         mutualCluster = TestCluster.start(1, dir.resolve("mtls"), mutual, "secure");
         mutualClients = new AdminClients(mutualCluster, credentials(caCert, clientCert, clientKeyPkcs8));
         cluster.awaitLeader();
         mutualCluster.awaitLeader();
+    }
+
+    /** The application.properties lines of docs/grpc-admin.md#tls, for a node with this certificate. */
+    private Map<String, String> tlsProperties(TestCertificates.IssuedCertificate server, Path filePrefix) {
+        Path certificate = server.writeCertificate(Path.of(filePrefix + "server.pem"));
+        Path key = server.writePkcs8Key(Path.of(filePrefix + "server-key.pem"));
+        Map<String, String> tls = new LinkedHashMap<>();
+        tls.put("spring.ssl.bundle.pem.raft-admin.keystore.certificate", certificate.toString());
+        tls.put("spring.ssl.bundle.pem.raft-admin.keystore.private-key", key.toString());
+        tls.put("spring.ssl.bundle.pem.raft-admin.truststore.certificate", caCert.toString());
+        tls.put("spring.grpc.server.ssl.bundle", "raft-admin");
+        return tls;
     }
 
     @AfterAll
@@ -102,12 +120,14 @@ class RaftAdminTlsIntegrationTest {
 
     @Test
     void cliWithTheCaCertificateGetsAnswersFromEachNodeAndFromTheLeader() {
-        String leader = cluster.awaitLeader();
         // localhost:port: the certificate's DNS name is checked too.
         RaftManagerProcess.Result byName = RaftManagerProcess.run("--cacert", caCert.toString(),
-                "localhost:" + clients.grpcPort(leader), "state");
+                "localhost:" + clients.grpcPort("node1"), "stats");
         assertThat(byName.exitCode()).as(byName.err()).isZero();
-        assertThat(byName.lines()).containsExactly("Invoking State()", "Response: state: LEADER");
+        assertThat(byName.out()).containsPattern("key: \"node_id\"\\s+value: \"node1\"");
+
+        // A leader whose certificate does not name localhost, the first host of the multi:/// target.
+        String leader = leaderOtherThanNode1();
 
         RaftManagerProcess.Result leaderCall = RaftManagerProcess.run("--cacert", caCert.toString(), "--leader",
                 multiTarget(), "leader");
@@ -215,6 +235,25 @@ class RaftAdminTlsIntegrationTest {
 
     @Test
     void anOrdinaryGrpcJavaClientReachesTheServiceWithTheCa() {
+        // round_robin over multi:///localhost:...,127.0.0.1:...: each node is checked against its own host name.
+        ManagedChannel allNodes = Grpc.newChannelBuilder(multiTarget(), credentials(caCert, null, null))
+            .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of()))))
+            .build();
+        try {
+            Set<String> reached = new HashSet<>();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                reached.add(RaftAdminGrpc.newBlockingStub(allNodes)
+                    .withWaitForReady()
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .stats(StatsRequest.getDefaultInstance())
+                    .getStatsOrThrow("node_id"));
+                assertThat(reached).containsExactlyInAnyOrderElementsOf(cluster.ids());
+            });
+        }
+        finally {
+            allNodes.shutdownNow();
+        }
+
         String leader = cluster.awaitLeader();
         assertThat(RaftAdminGrpc.newBlockingStub(clients.channel(leader))
             .withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -243,11 +282,20 @@ class RaftAdminTlsIntegrationTest {
         }
     }
 
+    /** multi:///localhost:port1,127.0.0.1:port2,127.0.0.1:port3 (node1's certificate alone names localhost). */
     private String multiTarget() {
-        return cluster.running()
+        return cluster.ids()
             .stream()
-            .map(clients::grpcAddress)
+            .map(id -> id.equals("node1") ? "localhost:" + clients.grpcPort(id) : clients.grpcAddress(id))
             .collect(Collectors.joining(",", "multi:///", ""));
+    }
+
+    private String leaderOtherThanNode1() {
+        if (cluster.awaitLeader().equals("node1")) {
+            cluster.node("node1").transferLeadership("node2").join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.awaitLeader().equals("node2"));
+        }
+        return cluster.awaitLeader();
     }
 
     private static ChannelCredentials credentials(Path ca, Path certificate, Path key) {

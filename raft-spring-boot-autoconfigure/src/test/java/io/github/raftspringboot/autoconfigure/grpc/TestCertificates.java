@@ -71,11 +71,14 @@ final class TestCertificates {
         }
     }
 
-    /** A server certificate for {@code localhost} and {@code 127.0.0.1}, signed by this CA. */
-    IssuedCertificate issueServer(String commonName) {
-        GeneralNames names = new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1") });
-        return issue(commonName, KeyPurposeId.id_kp_serverAuth, names);
+    /** A server certificate for these host names and IP addresses, signed by this CA. */
+    IssuedCertificate issueServer(String commonName, String... hosts) {
+        GeneralName[] names = new GeneralName[hosts.length];
+        for (int i = 0; i < hosts.length; i++) {
+            boolean ip = hosts[i].matches("[0-9.]+|.*:.*");
+            names[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i]);
+        }
+        return issue(commonName, KeyPurposeId.id_kp_serverAuth, new GeneralNames(names));
     }
 
     /** A client certificate for mutual TLS, signed by this CA. */
