@@ -47,16 +47,19 @@ final class StateMachineService implements PrimitiveService {
 
     private final Consumer<RuntimeException> onCorruptSnapshot;
 
+    private final EngineMeasurements measurements;
+
     /**
      * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
      *                          incomplete state, so the engine must stop the node instead
      */
     StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
-            Consumer<RuntimeException> onCorruptSnapshot) {
+            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
+        this.measurements = measurements;
     }
 
     @Override
@@ -93,11 +96,13 @@ final class StateMachineService implements PrimitiveService {
             result = new byte[0];
         }
         applied.advance(commit.index());
+        measurements.applied(commit.index(), commit.wallClockTime().unixTimestamp());
         return withIndex(commit.index(), result);
     }
 
     @Override
     public void backup(BackupOutput output) {
+        long started = System.nanoTime();
         Map<String, String> addresses = directory.snapshot();
         output.writeInt(addresses.size());
         addresses.forEach((id, address) -> output.writeString(id).writeString(address));
@@ -109,6 +114,7 @@ final class StateMachineService implements PrimitiveService {
             throw new UncheckedIOException("Could not snapshot the state machine", ex);
         }
         output.writeInt(state.size()).write(state.toByteArray());
+        measurements.snapshotWritten(System.nanoTime() - started, state.size());
     }
 
     @Override
@@ -120,6 +126,7 @@ final class StateMachineService implements PrimitiveService {
         try {
             byte[] state = input.readBytes(input.readInt());
             stateMachine.restore(new ByteArrayInputStream(state));
+            measurements.snapshotInstalled(state.length);
         }
         catch (IOException | RuntimeException ex) {
             RuntimeException failure = new IllegalStateException("Could not restore the state machine from a snapshot",
