@@ -51,7 +51,8 @@ final class ConnectionOptions {
     File clientCert;
 
     @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "PEM private key of --cert.")
+            description = "Private key of --cert: an unencrypted PEM file, PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 "
+                    + "(BEGIN RSA PRIVATE KEY) or SEC1 (BEGIN EC PRIVATE KEY).")
     File clientKey;
 
     @Option(names = "--authority", scope = ScopeType.INHERIT, paramLabel = "HOST",

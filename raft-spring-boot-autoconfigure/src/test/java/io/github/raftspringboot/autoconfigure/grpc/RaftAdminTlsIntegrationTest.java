@@ -223,14 +223,6 @@ class RaftAdminTlsIntegrationTest {
             .contains("client certificate")
             .contains("--cert")
             .contains("--key");
-
-        RaftManagerProcess.Result notAKey = RaftManagerProcess.run("--cacert", caCert.toString(), "--cert",
-                clientCert.toString(), "--key", clientCert.toString(), address, "state");
-        assertThat(notAKey.exitCode()).isEqualTo(2);
-        assertThat(notAKey.err().lines()).singleElement()
-            .asString()
-            .startsWith("raftmanager: Cannot use the TLS files (")
-            .contains("--key an unencrypted PEM private key");
     }
 
     @Test
