@@ -10,21 +10,25 @@ final class CallFailedException extends RuntimeException {
 
     private final Status status;
 
-    CallFailedException(String method, StatusRuntimeException cause) {
+    private final ConnectionOptions connection;
+
+    CallFailedException(String method, StatusRuntimeException cause, ConnectionOptions connection) {
         super(method + ": " + cause.getStatus(), cause);
         this.method = method;
         this.status = cause.getStatus();
+        this.connection = connection;
     }
 
     /** One line for a person: which call failed, and why. */
     String describe() {
         String description = (status.getDescription() != null) ? status.getDescription() : "";
         String reason = switch (status.getCode()) {
-            case UNAVAILABLE -> "cannot reach the server (" + description + ")";
+            case UNAVAILABLE -> ConnectionFailure.describe(status, connection.usesTls(),
+                    connection.hasClientCertificate());
             case DEADLINE_EXCEEDED -> "no answer within the deadline (--timeout); with --leader: no node reported "
-                    + "itself leader";
+                    + "itself leader, or none could be reached (call one node without --leader to see why)";
             case UNIMPLEMENTED -> "the server has no RaftAdmin service (raft.grpc.admin.enabled=false?)";
-            default -> status.getCode() + ": " + description;
+            default -> status.getCode() + ": " + ConnectionFailure.oneLine(description);
         };
         return method + " failed: " + reason;
     }

@@ -12,6 +12,7 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.ManagedChannelRegistry.ProviderNotFoundException;
 import io.grpc.TlsChannelCredentials;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -50,12 +51,23 @@ final class ConnectionOptions {
     File clientCert;
 
     @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
-            description = "PEM private key of --cert.")
+            description = "Private key of --cert: an unencrypted PEM file, PKCS#8 (BEGIN PRIVATE KEY), PKCS#1 "
+                    + "(BEGIN RSA PRIVATE KEY) or SEC1 (BEGIN EC PRIVATE KEY).")
     File clientKey;
 
     @Option(names = "--authority", scope = ScopeType.INHERIT, paramLabel = "HOST",
             description = "Host name to verify the server's certificate against, when it differs from the target's.")
     String authority;
+
+    /** Whether calls use TLS: --tls, or any of the TLS files. */
+    boolean usesTls() {
+        return tls || caCert != null || clientCert != null || clientKey != null;
+    }
+
+    /** Whether calls offer a client certificate (mutual TLS). */
+    boolean hasClientCertificate() {
+        return clientCert != null && clientKey != null;
+    }
 
     boolean isMulti(String target) {
         return target.startsWith(MULTI_PREFIX);
@@ -75,7 +87,7 @@ final class ConnectionOptions {
             }
             grpcTarget = "dns:///" + HostAndPort.parse(target);
         }
-        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(grpcTarget, credentials());
+        ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
         if (leader) {
             builder.defaultServiceConfig(LeaderRouting.serviceConfig(healthCheckService));
         }
@@ -85,8 +97,33 @@ final class ConnectionOptions {
         return builder.build();
     }
 
+    private ManagedChannelBuilder<?> newChannelBuilder(String grpcTarget) {
+        ChannelCredentials credentials = credentials();
+        try {
+            return Grpc.newChannelBuilder(grpcTarget, credentials);
+        }
+        catch (ProviderNotFoundException | IllegalArgumentException ex) {
+            if (!usesTls()) {
+                throw ex;
+            }
+            // The TLS files are parsed here: a file that is no PEM certificate or key ends up in these exceptions.
+            throw new IllegalArgumentException("Cannot use the TLS files (" + tlsFileProblem(ex) + "): --cacert and "
+                    + "--cert take PEM certificates, --key an unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1)", ex);
+        }
+    }
+
+    private static String tlsFileProblem(RuntimeException ex) {
+        String message = String.valueOf(ex.getMessage());
+        if (ex instanceof ProviderNotFoundException) {
+            // "<provider class>: <problem>"
+            int detail = message.indexOf(": ");
+            message = (detail >= 0) ? message.substring(detail + 2) : message;
+        }
+        return ConnectionFailure.oneLine(message);
+    }
+
     private ChannelCredentials credentials() {
-        if (!tls && caCert == null && clientCert == null) {
+        if (!usesTls()) {
             return InsecureChannelCredentials.create();
         }
         TlsChannelCredentials.Builder tlsCredentials = TlsChannelCredentials.newBuilder();

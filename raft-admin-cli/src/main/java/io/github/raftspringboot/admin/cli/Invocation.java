@@ -54,7 +54,7 @@ final class Invocation {
         }
         catch (StatusRuntimeException ex) {
             output.finish();
-            throw new CallFailedException(name, ex);
+            throw new CallFailedException(name, ex, connection);
         }
     }
 

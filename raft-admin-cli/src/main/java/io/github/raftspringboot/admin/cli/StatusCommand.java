@@ -102,7 +102,7 @@ final class StatusCommand {
             row.put("LAST CONTACT", stats.getOrDefault("last_contact", ""));
         }
         catch (StatusRuntimeException ex) {
-            row.put("ERROR", new CallFailedException("Stats", ex).describe());
+            row.put("ERROR", new CallFailedException("Stats", ex, connection).describe());
         }
         finally {
             channel.shutdownNow();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -47,7 +48,7 @@ public final class MultiAddressNameResolverProvider extends NameResolverProvider
         if (!SCHEME.equals(targetUri.getScheme())) {
             return null;
         }
-        return new StaticResolver(parse(targetUri.getPath(), targetUri.toString()));
+        return new StaticResolver(parse(targetUri.getPath(), targetUri.toString()), args.getOverrideAuthority());
     }
 
     /**
@@ -71,8 +72,11 @@ public final class MultiAddressNameResolverProvider extends NameResolverProvider
 
         private final List<HostAndPort> servers;
 
-        StaticResolver(List<HostAndPort> servers) {
+        private final String channelAuthority;
+
+        StaticResolver(List<HostAndPort> servers, String channelAuthority) {
             this.servers = servers;
+            this.channelAuthority = channelAuthority;
         }
 
         @Override
@@ -89,9 +93,22 @@ public final class MultiAddressNameResolverProvider extends NameResolverProvider
                     listener.onError(Status.UNAVAILABLE.withDescription("Cannot resolve host '" + server.host() + "'"));
                     return;
                 }
-                groups.add(new EquivalentAddressGroup(address));
+                groups.add(new EquivalentAddressGroup(address, attributes(server)));
             }
             listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+        }
+
+        /**
+         * Each server is its own authority (with TLS: the name its certificate is checked against), as if it were
+         * called alone, unless the channel overrides the authority for all of them.
+         */
+        private Attributes attributes(HostAndPort server) {
+            if (channelAuthority != null) {
+                return Attributes.EMPTY;
+            }
+            return Attributes.newBuilder()
+                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, server.toString())
+                .build();
         }
 
         @Override

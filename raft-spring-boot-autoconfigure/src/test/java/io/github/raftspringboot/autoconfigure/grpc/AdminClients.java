@@ -10,19 +10,28 @@ import io.github.raftspringboot.admin.proto.AwaitResponse;
 import io.github.raftspringboot.admin.proto.Future;
 import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
 import io.github.raftspringboot.autoconfigure.TestCluster;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 
-/** Plain gRPC channels to the gRPC server of each node of a {@link TestCluster}. */
+/** gRPC channels (plaintext unless given credentials) to the gRPC server of each node of a {@link TestCluster}. */
 final class AdminClients implements AutoCloseable {
 
     private final TestCluster cluster;
 
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
 
+    private final ChannelCredentials credentials;
+
     AdminClients(TestCluster cluster) {
+        this(cluster, InsecureChannelCredentials.create());
+    }
+
+    /** Channels with these credentials, e.g. {@code TlsChannelCredentials} for a server with TLS. */
+    AdminClients(TestCluster cluster, ChannelCredentials credentials) {
         this.cluster = cluster;
+        this.credentials = credentials;
     }
 
     /** The port the node's Spring gRPC server listens on. */
@@ -36,7 +45,7 @@ final class AdminClients implements AutoCloseable {
 
     ManagedChannel channel(String id) {
         return channels.computeIfAbsent(id,
-                key -> Grpc.newChannelBuilder(grpcAddress(key), InsecureChannelCredentials.create()).build());
+                key -> Grpc.newChannelBuilder(grpcAddress(key), credentials).build());
     }
 
     RaftAdminGrpc.RaftAdminBlockingStub admin(String id) {
