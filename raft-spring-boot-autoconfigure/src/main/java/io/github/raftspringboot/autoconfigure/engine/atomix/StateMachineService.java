@@ -37,6 +37,9 @@ final class StateMachineService implements PrimitiveService {
 
     static final OperationId QUERY = OperationId.query("query");
 
+    /** Answers the applied index and the state machine's snapshot: a backup. */
+    static final OperationId BACKUP = OperationId.query("backup");
+
     private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
 
     private final ReplicatedStateMachine stateMachine;
@@ -46,6 +49,8 @@ final class StateMachineService implements PrimitiveService {
     private final AppliedIndexTracker applied;
 
     private final Consumer<RuntimeException> onCorruptSnapshot;
+
+    private final StagedRestore restores;
 
     /**
      * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
@@ -57,6 +62,7 @@ final class StateMachineService implements PrimitiveService {
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
+        this.restores = new StagedRestore(stateMachine);
     }
 
     @Override
@@ -78,6 +84,9 @@ final class StateMachineService implements PrimitiveService {
         if (QUERY.equals(operation)) {
             return stateMachine.query(commit.value());
         }
+        if (BACKUP.equals(operation)) {
+            return withIndex(commit.index(), stateForBackup());
+        }
         byte[] result;
         if (APPLY.equals(operation)) {
             result = stateMachine.apply(commit.index(), commit.value());
@@ -88,6 +97,9 @@ final class StateMachineService implements PrimitiveService {
                 directory.put(lines[i], lines[i + 1]);
             }
             result = new byte[0];
+        }
+        else if (restores.handles(operation)) {
+            result = restores.apply(operation, commit.value());
         }
         else {
             result = new byte[0];
@@ -109,6 +121,7 @@ final class StateMachineService implements PrimitiveService {
             throw new UncheckedIOException("Could not snapshot the state machine", ex);
         }
         output.writeInt(state.size()).write(state.toByteArray());
+        restores.writeTo(output);
     }
 
     @Override
@@ -127,6 +140,7 @@ final class StateMachineService implements PrimitiveService {
             onCorruptSnapshot.accept(failure);
             throw failure;
         }
+        restores.readFrom(input);
     }
 
     @Override
@@ -139,6 +153,17 @@ final class StateMachineService implements PrimitiveService {
 
     @Override
     public void close(SessionId sessionId) {
+    }
+
+    private byte[] stateForBackup() {
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try {
+            stateMachine.snapshot(state);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not snapshot the state machine for a backup", ex);
+        }
+        return state.toByteArray();
     }
 
     /** Prefixes a command result with the log index it was applied at. */
