@@ -3,15 +3,22 @@ package io.github.raftspringboot.admin.cli;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-/** A RaftAdmin call that ended with a gRPC error, with the method it was. */
+/** A RaftAdmin (or RaftBackup) call that ended with a gRPC error, with the method it was. */
 final class CallFailedException extends RuntimeException {
+
+    private final String service;
 
     private final String method;
 
     private final Status status;
 
     CallFailedException(String method, StatusRuntimeException cause) {
+        this("RaftAdmin", method, cause);
+    }
+
+    CallFailedException(String service, String method, StatusRuntimeException cause) {
         super(method + ": " + cause.getStatus(), cause);
+        this.service = service;
         this.method = method;
         this.status = cause.getStatus();
     }
@@ -23,7 +30,8 @@ final class CallFailedException extends RuntimeException {
             case UNAVAILABLE -> "cannot reach the server (" + description + ")";
             case DEADLINE_EXCEEDED -> "no answer within the deadline (--timeout); with --leader: no node reported "
                     + "itself leader";
-            case UNIMPLEMENTED -> "the server has no RaftAdmin service (raft.grpc.admin.enabled=false?)";
+            case UNIMPLEMENTED -> "the server has no " + service + " service (raft.grpc.admin.enabled=false?"
+                    + (service.equals("RaftAdmin") ? ")" : " or not a raft-spring-boot node)");
             default -> status.getCode() + ": " + description;
         };
         return method + " failed: " + reason;
