@@ -43,10 +43,13 @@ final class BackupCommands {
 
     private final PrintWriter out;
 
-    BackupCommands(ConnectionOptions connection, OutputFormat format, PrintWriter out) {
+    private final PrintWriter err;
+
+    BackupCommands(ConnectionOptions connection, OutputFormat format, PrintWriter out, PrintWriter err) {
         this.connection = connection;
         this.format = format;
         this.out = out;
+        this.err = err;
     }
 
     /** Saves a backup to {@code file}: written to a temporary file next to it, verified, then renamed. */
@@ -61,7 +64,7 @@ final class BackupCommands {
         ManagedChannel channel = connection.open(target);
         try {
             BackupMetadata metadata = download(channel, partial);
-            BackupFile saved = BackupFile.verify(read(partial));
+            BackupFile saved = BackupFile.verify(Files.readAllBytes(partial));
             if (saved.size() != metadata.getSize() || !saved.sha256().equals(metadata.getSha256())) {
                 throw new BackupFile.InvalidException("the received file does not match the server's size/checksum ("
                         + metadata.getSize() + " bytes, sha256 " + metadata.getSha256() + "): retry the backup");
@@ -194,16 +197,12 @@ final class BackupCommands {
         }
     }
 
-    private static byte[] read(Path file) throws IOException {
-        return Files.readAllBytes(file);
-    }
-
-    private static void deleteQuietly(Path partial) {
+    private void deleteQuietly(Path partial) {
         try {
             Files.deleteIfExists(partial);
         }
         catch (IOException ex) {
-            System.err.println("raftmanager: could not delete " + partial + ": " + ex.getMessage());
+            err.println("raftmanager: could not delete the temporary file " + partial + ": " + ex.getMessage());
         }
     }
 

@@ -137,7 +137,7 @@ public final class RaftManager {
             }
             if (name.equals("backup") || name.equals("restore")) {
                 Path file = Path.of((String) subcommand.matchedPositionals().get(0).getValue());
-                BackupCommands backups = new BackupCommands(connection, output, out);
+                BackupCommands backups = new BackupCommands(connection, output, out, err);
                 return name.equals("backup") ? backups.save(target, file) : backups.restore(target, file);
             }
             AdminMethod method = methods.get(name);

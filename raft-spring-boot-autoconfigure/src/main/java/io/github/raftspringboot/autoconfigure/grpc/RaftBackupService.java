@@ -55,7 +55,7 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
             byte[] file = backup.toByteArray();
             logger.info("Streaming a backup at index {} ({} bytes)", backup.index(), file.length);
             BackupMetadata metadata = metadata(backup, file);
-            for (int offset = 0; offset < file.length || offset == 0; offset += CHUNK_SIZE) {
+            for (int offset = 0; offset < file.length; offset += CHUNK_SIZE) {
                 BackupChunk.Builder chunk = BackupChunk.newBuilder()
                     .setData(ByteString.copyFrom(file, offset, Math.min(CHUNK_SIZE, file.length - offset)));
                 if (offset == 0) {

@@ -48,7 +48,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BackupRestoreCliTest {
 
-    private static final Map<String, String> SMALL_ENTRIES = Map.of("raft.limits.max-entry-size", "64KB");
+    /** Small entries, so that the restore needs many; small segments, so that a snapshot can compact the log. */
+    private static final Map<String, String> SMALL_ENTRIES = Map.of("raft.limits.max-entry-size", "64KB",
+            "raft.snapshot.segment-size", "256KB");
 
     Path dir;
 
@@ -140,7 +142,9 @@ class BackupRestoreCliTest {
         }
 
         String restarted = target.anyFollower();
-        target.node(restarted).snapshot().join();
+        long snapshotIndex = target.node(restarted).snapshot().join();
+        assertThat(snapshotIndex).as("the restarted node starts from a snapshot that holds the restored state")
+            .isGreaterThanOrEqualTo(restoredIndex);
         target.stop(restarted);
         target.startNode(restarted);
         assertEveryValueReadLocally(restarted);

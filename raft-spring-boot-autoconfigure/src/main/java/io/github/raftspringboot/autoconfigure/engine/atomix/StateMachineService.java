@@ -65,8 +65,11 @@ final class StateMachineService implements PrimitiveService {
         this.restores = new StagedRestore(stateMachine);
     }
 
+    private volatile ServiceContext context;
+
     @Override
     public void init(ServiceContext context) {
+        this.context = context;
     }
 
     @Override
@@ -141,6 +144,11 @@ final class StateMachineService implements PrimitiveService {
             throw failure;
         }
         restores.readFrom(input);
+        // Atomix has set the service's index to the snapshot's: a node that starts from a snapshot and has no later
+        // entry to apply must still report (and let awaitApplied reach) the index its state reflects.
+        if (context != null) {
+            applied.advance(context.currentIndex());
+        }
     }
 
     @Override
