@@ -146,6 +146,17 @@ public final class TestCluster implements AutoCloseable {
 
     /** Waits until exactly one running node leads and every running voter follows it; returns its id. */
     public String awaitLeader() {
+        try {
+            return awaitLeaderUnreported();
+        }
+        catch (org.awaitility.core.ConditionTimeoutException ex) {
+            StringBuilder states = new StringBuilder("No single leader followed by every node:");
+            running().forEach(id -> states.append("\n  ").append(node(id).status()));
+            throw new AssertionError(states.toString(), ex);
+        }
+    }
+
+    private String awaitLeaderUnreported() {
         return await().atMost(Duration.ofSeconds(30)).until(() -> {
             List<String> leaders = running().stream()
                 .filter(id -> node(id).status().role() == RaftRole.LEADER)

@@ -8,7 +8,7 @@ import io.github.raftspringboot.api.RaftNode;
  * A running Raft member that replicates commands for one {@link ReplicatedStateMachine}. Created stopped;
  * {@link #start()} binds the peer listener and joins or forms the cluster without waiting for a leader.
  */
-public interface RaftEngine extends RaftNode, AutoCloseable {
+public interface RaftEngine extends RaftNode, RaftMetricsSource, AutoCloseable {
 
     /** Starts the node. Fails fast (port in use, unusable state directory) but does not wait for a leader. */
     void start();

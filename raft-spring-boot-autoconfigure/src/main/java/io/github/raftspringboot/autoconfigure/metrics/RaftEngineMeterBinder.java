@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.autoconfigure.metrics.RaftMetricsSource.OperationStats;
+import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource;
+import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource.OperationStats;
 
 /**
  * The meters fed by a {@link RaftMetricsSource}: snapshot, log append and commit timers, snapshot size, and on the
@@ -48,12 +49,12 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
     public void bindTo(MeterRegistry registry) {
         Tags tags = Tags.of("raft.node", node.nodeId());
         timer(registry, tags, "raft.snapshot", "Snapshots taken by this node", RaftMetricsSource::snapshots);
-        timer(registry, tags, "raft.log.append", "Writes of entries to this node's log, until durable",
+        timer(registry, tags, "raft.log.append", "On a follower: batches of entries from the leader, from receipt until durable",
                 RaftMetricsSource::logAppends);
-        timer(registry, tags, "raft.log.commit", "On the leader: entries from append to commit",
+        timer(registry, tags, "raft.log.commit", "On the leader: its entries from append to commit",
                 RaftMetricsSource::commits);
         Gauge.builder("raft.snapshot.size", source, RaftMetricsSource::lastSnapshotSizeBytes)
-            .description("Size of this node's newest snapshot")
+            .description("Size of the state in this node's newest snapshot")
             .baseUnit(BaseUnits.BYTES)
             .tags(tags)
             .register(registry);

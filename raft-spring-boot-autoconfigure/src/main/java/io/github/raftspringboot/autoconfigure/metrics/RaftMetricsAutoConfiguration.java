@@ -12,8 +12,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource;
 
 /**
  * Micrometer metrics of the Raft node and of the key-value store (docs/metrics.md), when Micrometer is on the
@@ -44,6 +46,13 @@ public final class RaftMetricsAutoConfiguration {
         RaftEngineMeterBinder raftEngineMeterBinder(RaftMetricsSource source, RaftNode node) {
             return new RaftEngineMeterBinder(source, node, PEER_REFRESH_INTERVAL);
         }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(RaftKeyValueStore.class)
+    RaftStoreMeterBinder raftStoreMeterBinder(RaftKeyValueStore store, RaftNode node) {
+        return new RaftStoreMeterBinder(store, node);
     }
 
     @Bean

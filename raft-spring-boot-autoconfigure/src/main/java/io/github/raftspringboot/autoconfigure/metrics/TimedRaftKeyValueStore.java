@@ -17,23 +17,20 @@ import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.WriteResult;
 
 /**
- * Times every call of the blocking store as {@code raft.store.operations}, tagged with the operation, the read
- * consistency where there is one, and the outcome. The registry is looked up at the first call, so wrapping the
- * store does not create the registry early. {@link #async()} is not timed.
+ * Times every call of the store, blocking or through {@link #async()}, with a {@link StoreOperationTimer}.
  */
 final class TimedRaftKeyValueStore implements RaftKeyValueStore {
 
-    static final String METRIC = "raft.store.operations";
-
     private final RaftKeyValueStore delegate;
 
-    private final ObjectProvider<MeterRegistry> registries;
+    private final StoreOperationTimer timer;
 
-    private volatile MeterRegistry registry;
+    private final AsyncRaftKeyValueStore async;
 
     TimedRaftKeyValueStore(RaftKeyValueStore delegate, ObjectProvider<MeterRegistry> registries) {
         this.delegate = delegate;
-        this.registries = registries;
+        this.timer = new StoreOperationTimer(registries);
+        this.async = new TimedAsyncRaftKeyValueStore(delegate.async(), timer);
     }
 
     @Override
@@ -98,37 +95,24 @@ final class TimedRaftKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public AsyncRaftKeyValueStore async() {
-        return delegate.async();
+        return async;
+    }
+
+    /** The store without timing, for readers that must not count as store operations. */
+    RaftKeyValueStore untimed() {
+        return delegate;
     }
 
     private <T> T time(String operation, ReadConsistency consistency, Supplier<T> call) {
-        MeterRegistry meters = registry();
-        if (meters == null) {
-            return call.get();
-        }
-        Timer.Sample sample = Timer.start(meters);
-        String outcome = "error";
+        Timer.Sample sample = timer.start();
+        boolean success = false;
         try {
             T result = call.get();
-            outcome = "success";
+            success = true;
             return result;
         }
         finally {
-            sample.stop(Timer.builder(METRIC)
-                .description("Calls of the replicated key-value store")
-                .tag("operation", operation)
-                .tag("consistency", (consistency != null) ? consistency.name().toLowerCase() : "none")
-                .tag("outcome", outcome)
-                .register(meters));
+            timer.stop(sample, operation, consistency, success);
         }
-    }
-
-    private MeterRegistry registry() {
-        MeterRegistry current = registry;
-        if (current == null) {
-            current = registries.getIfAvailable();
-            registry = current;
-        }
-        return current;
     }
 }

@@ -170,6 +170,17 @@ class HttpApiTest {
         assertThat(problem.get("detail").asString()).contains(detail);
     }
 
+    @Test
+    void exposesTheRaftMetersForPrometheus() throws Exception {
+        send("POST", "/key", "{\"metered\":1}");
+        send("GET", "/key/metered", null);
+        Response scrape = send("GET", "/actuator/prometheus", null);
+        assertThat(scrape.status()).isEqualTo(200);
+        assertThat(scrape.body()).contains("raft_term{", "raft_commit_index{", "raft_leader{raft_node=\"api-test\"} 1.0",
+                "raft_log_commit_seconds_count{", "raft_snapshot_seconds_count{", "raft_store_entries{",
+                "raft_store_operations_seconds_count{consistency=\"none\",operation=\"put_all\",outcome=\"success\"");
+    }
+
     private Response send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(20));

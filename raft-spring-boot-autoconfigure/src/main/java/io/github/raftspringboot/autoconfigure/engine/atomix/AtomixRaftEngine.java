@@ -53,6 +53,7 @@ import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.autoconfigure.engine.JvmOptions;
 import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
 import io.github.raftspringboot.autoconfigure.engine.RaftEngineListener;
+import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource.OperationStats;
 import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
 import io.github.raftspringboot.autoconfigure.engine.RaftStartupException;
 import io.github.raftspringboot.autoconfigure.engine.ReplicatedStateMachine;
@@ -86,17 +87,21 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private final AppliedIndexTracker applied = new AppliedIndexTracker();
 
+    private final EngineMeasurements measurements = new EngineMeasurements();
+
     private final List<RaftEngineListener> listeners = new CopyOnWriteArrayList<>();
 
     private final ExecutorService notifier;
 
     private final AtomicReference<CompletableFuture<SessionClient>> session = new AtomicReference<>();
 
+    private final OrderedSessionCalls calls = new OrderedSessionCalls(this::session);
+
     private PeerDirectory directory;
 
     private GrpcRaftTransport transport;
 
-    private RaftContext context;
+    private volatile RaftContext context;
 
     private DefaultRaftServer server;
 
@@ -185,7 +190,8 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     private void startRaft() {
-        StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState);
+        StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState,
+                measurements);
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
@@ -217,7 +223,10 @@ public final class AtomixRaftEngine implements RaftEngine {
                 }
             }
         });
-        context.addRoleChangeListener(role -> observer.refresh());
+        context.addRoleChangeListener(role -> {
+            measurements.leading(role == RaftServer.Role.LEADER ? context.getLogWriter().getLastIndex() : -1);
+            observer.refresh();
+        });
         context.addLeaderElectionListener(member -> observer.refresh());
         client = RaftClient.builder(memberIds())
             .withClientId(settings.nodeId())
@@ -316,15 +325,21 @@ public final class AtomixRaftEngine implements RaftEngine {
     /** Makes a follower's accepted entries durable before it acknowledges them, and notes leader contact. */
     private Function<AppendRequest, CompletableFuture<AppendResponse>> durableAppend(
             Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
-        return request -> handler.apply(request).thenApply(response -> {
-            if (response.status() == RaftResponse.Status.OK) {
-                lastContactMillis = System.currentTimeMillis();
-                if (!settings.inMemory() && response.succeeded() && !request.entries().isEmpty()) {
-                    context.getLogWriter().flush();
+        return request -> {
+            long received = System.nanoTime();
+            return handler.apply(request).thenApply(response -> {
+                if (response.status() == RaftResponse.Status.OK) {
+                    lastContactMillis = System.currentTimeMillis();
+                    if (response.succeeded() && !request.entries().isEmpty()) {
+                        if (!settings.inMemory()) {
+                            context.getLogWriter().flush();
+                        }
+                        measurements.appended(System.nanoTime() - received);
+                    }
                 }
-            }
-            return response;
-        });
+                return response;
+            });
+        };
     }
 
     /**
@@ -365,8 +380,7 @@ public final class AtomixRaftEngine implements RaftEngine {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.SHUTDOWN,
                     what + " failed: the Raft node is not running"));
         }
-        CompletableFuture<byte[]> result = session()
-            .thenCompose(client -> client.execute(PrimitiveOperation.operation(operation, payload)))
+        CompletableFuture<byte[]> result = calls.execute(PrimitiveOperation.operation(operation, payload))
             .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return result.handle((reply, error) -> {
             if (error != null) {
@@ -586,6 +600,31 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public CompletableFuture<Void> shutdown() {
         return CompletableFuture.runAsync(this::close);
+    }
+
+    @Override
+    public Map<String, Long> replicationMatchIndexes() {
+        return EngineMeasurements.matchIndexes(context);
+    }
+
+    @Override
+    public OperationStats snapshots() {
+        return measurements.snapshots();
+    }
+
+    @Override
+    public long lastSnapshotSizeBytes() {
+        return measurements.lastSnapshotSize();
+    }
+
+    @Override
+    public OperationStats logAppends() {
+        return measurements.appends();
+    }
+
+    @Override
+    public OperationStats commits() {
+        return measurements.commits();
     }
 
     @Override

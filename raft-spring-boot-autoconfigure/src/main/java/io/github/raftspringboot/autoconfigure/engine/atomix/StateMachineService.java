@@ -52,20 +52,24 @@ final class StateMachineService implements PrimitiveService {
 
     private final StagedRestore restores;
 
+    private final EngineMeasurements measurements;
+
+    /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
+    private volatile ServiceContext context;
+
     /**
      * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
      *                          incomplete state, so the engine must stop the node instead
      */
     StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
-            Consumer<RuntimeException> onCorruptSnapshot) {
+            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
         this.restores = new StagedRestore(stateMachine);
+        this.measurements = measurements;
     }
-
-    private volatile ServiceContext context;
 
     @Override
     public void init(ServiceContext context) {
@@ -108,11 +112,13 @@ final class StateMachineService implements PrimitiveService {
             result = new byte[0];
         }
         applied.advance(commit.index());
+        measurements.applied(commit.index(), commit.wallClockTime().unixTimestamp());
         return withIndex(commit.index(), result);
     }
 
     @Override
     public void backup(BackupOutput output) {
+        long started = System.nanoTime();
         Map<String, String> addresses = directory.snapshot();
         output.writeInt(addresses.size());
         addresses.forEach((id, address) -> output.writeString(id).writeString(address));
@@ -125,6 +131,7 @@ final class StateMachineService implements PrimitiveService {
         }
         output.writeInt(state.size()).write(state.toByteArray());
         restores.writeTo(output);
+        measurements.snapshotWritten(System.nanoTime() - started, state.size());
     }
 
     @Override
@@ -136,6 +143,7 @@ final class StateMachineService implements PrimitiveService {
         try {
             byte[] state = input.readBytes(input.readInt());
             stateMachine.restore(new ByteArrayInputStream(state));
+            measurements.snapshotInstalled(state.length);
         }
         catch (IOException | RuntimeException ex) {
             RuntimeException failure = new IllegalStateException("Could not restore the state machine from a snapshot",

@@ -137,7 +137,7 @@ class StagedRestoreTest {
             service = new StateMachineService(stateMachine,
                     new PeerDirectory("n", "127.0.0.1:1", List.of()), applied, failure -> {
                         throw failure;
-                    });
+                    }, new EngineMeasurements());
         }
 
         String state() {

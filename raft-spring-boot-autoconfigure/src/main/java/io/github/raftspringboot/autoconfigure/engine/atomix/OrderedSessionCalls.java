@@ -1,0 +1,81 @@
+package io.github.raftspringboot.autoconfigure.engine.atomix;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import io.atomix.primitive.operation.PrimitiveOperation;
+import io.atomix.primitive.session.SessionClient;
+
+/**
+ * Hands operations to the node's session in the order they were called. The session numbers operations as it
+ * receives them and the leader applies them in that order; but while the session is still opening, callbacks
+ * chained on it would run in reverse order (CompletableFuture runs its dependents last-in first-out), so two writes
+ * made one after the other could be applied the other way round. Calls that arrive while the session is not ready
+ * wait in a queue that one drainer empties in order.
+ */
+final class OrderedSessionCalls {
+
+    private final Supplier<CompletableFuture<SessionClient>> session;
+
+    private final Deque<Call> waiting = new ArrayDeque<>();
+
+    /** Guarded by {@code waiting}: a drainer is at work, so new calls only join the queue. */
+    private boolean draining;
+
+    OrderedSessionCalls(Supplier<CompletableFuture<SessionClient>> session) {
+        this.session = session;
+    }
+
+    CompletableFuture<byte[]> execute(PrimitiveOperation operation) {
+        Call call = new Call(operation, new CompletableFuture<>());
+        synchronized (waiting) {
+            waiting.add(call);
+            if (draining) {
+                return call.result;
+            }
+            draining = true;
+        }
+        drain();
+        return call.result;
+    }
+
+    private void drain() {
+        while (true) {
+            CompletableFuture<SessionClient> current = session.get();
+            if (!current.isDone()) {
+                current.whenComplete((client, error) -> drain());
+                return;
+            }
+            Call call;
+            synchronized (waiting) {
+                call = waiting.poll();
+                if (call == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            if (call.result.isDone()) {
+                // The caller gave up (timed out) before the call was sent: it is never sent.
+                continue;
+            }
+            if (current.isCompletedExceptionally()) {
+                current.whenComplete((client, error) -> call.result.completeExceptionally(error));
+            }
+            else {
+                current.join().execute(call.operation).whenComplete((reply, error) -> {
+                    if (error != null) {
+                        call.result.completeExceptionally(error);
+                    }
+                    else {
+                        call.result.complete(reply);
+                    }
+                });
+            }
+        }
+    }
+
+    private record Call(PrimitiveOperation operation, CompletableFuture<byte[]> result) {
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.raftspringboot.autoconfigure.metrics;
+
+import java.util.Locale;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.ObjectProvider;
+
+import io.github.raftspringboot.api.ReadConsistency;
+
+/**
+ * Records calls of the key-value store as {@code raft.store.operations}, tagged with the operation, the read
+ * consistency where there is one, and the outcome. The registry is looked up at the first call, so wrapping the
+ * store does not create the registry early.
+ */
+final class StoreOperationTimer {
+
+    static final String METRIC = "raft.store.operations";
+
+    private final ObjectProvider<MeterRegistry> registries;
+
+    private volatile MeterRegistry registry;
+
+    StoreOperationTimer(ObjectProvider<MeterRegistry> registries) {
+        this.registries = registries;
+    }
+
+    /** Starts timing a call; {@code null} when there is no registry. */
+    Timer.Sample start() {
+        MeterRegistry meters = registry();
+        return (meters != null) ? Timer.start(meters) : null;
+    }
+
+    void stop(Timer.Sample sample, String operation, ReadConsistency consistency, boolean success) {
+        if (sample == null) {
+            return;
+        }
+        sample.stop(Timer.builder(METRIC)
+            .description("Calls of the replicated key-value store")
+            .tag("operation", operation)
+            .tag("consistency", (consistency != null) ? consistency.name().toLowerCase(Locale.ROOT) : "none")
+            .tag("outcome", success ? "success" : "error")
+            .register(registry));
+    }
+
+    private MeterRegistry registry() {
+        MeterRegistry current = registry;
+        if (current == null) {
+            current = registries.getIfAvailable();
+            registry = current;
+        }
+        return current;
+    }
+}
