@@ -210,8 +210,7 @@ class BackupRestoreCliTest {
             });
         upload.onNext(RestoreChunk.newBuilder().setData(ByteString.copyFrom(file)).build());
         upload.onCompleted();
-        return (StatusRuntimeException) answer.handle((response, error) -> error.getCause() != null ? error.getCause()
-                : error).join();
+        return (StatusRuntimeException) answer.handle((response, error) -> error).join();
     }
 
     private void assertEveryValueReadLocally(String id) {
