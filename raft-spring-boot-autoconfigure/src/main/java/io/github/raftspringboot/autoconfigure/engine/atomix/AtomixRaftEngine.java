@@ -586,7 +586,8 @@ public final class AtomixRaftEngine implements RaftEngine {
         return Math.max(512, Math.min(1 << 20, maxEntrySize / 2));
     }
 
-    private CompletableFuture<Long> restoreStep(OperationId operation, byte[] payload) {
+    /** One entry of a restore; package-private for tests that stop a restore half-way. */
+    CompletableFuture<Long> restoreStep(OperationId operation, byte[] payload) {
         return execute(operation, payload, "Restore").thenApply(reply -> {
             CommandResult answer = toResult(reply);
             if (answer.result().length > 0) {
