@@ -61,6 +61,23 @@ public interface RaftNode {
      */
     CompletableFuture<Long> applyCommand(byte[] command);
 
+    /**
+     * Takes a consistent copy of the replicated state (a linearizable read: it reflects every write acknowledged
+     * before the call). Works on any node. Member addresses are not part of it. Write it to a file with
+     * {@link RaftBackup#writeTo}.
+     */
+    CompletableFuture<RaftBackup> backup();
+
+    /**
+     * Replaces the whole replicated state with a backup's, on every node, through the log: the data is staged in
+     * chunks smaller than {@code raft.limits.max-entry-size}, then one commit entry swaps it in atomically (readers
+     * see the old state until then). Works on any node; membership is not changed. Writes made after the backup
+     * was taken are lost.
+     *
+     * @return the log index at which the restored state took effect
+     */
+    CompletableFuture<Long> restore(RaftBackup backup);
+
     /** Stops Raft on this node; the application keeps running. */
     CompletableFuture<Void> shutdown();
 

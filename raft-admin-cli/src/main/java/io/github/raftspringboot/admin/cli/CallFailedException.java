@@ -3,8 +3,10 @@ package io.github.raftspringboot.admin.cli;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-/** A RaftAdmin call that ended with a gRPC error, with the method it was. */
+/** A RaftAdmin (or RaftBackup) call that ended with a gRPC error, with the method it was. */
 final class CallFailedException extends RuntimeException {
+
+    private final String service;
 
     private final String method;
 
@@ -13,7 +15,12 @@ final class CallFailedException extends RuntimeException {
     private final ConnectionOptions connection;
 
     CallFailedException(String method, StatusRuntimeException cause, ConnectionOptions connection) {
+        this("RaftAdmin", method, cause, connection);
+    }
+
+    CallFailedException(String service, String method, StatusRuntimeException cause, ConnectionOptions connection) {
         super(method + ": " + cause.getStatus(), cause);
+        this.service = service;
         this.method = method;
         this.status = cause.getStatus();
         this.connection = connection;
@@ -27,7 +34,8 @@ final class CallFailedException extends RuntimeException {
                     connection.hasClientCertificate());
             case DEADLINE_EXCEEDED -> "no answer within the deadline (--timeout); with --leader: no node reported "
                     + "itself leader, or none could be reached (call one node without --leader to see why)";
-            case UNIMPLEMENTED -> "the server has no RaftAdmin service (raft.grpc.admin.enabled=false?)";
+            case UNIMPLEMENTED -> "the server has no " + service + " service (raft.grpc.admin.enabled=false?"
+                    + (service.equals("RaftAdmin") ? ")" : " or not a raft-spring-boot node)");
             default -> status.getCode() + ": " + ConnectionFailure.oneLine(description);
         };
         return method + " failed: " + reason;

@@ -1,6 +1,7 @@
 package io.github.raftspringboot.admin.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,8 +32,11 @@ import picocli.CommandLine.Spec;
         footer = { "", "Examples:", "  raftmanager 127.0.0.1:9090 add_voter node4 10.0.0.4:12000 0",
                 "  raftmanager --leader multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090 barrier",
                 "  raftmanager multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090 status",
-                "  raftmanager -o json 127.0.0.1:9090 stats", "",
-                "Exit status: 0 on success, 1 when the call or the operation failed, 2 on a usage error." })
+                "  raftmanager -o json 127.0.0.1:9090 stats",
+                "  raftmanager 127.0.0.1:9090 backup backup.raft",
+                "  raftmanager 127.0.0.1:9090 restore backup.raft", "",
+                "Exit status: 0 on success, 1 when the call or the operation failed (or a backup file is damaged), 2 on a "
+                        + "usage error (or a file that cannot be read or written)." })
 public final class RaftManager {
 
     @Parameters(index = "0", paramLabel = "<target>",
@@ -69,10 +73,31 @@ public final class RaftManager {
             .usageMessage(new CommandLine.Model.UsageMessageSpec().description(
                     "Prints one row per node of a multi:/// target (or the one node of host:port): id, Raft "
                             + "address, state, term, leader, last/commit/applied index, last contact.")));
+        commandLine.addSubcommand("backup", fileCommand("Saves a consistent backup of the cluster's replicated state "
+                + "to <file> (written to a temporary file, verified, then renamed). Works on any node. Calls "
+                + "RaftBackup/Save.", "The file to write; an existing file is replaced."));
+        commandLine.addSubcommand("restore", fileCommand("Verifies <file>, then replaces the whole replicated state of "
+                + "the cluster with it, through the log (every node; membership is kept). Works on any node. Writes "
+                + "made since the backup are lost. Calls RaftBackup/Restore.", "A file written by the backup command "
+                + "(or downloaded from /actuator/raft/backup)."));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExecutionStrategy(parseResult -> manager.execute(parseResult, methods, out, err));
         return commandLine.execute(args);
+    }
+
+    private static CommandSpec fileCommand(String description, String fileDescription) {
+        CommandSpec command = CommandSpec.create().mixinStandardHelpOptions(true);
+        command.usageMessage().description(description);
+        command.addPositional(PositionalParamSpec.builder()
+            .index("0")
+            .paramLabel("<file>")
+            .arity("1")
+            .required(true)
+            .type(String.class)
+            .description(fileDescription)
+            .build());
+        return command;
     }
 
     private static CommandSpec commandFor(AdminMethod method) {
@@ -102,13 +127,18 @@ public final class RaftManager {
         ParseResult subcommand = parseResult.subcommand();
         if (subcommand == null) {
             throw new ParameterException(parseResult.commandSpec().commandLine(),
-                    "Missing command after the target; commands: " + String.join(", ", methods.keySet()) + ", status");
+                    "Missing command after the target; commands: " + String.join(", ", methods.keySet()) + ", status, backup, restore");
         }
         String name = subcommand.commandSpec().name();
         Output printer = Output.of(output, out);
         try {
             if (name.equals("status")) {
                 return new StatusCommand(connection, printer, err).run(target);
+            }
+            if (name.equals("backup") || name.equals("restore")) {
+                Path file = Path.of((String) subcommand.matchedPositionals().get(0).getValue());
+                BackupCommands backups = new BackupCommands(connection, output, out, err);
+                return name.equals("backup") ? backups.save(target, file) : backups.restore(target, file);
             }
             AdminMethod method = methods.get(name);
             var request = RequestBuilder.build(method, subcommand.matchedPositionals()
@@ -129,6 +159,10 @@ public final class RaftManager {
         }
         catch (CallFailedException ex) {
             err.println("raftmanager: " + ex.describe());
+            return 1;
+        }
+        catch (BackupFile.InvalidException ex) {
+            err.println("raftmanager: " + name + ": " + ex.getMessage());
             return 1;
         }
         catch (InterruptedException ex) {

@@ -2,10 +2,13 @@ package io.github.raftspringboot.admin.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 
@@ -67,6 +70,31 @@ class RaftManagerTest {
         assertThat(err.toString().lines().toList()).singleElement().asString()
             .startsWith("raftmanager: Leader failed: cannot reach the server");
         assertThat(out.toString()).isEqualTo("Invoking Leader()" + System.lineSeparator());
+    }
+
+    @Test
+    void backupAndRestoreHaveHelpAndCheckTheirFileBeforeCallingTheServer(@TempDir Path dir) throws Exception {
+        assertThat(run("127.0.0.1:1", "backup", "--help")).isZero();
+        assertThat(out.toString()).contains("raftmanager backup").contains("<file>").contains("RaftBackup/Save");
+        assertThat(run("127.0.0.1:1", "restore", "--help")).isZero();
+        assertThat(out.toString()).contains("raftmanager restore").contains("RaftBackup/Restore");
+        assertThat(run("127.0.0.1:1", "backup")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: '<file>'");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("127.0.0.1:1", "restore", dir.resolve("missing.raft").toString())).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+            .isEqualTo("raftmanager: cannot read " + dir.resolve("missing.raft") + ": no such file");
+
+        err.getBuffer().setLength(0);
+        Path text = Files.writeString(dir.resolve("notes.txt"), "hello");
+        assertThat(run("127.0.0.1:1", "restore", text.toString())).isEqualTo(1);
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+            .startsWith("raftmanager: restore: not a raft-spring-boot backup");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("127.0.0.1:1", "backup", dir.resolve("no/such/dir/b.raft").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("does not exist");
     }
 
     @Test

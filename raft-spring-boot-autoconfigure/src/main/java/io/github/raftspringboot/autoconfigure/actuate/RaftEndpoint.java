@@ -18,6 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
@@ -67,9 +68,16 @@ public class RaftEndpoint {
         return switch (part) {
             case "configuration" -> configuration();
             case "leader" -> LeaderDescriptor.of(node.status());
+            case "backup" -> throw new IllegalArgumentException("The backup is a file: download it over HTTP with GET "
+                    + "/actuator/raft/backup, or save it with 'raftmanager <host:grpc-port> backup <file>'");
             default -> throw new IllegalArgumentException(
                     "Unknown part '" + part + "' of the raft endpoint: use 'configuration' or 'leader'");
         };
+    }
+
+    /** A consistent backup of the replicated state, taken on this node (for the web download). */
+    RaftBackup backup() {
+        return await(node.backup());
     }
 
     ConfigurationDescriptor configuration() {
@@ -150,7 +158,7 @@ public class RaftEndpoint {
         return server.address();
     }
 
-    private long await(CompletableFuture<Long> future) {
+    private <T> T await(CompletableFuture<T> future) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.api.RaftNode;
@@ -21,6 +22,7 @@ import io.github.raftspringboot.autoconfigure.RaftProperties;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(RaftNode.class)
 @ConditionalOnAvailableEndpoint(RaftEndpoint.class)
+@EnableConfigurationProperties(RaftActuatorProperties.class)
 public final class RaftEndpointAutoConfiguration {
 
     @Bean
@@ -35,7 +37,7 @@ public final class RaftEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = RaftEndpoint.class, exposure = EndpointExposure.WEB)
-    RaftEndpointWebExtension raftEndpointWebExtension(RaftEndpoint endpoint) {
-        return new RaftEndpointWebExtension(endpoint);
+    RaftEndpointWebExtension raftEndpointWebExtension(RaftEndpoint endpoint, RaftActuatorProperties properties) {
+        return new RaftEndpointWebExtension(endpoint, properties.getBackup().isEnabled());
     }
 }

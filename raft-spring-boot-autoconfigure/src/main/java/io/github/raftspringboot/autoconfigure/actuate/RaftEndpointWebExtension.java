@@ -13,6 +13,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.util.MimeType;
 
 import io.github.raftspringboot.api.RaftException;
 
@@ -29,10 +31,23 @@ public class RaftEndpointWebExtension {
 
     private static final int STATUS_CONFLICT = 409;
 
+    private static final MimeType OCTET_STREAM = MimeType.valueOf("application/octet-stream");
+
     private final RaftEndpoint endpoint;
 
+    private final boolean backupDownload;
+
     public RaftEndpointWebExtension(RaftEndpoint endpoint) {
+        this(endpoint, true);
+    }
+
+    /**
+     * @param backupDownload whether {@code GET /actuator/raft/backup} downloads a backup
+     *                       ({@code raft.actuator.backup.enabled})
+     */
+    public RaftEndpointWebExtension(RaftEndpoint endpoint, boolean backupDownload) {
         this.endpoint = endpoint;
+        this.backupDownload = backupDownload;
     }
 
     @ReadOperation
@@ -42,9 +57,13 @@ public class RaftEndpointWebExtension {
 
     @ReadOperation
     public WebEndpointResponse<Object> part(@Selector String part) {
+        if (part.equals("backup")) {
+            return backup();
+        }
         if (!part.equals("configuration") && !part.equals("leader")) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no /actuator/raft/" + part
-                    + ": use /actuator/raft, /actuator/raft/configuration or /actuator/raft/leader", null);
+                    + ": use /actuator/raft, /actuator/raft/configuration, /actuator/raft/leader or "
+                    + "/actuator/raft/backup", null);
         }
         return respond(() -> {
             Object body = endpoint.part(part);
@@ -70,6 +89,23 @@ public class RaftEndpointWebExtension {
     @DeleteOperation
     public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex) {
         return respond(() -> endpoint.remove(id, previousIndex));
+    }
+
+    /**
+     * {@code GET /actuator/raft/backup}: the backup file, like the heapdump endpoint's download (Actuator sets no
+     * file name: save it with {@code curl -o backup.raft}).
+     */
+    private WebEndpointResponse<Object> backup() {
+        if (!backupDownload) {
+            return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "The backup download is disabled on this "
+                    + "node (raft.actuator.backup.enabled=false); use 'raftmanager <host:grpc-port> backup <file>'",
+                    null);
+        }
+        WebEndpointResponse<Object> response = respond(() -> new ByteArrayResource(endpoint.backup().toByteArray()));
+        if (response.getStatus() != WebEndpointResponse.STATUS_OK) {
+            return response;
+        }
+        return new WebEndpointResponse<>(response.getBody(), WebEndpointResponse.STATUS_OK, OCTET_STREAM);
     }
 
     private static WebEndpointResponse<Object> respond(Supplier<Object> operation) {

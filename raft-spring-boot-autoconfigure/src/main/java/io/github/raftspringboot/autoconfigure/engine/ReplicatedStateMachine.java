@@ -33,6 +33,11 @@ public interface ReplicatedStateMachine {
     /** Writes the whole state; {@link #restore} must rebuild exactly this state from it. */
     void snapshot(OutputStream out) throws IOException;
 
-    /** Replaces the whole state with one written by {@link #snapshot}. */
+    /**
+     * Replaces the whole state with one written by {@link #snapshot} (from a Raft snapshot, or a backup restored with
+     * {@code RaftNode.restore}). Concurrent queries must see the old state or the new one, never a mix, and a restore
+     * that throws must leave the old state in place: a backup the state machine cannot read is then refused on every
+     * node alike.
+     */
     void restore(InputStream in) throws IOException;
 }

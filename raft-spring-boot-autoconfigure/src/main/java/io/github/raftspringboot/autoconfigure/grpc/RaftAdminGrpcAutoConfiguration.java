@@ -10,11 +10,12 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
 import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.backup.proto.RaftBackupGrpc;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 
 /**
- * Exposes the RaftAdmin gRPC service (wire-compatible with raftadmin) on Spring Boot's gRPC server
- * ({@code raft.grpc.admin.enabled}, on by default). Ordered before Spring Boot's gRPC server and health
+ * Exposes the RaftAdmin gRPC service (wire-compatible with raftadmin) and our RaftBackup service on Spring Boot's
+ * gRPC server ({@code raft.grpc.admin.enabled}, on by default). Ordered before Spring Boot's gRPC server and health
  * auto-configuration: they start only when the application has a service to bind, and this is one.
  */
 @AutoConfiguration(after = RaftAutoConfiguration.class,
@@ -37,5 +38,11 @@ public final class RaftAdminGrpcAutoConfiguration {
     @ConditionalOnMissingBean(RaftAdminGrpc.RaftAdminImplBase.class)
     RaftAdminGrpc.RaftAdminImplBase raftAdminService(RaftNode node, RaftAdminOperations operations) {
         return new RaftAdminService(node, operations);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(RaftBackupGrpc.RaftBackupImplBase.class)
+    RaftBackupGrpc.RaftBackupImplBase raftBackupService(RaftNode node) {
+        return new RaftBackupService(node);
     }
 }

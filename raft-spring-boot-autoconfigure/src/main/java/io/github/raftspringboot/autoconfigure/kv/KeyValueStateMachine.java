@@ -27,7 +27,8 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     private final StoreLimits limits;
 
-    private final ConcurrentSkipListMap<String, JsonNode> entries = new ConcurrentSkipListMap<>();
+    /** Replaced as a whole by {@link #restore}, so that local readers see the old or the new state, never a mix. */
+    private volatile ConcurrentSkipListMap<String, JsonNode> entries = new ConcurrentSkipListMap<>();
 
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits) {
         this.mapper = mapper;
@@ -170,10 +171,11 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     }
 
     private NavigableMap<String, JsonNode> withPrefix(String prefix) {
+        NavigableMap<String, JsonNode> current = entries;
         if (prefix.isEmpty()) {
-            return entries;
+            return current;
         }
-        return entries.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
+        return current.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
     }
 
     @Override
@@ -201,7 +203,6 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 restored.put(key, parser.readValueAsTree());
             }
         }
-        entries.clear();
-        entries.putAll(restored);
+        entries = restored;
     }
 }

@@ -1,9 +1,12 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,10 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.RaftServerInfo;
+import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.Suffrage;
 import io.github.raftspringboot.autoconfigure.actuate.WebCluster.Response;
 
@@ -201,6 +206,37 @@ class RaftEndpointTest {
         // that of the last snapshot (docs/actuator.md).
         long index = snapshot.body().path("index").asLong();
         assertThat(index).isEqualTo(cluster.node(cluster.awaitLeader()).status().lastSnapshotIndex());
+    }
+
+    @Test
+    void downloadsFromAnyNodeABackupThatRestoresTheState() throws Exception {
+        String leader = cluster.awaitLeader();
+        String follower = cluster.followers().get(0);
+        RaftKeyValueStore store = cluster.context(leader).getBean(RaftKeyValueStore.class);
+        store.put("backup/kept", "before");
+        store.put("backup/changed", 1);
+
+        HttpResponse<byte[]> download = cluster.download(follower, "/actuator/raft/backup");
+
+        assertThat(download.statusCode()).as(new String(download.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(download.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/octet-stream"));
+        RaftBackup backup = RaftBackup.fromByteArray(download.body());
+        assertThat(backup.nodeId()).isEqualTo(follower);
+        store.put("backup/changed", 2);
+        store.put("backup/added", true);
+
+        long restoredAt = cluster.node(follower).restore(backup).get(30, TimeUnit.SECONDS);
+
+        List<String> members = cluster.node(cluster.awaitLeader()).status().servers().stream().map(RaftServerInfo::id)
+            .filter(cluster.running()::contains).toList();
+        for (String id : members) {
+            RaftKeyValueStore local = cluster.context(id).getBean(RaftKeyValueStore.class);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node(id).status().appliedIndex() >= restoredAt);
+            assertThat(local.get("backup/kept", ReadConsistency.LOCAL)).map(JsonNode::asString).as(id).contains("before");
+            assertThat(local.get("backup/changed", ReadConsistency.LOCAL)).map(JsonNode::asInt).as(id).contains(1);
+            assertThat(local.get("backup/added", ReadConsistency.LOCAL)).as(id).isEmpty();
+        }
     }
 
     @Test

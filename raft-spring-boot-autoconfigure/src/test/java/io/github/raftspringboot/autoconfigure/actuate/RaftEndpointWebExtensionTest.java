@@ -53,6 +53,20 @@ class RaftEndpointWebExtensionTest {
     }
 
     @Test
+    void aBackupWithoutALeaderIsA503AndADisabledDownloadA404() {
+        when(node.backup()).thenReturn(CompletableFuture.failedFuture(
+                new RaftException(RaftException.Reason.NO_LEADER, "Backup failed: no leader is available")));
+        WebEndpointResponse<Object> noLeader = web.part("backup");
+        assertThat(noLeader.getStatus()).isEqualTo(503);
+        assertThat(error(noLeader).message()).isEqualTo("Backup failed: no leader is available");
+
+        WebEndpointResponse<Object> disabled = new RaftEndpointWebExtension(new RaftEndpoint(node, Duration.ofSeconds(1)),
+                false).part("backup");
+        assertThat(disabled.getStatus()).isEqualTo(404);
+        assertThat(error(disabled).message()).contains("raft.actuator.backup.enabled=false");
+    }
+
+    @Test
     void everyReasonHasAStatus() {
         for (RaftException.Reason reason : RaftException.Reason.values()) {
             assertThat(RaftEndpointWebExtension.statusOf(reason)).isBetween(400, 503);

@@ -205,6 +205,16 @@ class RaftHealthIndicatorTest {
         }
 
         @Override
+        public CompletableFuture<io.github.raftspringboot.api.RaftBackup> backup() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CompletableFuture<Long> restore(io.github.raftspringboot.api.RaftBackup backup) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public CompletableFuture<Void> shutdown() {
             throw new UnsupportedOperationException();
         }

@@ -143,6 +143,21 @@ final class WebCluster implements AutoCloseable {
         return send(id, HttpRequest.newBuilder(uri(id, path)).GET());
     }
 
+    /** GET that keeps the raw bytes and headers (a file download). */
+    HttpResponse<byte[]> download(String id, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(id, path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     Response post(String id, String path, String body) {
         return send(id, HttpRequest.newBuilder(uri(id, path))
             .header("Content-Type", "application/json")

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
+import io.github.raftspringboot.backup.proto.RaftBackupGrpc;
 import io.github.raftspringboot.api.RaftNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,7 @@ class RaftAdminGrpcAutoConfigurationTest {
     void exposesTheAdminServiceAndLeaderHealthByDefault() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(RaftAdminGrpc.RaftAdminImplBase.class);
+            assertThat(context).hasSingleBean(RaftBackupGrpc.RaftBackupImplBase.class);
             assertThat(context).hasSingleBean(RaftAdminOperations.class);
             assertThat(context).hasSingleBean(RaftLeaderHealthUpdater.class);
         });
@@ -33,6 +35,7 @@ class RaftAdminGrpcAutoConfigurationTest {
     void adminCanBeSwitchedOff() {
         runner.withPropertyValues("raft.grpc.admin.enabled=false")
             .run(context -> assertThat(context).doesNotHaveBean(RaftAdminGrpc.RaftAdminImplBase.class)
+                .doesNotHaveBean(RaftBackupGrpc.RaftBackupImplBase.class)
                 .doesNotHaveBean(RaftAdminOperations.class));
     }
 

@@ -72,7 +72,7 @@ class KubernetesManifestsTest {
             assertThat(kustomizationResources()).containsExactlyInAnyOrderElementsOf(manifests);
         }
         assertThat(resources).containsOnlyKeys("StatefulSet/raft-kv", "Service/raft-kv-peers", "Service/raft-kv",
-                "PodDisruptionBudget/raft-kv");
+                "Service/raft-kv-admin", "PodDisruptionBudget/raft-kv");
     }
 
     @Test
@@ -89,6 +89,7 @@ class KubernetesManifestsTest {
         assertThat(get(statefulSet, "spec", "selector", "matchLabels")).isEqualTo(podLabels);
         assertThat(peers.get("selector")).isEqualTo(podLabels);
         assertThat(get(resources.get("Service/raft-kv"), "spec", "selector")).isEqualTo(podLabels);
+        assertThat(get(resources.get("Service/raft-kv-admin"), "spec", "selector")).isEqualTo(podLabels);
         assertThat(get(resources.get("PodDisruptionBudget/raft-kv"), "spec", "selector", "matchLabels"))
             .isEqualTo(podLabels);
     }
@@ -100,7 +101,7 @@ class KubernetesManifestsTest {
             ports.put((String) port.get("name"), (Integer) port.get("containerPort"));
         }
         assertThat(ports).containsExactly(Map.entry("http", httpPortDefault()),
-                Map.entry("raft", new RaftProperties().getPort()));
+                Map.entry("raft", new RaftProperties().getPort()), Map.entry("grpc", grpcPortDefault()));
         assertThat(env).containsEntry("HTTP_PORT", String.valueOf(ports.get("http")))
             .containsEntry("RAFT_PORT", String.valueOf(ports.get("raft")));
 
@@ -122,6 +123,15 @@ class KubernetesManifestsTest {
         Map<String, Object> services = map(resources.get("Service/raft-kv"), "spec");
         assertThat(list(services, "ports").get(0)).containsEntry("port", ports.get("http"))
             .containsEntry("targetPort", "http");
+    }
+
+    @Test
+    void theGrpcAdminPortIsNamedAndReachableThroughTheAdminAndPeerServices() throws IOException {
+        Map<String, Object> grpc = Map.of("name", "grpc", "port", grpcPortDefault(), "targetPort", "grpc");
+        assertThat(list(resources.get("Service/raft-kv-admin"), "spec", "ports")).containsExactly(grpc);
+        assertThat(list(resources.get("Service/raft-kv-peers"), "spec", "ports")).contains(grpc);
+        assertThat(list(resources.get("Service/raft-kv"), "spec", "ports"))
+            .noneMatch(port -> "grpc".equals(port.get("targetPort")));
     }
 
     @Test
@@ -165,6 +175,16 @@ class KubernetesManifestsTest {
             properties.load(in);
         }
         return Integer.parseInt(properties.getProperty("server.port"));
+    }
+
+    /** The app's spring.grpc.server.port, or Spring gRPC's default when the app does not set it. */
+    private static int grpcPortDefault() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = KubernetesManifestsTest.class.getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        }
+        return Integer.parseInt(properties.getProperty("spring.grpc.server.port",
+                String.valueOf(org.springframework.grpc.internal.GrpcUtils.DEFAULT_PORT)));
     }
 
     @SuppressWarnings("unchecked")

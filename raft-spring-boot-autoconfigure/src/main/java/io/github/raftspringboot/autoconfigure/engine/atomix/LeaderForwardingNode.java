@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
@@ -150,6 +151,17 @@ final class LeaderForwardingNode implements RaftNode {
         }
         return forward(() -> local.applyCommand(command), "applyCommand",
                 new String(command, StandardCharsets.UTF_8).replace('\n', ' '));
+    }
+
+    /** Backups and restores work on any node: they are not forwarded. */
+    @Override
+    public CompletableFuture<RaftBackup> backup() {
+        return local.backup();
+    }
+
+    @Override
+    public CompletableFuture<Long> restore(RaftBackup backup) {
+        return local.restore(backup);
     }
 
     @Override

@@ -37,6 +37,9 @@ final class StateMachineService implements PrimitiveService {
 
     static final OperationId QUERY = OperationId.query("query");
 
+    /** Answers the applied index and the state machine's snapshot: a backup. */
+    static final OperationId BACKUP = OperationId.query("backup");
+
     private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
 
     private final ReplicatedStateMachine stateMachine;
@@ -47,7 +50,12 @@ final class StateMachineService implements PrimitiveService {
 
     private final Consumer<RuntimeException> onCorruptSnapshot;
 
+    private final StagedRestore restores;
+
     private final EngineMeasurements measurements;
+
+    /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
+    private volatile ServiceContext context;
 
     /**
      * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
@@ -59,11 +67,13 @@ final class StateMachineService implements PrimitiveService {
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
+        this.restores = new StagedRestore(stateMachine);
         this.measurements = measurements;
     }
 
     @Override
     public void init(ServiceContext context) {
+        this.context = context;
     }
 
     @Override
@@ -81,6 +91,9 @@ final class StateMachineService implements PrimitiveService {
         if (QUERY.equals(operation)) {
             return stateMachine.query(commit.value());
         }
+        if (BACKUP.equals(operation)) {
+            return withIndex(commit.index(), stateForBackup());
+        }
         byte[] result;
         if (APPLY.equals(operation)) {
             result = stateMachine.apply(commit.index(), commit.value());
@@ -91,6 +104,9 @@ final class StateMachineService implements PrimitiveService {
                 directory.put(lines[i], lines[i + 1]);
             }
             result = new byte[0];
+        }
+        else if (restores.handles(operation)) {
+            result = restores.apply(operation, commit.value());
         }
         else {
             result = new byte[0];
@@ -114,6 +130,7 @@ final class StateMachineService implements PrimitiveService {
             throw new UncheckedIOException("Could not snapshot the state machine", ex);
         }
         output.writeInt(state.size()).write(state.toByteArray());
+        restores.writeTo(output);
         measurements.snapshotWritten(System.nanoTime() - started, state.size());
     }
 
@@ -134,6 +151,12 @@ final class StateMachineService implements PrimitiveService {
             onCorruptSnapshot.accept(failure);
             throw failure;
         }
+        restores.readFrom(input);
+        // Atomix has set the service's index to the snapshot's: a node that starts from a snapshot and has no later
+        // entry to apply must still report (and let awaitApplied reach) the index its state reflects.
+        if (context != null) {
+            applied.advance(context.currentIndex());
+        }
     }
 
     @Override
@@ -146,6 +169,17 @@ final class StateMachineService implements PrimitiveService {
 
     @Override
     public void close(SessionId sessionId) {
+    }
+
+    private byte[] stateForBackup() {
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try {
+            stateMachine.snapshot(state);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not snapshot the state machine for a backup", ex);
+        }
+        return state.toByteArray();
     }
 
     /** Prefixes a command result with the log index it was applied at. */
