@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,11 +67,15 @@ class StoreBenchmarkTest {
         Semaphore permits = new Semaphore(inFlight);
         long[] latencies = new long[50_000_000 / 8];
         AtomicLong count = new AtomicLong();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         long end = System.nanoTime() + RUN.toNanos();
         while (System.nanoTime() < end) {
             permits.acquire();
             long start = System.nanoTime();
             operation.get().whenComplete((result, error) -> {
+                if (error != null) {
+                    failures.add(error);
+                }
                 long index = count.getAndIncrement();
                 if (index < latencies.length) {
                     latencies[(int) index] = (System.nanoTime() - start) / 1000;
@@ -78,6 +84,12 @@ class StoreBenchmarkTest {
             });
         }
         permits.acquire(inFlight);
+        if (!failures.isEmpty()) {
+            AssertionError failed = new AssertionError(failures.size() + " of " + count.get()
+                    + " operations failed; a benchmark counts only successes. First failure: " + failures.peek());
+            failed.initCause(failures.peek());
+            throw failed;
+        }
         return Arrays.copyOf(latencies, (int) Math.min(count.get(), latencies.length));
     }
 

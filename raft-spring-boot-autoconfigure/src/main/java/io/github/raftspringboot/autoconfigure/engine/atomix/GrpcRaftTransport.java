@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -168,20 +169,27 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
     }
 
     private CompletableFuture<byte[]> receiveRaft(Object message) {
+        return dispatch(message).thenApply(
+                response -> (response == null) ? EMPTY : frame(RAFT_MESSAGE, serializer.encode(response)));
+    }
+
+    /** Hands a message to its handler; completes with the response, or with null for one-way messages. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Object> dispatch(Object message) {
         if (message instanceof PublishRequest publish) {
             deliver(publishListeners.get(publish.session()), publish);
-            return CompletableFuture.completedFuture(EMPTY);
+            return CompletableFuture.completedFuture(null);
         }
         if (message instanceof ResetRequest reset) {
             deliver(resetListeners.get(reset.session()), reset);
-            return CompletableFuture.completedFuture(EMPTY);
+            return CompletableFuture.completedFuture(null);
         }
         Function<Object, CompletableFuture<?>> handler = handlers.get(message.getClass());
         if (handler == null) {
             return CompletableFuture.failedFuture(new IllegalStateException(
                     "Raft is not ready on this node for " + message.getClass().getSimpleName()));
         }
-        return handler.apply(message).thenApply(response -> frame(RAFT_MESSAGE, serializer.encode(response)));
+        return (CompletableFuture<Object>) handler.apply(message);
     }
 
     private static <T> void deliver(Dispatch<T> dispatch, T message) {
@@ -190,6 +198,7 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         }
     }
 
+    @SuppressWarnings("unchecked")
     private <R> CompletableFuture<R> send(MemberId memberId, Object request) {
         byte[] encoded;
         try {
@@ -198,8 +207,42 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
         }
+        if (memberId.id().equals(directory.localId())) {
+            return (CompletableFuture<R>) sendToSelf(encoded);
+        }
         return call(memberId.id(), frame(RAFT_MESSAGE, encoded))
             .thenApply(reply -> serializer.decode(unframe(reply)));
+    }
+
+    /**
+     * A message to this node itself (the leader's client session talks to its own server) skips the network and
+     * gRPC's threads. The request is still copied through the serializer, so that each side has its own, as with a
+     * peer; responses are immutable and are handed over as they are.
+     */
+    private CompletableFuture<Object> sendToSelf(byte[] encoded) {
+        CompletableFuture<Object> response;
+        try {
+            response = dispatch(serializer.decode(encoded));
+        }
+        catch (RuntimeException ex) {
+            response = CompletableFuture.failedFuture(ex);
+        }
+        return response.handle((reply, error) -> {
+            if (error != null) {
+                throw new CompletionException(unavailable(directory.localId(), error));
+            }
+            return reply;
+        });
+    }
+
+    /** Like an UNAVAILABLE answer from a peer, so that Atomix retries elsewhere or later. */
+    private static ConnectException unavailable(String memberId, Throwable error) {
+        Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
+                : error;
+        ConnectException connect = new ConnectException("Raft member '" + memberId + "' is unavailable: "
+                + cause.getMessage());
+        connect.initCause(cause);
+        return connect;
     }
 
     private void sendOneWay(MemberId memberId, Object request) {

@@ -12,8 +12,9 @@ import io.atomix.primitive.session.SessionClient;
  * Hands operations to the node's session in the order they were called. The session numbers operations as it
  * receives them and the leader applies them in that order; but while the session is still opening, callbacks
  * chained on it would run in reverse order (CompletableFuture runs its dependents last-in first-out), so two writes
- * made one after the other could be applied the other way round. Calls that arrive while the session is not ready
- * wait in a queue that one drainer empties in order.
+ * made one after the other could be applied the other way round. Calls that arrive while the session is not ready,
+ * or while earlier calls still wait, join a queue that one drainer empties in order; otherwise a call goes straight
+ * to the session.
  */
 final class OrderedSessionCalls {
 
@@ -30,12 +31,26 @@ final class OrderedSessionCalls {
 
     CompletableFuture<byte[]> execute(PrimitiveOperation operation) {
         Call call = new Call(operation, new CompletableFuture<>());
+        SessionClient ready = null;
         synchronized (waiting) {
-            waiting.add(call);
-            if (draining) {
-                return call.result;
+            if (!draining) {
+                CompletableFuture<SessionClient> current = session.get();
+                if (current.isDone() && !current.isCompletedExceptionally()) {
+                    ready = current.join();
+                }
             }
-            draining = true;
+            if (ready == null) {
+                waiting.add(call);
+                if (draining) {
+                    return call.result;
+                }
+                draining = true;
+            }
+        }
+        if (ready != null) {
+            // The usual case: no earlier call waits, so this one goes straight to the open session.
+            send(ready, call);
+            return call.result;
         }
         drain();
         return call.result;
@@ -45,7 +60,8 @@ final class OrderedSessionCalls {
         while (true) {
             CompletableFuture<SessionClient> current = session.get();
             if (!current.isDone()) {
-                current.whenComplete((client, error) -> drain());
+                // On a thread of our own, not on the Atomix thread that opened the session.
+                current.whenCompleteAsync((client, error) -> drain());
                 return;
             }
             Call call;
@@ -64,16 +80,20 @@ final class OrderedSessionCalls {
                 current.whenComplete((client, error) -> call.result.completeExceptionally(error));
             }
             else {
-                current.join().execute(call.operation).whenComplete((reply, error) -> {
-                    if (error != null) {
-                        call.result.completeExceptionally(error);
-                    }
-                    else {
-                        call.result.complete(reply);
-                    }
-                });
+                send(current.join(), call);
             }
         }
+    }
+
+    private static void send(SessionClient client, Call call) {
+        client.execute(call.operation).whenComplete((reply, error) -> {
+            if (error != null) {
+                call.result.completeExceptionally(error);
+            }
+            else {
+                call.result.complete(reply);
+            }
+        });
     }
 
     private record Call(PrimitiveOperation operation, CompletableFuture<byte[]> result) {
