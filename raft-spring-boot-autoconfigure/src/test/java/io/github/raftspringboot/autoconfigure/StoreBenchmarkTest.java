@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +23,8 @@ import org.springframework.util.FileSystemUtils;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.ReadConsistency;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Throughput and latency of the store on a 3-node, disk-backed cluster on loopback. Not part of the test suite:
  * run it with {@code mvn -pl raft-spring-boot-autoconfigure -am test -Pbenchmark} (see docs/benchmarks.md).
@@ -29,6 +33,9 @@ import io.github.raftspringboot.api.ReadConsistency;
 class StoreBenchmarkTest {
 
     private static final Logger logger = LoggerFactory.getLogger(StoreBenchmarkTest.class);
+
+    /** A benchmark counts only successes; any failed operation fails the run, after every scenario has run. */
+    private static final List<String> FAILED_SCENARIOS = new CopyOnWriteArrayList<>();
 
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("benchmark.seconds", 10));
 
@@ -60,6 +67,7 @@ class StoreBenchmarkTest {
         finally {
             FileSystemUtils.deleteRecursively(dir);
         }
+        assertThat(FAILED_SCENARIOS).as("scenarios with failed operations").isEmpty();
     }
 
     /** Keeps {@code inFlight} operations running for {@link #RUN}; returns every latency in microseconds. */
@@ -85,10 +93,9 @@ class StoreBenchmarkTest {
         }
         permits.acquire(inFlight);
         if (!failures.isEmpty()) {
-            AssertionError failed = new AssertionError(failures.size() + " of " + count.get()
-                    + " operations failed; a benchmark counts only successes. First failure: " + failures.peek());
-            failed.initCause(failures.peek());
-            throw failed;
+            logger.warn("{} of {} operations failed; first failure: {}", failures.size(), count.get(),
+                    failures.peek().toString());
+            FAILED_SCENARIOS.add(failures.size() + " of " + count.get() + " failed: " + failures.peek());
         }
         return Arrays.copyOf(latencies, (int) Math.min(count.get(), latencies.length));
     }

@@ -95,7 +95,7 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private final AtomicReference<CompletableFuture<SessionClient>> session = new AtomicReference<>();
 
-    private final OrderedSessionCalls calls = new OrderedSessionCalls(this::session);
+    private final OrderedSessionCalls calls = new OrderedSessionCalls(this::session, this::abandonSession);
 
     private PeerDirectory directory;
 
@@ -419,6 +419,27 @@ public final class AtomixRaftEngine implements RaftEngine {
                 return opening;
             }
         }
+    }
+
+    /**
+     * A call on {@code stuck} timed out. Atomix's session delivers commands in sequence, and we have seen one whose
+     * sequence number never reached the leader (the client's retry was lost under load) hold up every later call of
+     * the session for good. So a session with a timed-out call is replaced: the next call opens a new one. Calls
+     * still in flight on the old session end as they would on a timeout; none is applied twice.
+     */
+    private void abandonSession(SessionClient stuck) {
+        CompletableFuture<SessionClient> current = session.get();
+        if (current == null || !current.isDone() || current.isCompletedExceptionally() || current.join() != stuck
+                || !session.compareAndSet(current, null)) {
+            return;
+        }
+        logger.warn("Raft node '{}': a request on its client session {} timed out; opening a new session for the "
+                + "next requests", settings.nodeId(), stuck.sessionId());
+        stuck.close().whenComplete((closed, error) -> {
+            if (error != null) {
+                logger.debug("Could not close the abandoned session {}: {}", stuck.sessionId(), error.toString());
+            }
+        });
     }
 
     private CompletableFuture<SessionClient> openSession() {

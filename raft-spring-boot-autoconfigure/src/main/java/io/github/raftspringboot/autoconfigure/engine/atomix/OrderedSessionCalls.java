@@ -3,6 +3,8 @@ package io.github.raftspringboot.autoconfigure.engine.atomix;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.atomix.primitive.operation.PrimitiveOperation;
@@ -20,13 +22,20 @@ final class OrderedSessionCalls {
 
     private final Supplier<CompletableFuture<SessionClient>> session;
 
+    private final Consumer<SessionClient> onTimeout;
+
     private final Deque<Call> waiting = new ArrayDeque<>();
 
     /** Guarded by {@code waiting}: a drainer is at work, so new calls only join the queue. */
     private boolean draining;
 
-    OrderedSessionCalls(Supplier<CompletableFuture<SessionClient>> session) {
+    /**
+     * @param session   the node's session, opened on demand
+     * @param onTimeout told when a call sent on a session timed out (its caller gave up waiting)
+     */
+    OrderedSessionCalls(Supplier<CompletableFuture<SessionClient>> session, Consumer<SessionClient> onTimeout) {
         this.session = session;
+        this.onTimeout = onTimeout;
     }
 
     CompletableFuture<byte[]> execute(PrimitiveOperation operation) {
@@ -85,7 +94,12 @@ final class OrderedSessionCalls {
         }
     }
 
-    private static void send(SessionClient client, Call call) {
+    private void send(SessionClient client, Call call) {
+        call.result.whenComplete((reply, error) -> {
+            if (error instanceof TimeoutException) {
+                onTimeout.accept(client);
+            }
+        });
         client.execute(call.operation).whenComplete((reply, error) -> {
             if (error != null) {
                 call.result.completeExceptionally(error);
