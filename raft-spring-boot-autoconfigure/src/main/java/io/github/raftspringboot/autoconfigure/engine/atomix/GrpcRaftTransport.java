@@ -129,13 +129,7 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
     /** Delivers a message to this node's own handler, as if it came from a peer. */
     @SuppressWarnings("unchecked")
     <T, R> CompletableFuture<R> local(T request) {
-        Function<Object, CompletableFuture<?>> handler = handlers.get(request.getClass());
-        if (handler == null) {
-            return CompletableFuture.failedFuture(
-                    new IllegalStateException("Raft is not running on this node (no handler for "
-                            + request.getClass().getSimpleName() + ")"));
-        }
-        return (CompletableFuture<R>) handler.apply(request);
+        return (CompletableFuture<R>) dispatch(request);
     }
 
     private void receive(byte[] frame, StreamObserver<byte[]> responses) {
