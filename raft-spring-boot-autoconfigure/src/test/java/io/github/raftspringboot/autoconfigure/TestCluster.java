@@ -1,7 +1,5 @@
 package io.github.raftspringboot.autoconfigure;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -184,14 +182,9 @@ public final class TestCluster implements AutoCloseable {
         open.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException("No free port", ex);
-        }
+    /** A port for a node to bind later; see {@link FreePorts}. */
+    public static int freePort() {
+        return FreePorts.next();
     }
 
     /** The application each node runs: auto-configuration plus an event recorder. */

@@ -2,7 +2,6 @@ package io.github.raftspringboot.autoconfigure.actuate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +67,7 @@ final class WebCluster implements AutoCloseable {
     /** Adds a node id with a free Raft port; returns its Raft address. */
     String reserve(String id) {
         ids.add(id);
-        raftPorts.put(id, freePort());
+        raftPorts.put(id, TestCluster.freePort());
         return raftAddress(id);
     }
 
@@ -194,15 +193,6 @@ final class WebCluster implements AutoCloseable {
         List<ConfigurableApplicationContext> open = new ArrayList<>(nodes.values());
         Collections.reverse(open);
         open.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
     }
 
     record Response(int status, JsonNode body, String text) {
