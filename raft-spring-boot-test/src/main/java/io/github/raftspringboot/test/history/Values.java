@@ -21,6 +21,10 @@ final class Values {
         if (nanos == Long.MAX_VALUE) {
             return "∞";
         }
-        return String.format(java.util.Locale.ROOT, "%.3f ms", (nanos - origin) / 1_000_000.0);
+        // By hand rather than String.format: explanations are built for every violation, thousands in tests.
+        long micros = Math.round((nanos - origin) / 1_000.0);
+        String fraction = Long.toString(Math.abs(micros % 1_000));
+        return (micros < 0 && micros > -1_000 ? "-" : "") + micros / 1_000 + "." + "000".substring(fraction.length())
+                + fraction + " ms";
     }
 }

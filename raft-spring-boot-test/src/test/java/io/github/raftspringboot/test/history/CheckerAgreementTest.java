@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class CheckerAgreementTest {
 
-    private static final int HISTORIES = 3000;
+    private static final int HISTORIES = 2000;
 
     private static final int MAX_SIZE = 7;
 
