@@ -28,6 +28,10 @@ public record Operation(long id, String client, KvOperation operation, long invo
         if (outcome == Outcome.INFO) {
             completedAt = Long.MAX_VALUE;
         }
+        if (result instanceof java.util.Optional<?>) {
+            throw new IllegalArgumentException("The result of " + operation + " is an Optional; record the value "
+                    + "itself, or null for an absent key (e.g. store.get(key).orElse(null))");
+        }
         if (outcome != Outcome.OK || !(operation instanceof KvOperation.Get
                 || operation instanceof KvOperation.CompareAndSet)) {
             result = null;

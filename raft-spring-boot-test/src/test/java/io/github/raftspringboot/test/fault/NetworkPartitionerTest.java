@@ -97,6 +97,15 @@ class NetworkPartitionerTest {
     }
 
     @Test
+    void closeReleasesEveryLinkPort() {
+        InetSocketAddress link = network.peerAddress(1, 0);
+
+        network.close();
+
+        assertThatThrownBy(() -> new LineClient(link)).isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
     void shapesForAnotherClusterSizeAreRefused() {
         assertThatThrownBy(() -> network.apply(Connectivity.full(5)))
                 .hasMessageContaining("5 nodes cannot apply to 3");

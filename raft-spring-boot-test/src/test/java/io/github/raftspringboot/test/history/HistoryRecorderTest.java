@@ -67,6 +67,17 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void anOptionalResultIsRefusedSinceAbsentIsNull() {
+        HistoryRecorder recorder = new HistoryRecorder();
+        OperationHandle handle = recorder.invoke("c1", KvOperation.get("x"));
+
+        assertThatThrownBy(() -> recorder.ok(handle, java.util.Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("or null for an absent key");
+        recorder.ok(handle, null);
+        assertThat(recorder.history().operations()).hasSize(1);
+    }
+
+    @Test
     void concurrentClientsOfAnAtomicMapAreLinearizable() throws Exception {
         Map<String, Object> store = new ConcurrentHashMap<>();
         History history = runClients(store, store);
