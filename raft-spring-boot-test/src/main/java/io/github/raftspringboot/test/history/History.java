@@ -3,9 +3,11 @@ package io.github.raftspringboot.test.history;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable history of operations, as recorded by {@link HistoryRecorder} or built by hand in tests, ordered by
@@ -22,9 +24,11 @@ public final class History {
     public static History of(Collection<Operation> operations) {
         List<Operation> sorted = new ArrayList<>(operations);
         sorted.sort(Comparator.comparingLong(Operation::invokedAt).thenComparingLong(Operation::id));
-        for (int i = 1; i < sorted.size(); i++) {
-            if (sorted.get(i).id() == sorted.get(i - 1).id()) {
-                throw new IllegalArgumentException("Two operations share id " + sorted.get(i).id());
+        Set<Long> ids = new HashSet<>();
+        for (Operation operation : sorted) {
+            if (!ids.add(operation.id())) {
+                throw new IllegalArgumentException("Two operations share id " + operation.id()
+                        + "; give each operation of a history its own id");
             }
         }
         return new History(List.copyOf(sorted));

@@ -87,7 +87,7 @@ class GrpcThroughProxyTest {
 
         proxy.pass();
 
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
                 .until(() -> "after".equals(call("after", Duration.ofSeconds(2))));
     }
 

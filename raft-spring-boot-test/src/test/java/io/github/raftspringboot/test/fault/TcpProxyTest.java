@@ -42,8 +42,8 @@ class TcpProxyTest {
             assertThat(client.roundTrip("hello")).isEqualTo("hello");
         }
         assertThat(proxy.address().getAddress().isLoopbackAddress()).isTrue();
-        await().until(() -> proxy.stats().forwardedFromTarget() == 5);
-        assertThat(proxy.stats().forwardedToTarget()).isEqualTo(5);
+        // Counted after each write returns, which may be after the echo came back: wait for both.
+        await().until(() -> proxy.stats().forwardedToTarget() == 5 && proxy.stats().forwardedFromTarget() == 5);
         assertThat(proxy.stats().accepted()).isEqualTo(1);
     }
 

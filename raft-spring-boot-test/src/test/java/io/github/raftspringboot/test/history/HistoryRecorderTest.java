@@ -78,6 +78,15 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void operationsOfAHistoryNeedTheirOwnIds() {
+        Operation first = Operation.ok(7, "c1", KvOperation.put("x", "1"), 0, 10, null);
+        Operation second = Operation.ok(7, "c2", KvOperation.get("x"), 20, 30, "1");
+
+        assertThatThrownBy(() -> History.of(List.of(second, first))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("share id 7");
+    }
+
+    @Test
     void concurrentClientsOfAnAtomicMapAreLinearizable() throws Exception {
         Map<String, Object> store = new ConcurrentHashMap<>();
         History history = runClients(store, store);
