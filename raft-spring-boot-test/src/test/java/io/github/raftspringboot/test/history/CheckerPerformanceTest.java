@@ -28,6 +28,26 @@ class CheckerPerformanceTest {
         assertThat(took).isLessThan(Duration.ofSeconds(30));
     }
 
+    /** A search that would take long (a violation on 2,000 operations with open lost writes) stops at its budget. */
+    @Test
+    @Timeout(60)
+    void aSearchBeyondItsBudgetEndsUnknown() {
+        SimulatedHistories.Shape shape = new SimulatedHistories.Shape(8, 1, 0, 20, 10, 0.01, 0.0);
+        History history = new SimulatedHistories(44).linearizable(2_000, shape);
+        long end = history.operations().stream().mapToLong(op -> op.outcome() == Outcome.INFO ? op.invokedAt()
+                : op.completedAt()).max().orElseThrow();
+        java.util.List<Operation> operations = new java.util.ArrayList<>(history.operations());
+        operations.add(Operation.ok(history.size(), "stale-reader", KvOperation.get("k0"), end + 1, end + 2,
+                "never written"));
+
+        CheckResult result = new LinearizabilityChecker(Duration.ofMillis(50)).check(History.of(operations));
+
+        assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(result.isLinearizable()).isFalse();
+        assertThat(result.explanation()).contains("Key \"k0\": no answer within PT0.05S")
+                .contains("give the check a larger budget");
+    }
+
     /**
      * Proving a violation means exhausting every order, and each indeterminate write still open multiplies them:
      * a fault suite keeps each key's history short (here 200 operations) by moving on to new keys, as Jepsen's
