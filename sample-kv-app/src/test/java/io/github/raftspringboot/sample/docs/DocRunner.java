@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import tools.jackson.core.JacksonException;
@@ -15,6 +17,13 @@ final class DocRunner {
 
     /** How long a command that may succeed later (see {@link #execute}) is run again. */
     private static final Duration RETRY = Duration.ofSeconds(20);
+
+    /**
+     * An address off this machine: an IPv4 literal outside 127/8, or a dotted host name with a port. A command that
+     * names one is not run (a membership check would dial it): its block must be marked illustrative.
+     */
+    private static final Pattern REMOTE_ADDRESS = Pattern.compile(
+            "(?<![\\w.-])(?!127\\.)(\\d{1,3}(\\.\\d{1,3}){3}\\b|(?!localhost\\b)[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+:\\d+)");
 
     private static final Pattern WRITE_OPTION = Pattern.compile("\\s(-X\\s*(POST|PUT|DELETE)|-d|--data\\S*)\\s");
 
@@ -68,6 +77,11 @@ final class DocRunner {
      */
     private Outcome execute(DocStep.Command command) {
         String script = cluster.rewrite(command.text());
+        Optional<String> remote = remoteAddress(script + " " + String.join(" ", rewrittenEnvironment().values()));
+        if (remote.isPresent()) {
+            return new Outcome(command.location(), command.text(), false, "not run: it names " + remote.get()
+                    + ", an address off this machine; mark its block <!-- docs-test: illustrative REASON -->", 0);
+        }
         long started = System.nanoTime();
         boolean read = !WRITE_OPTION.matcher(" " + script + " ").find();
         while (true) {
@@ -85,6 +99,11 @@ final class DocRunner {
                         millis);
             }
         }
+    }
+
+    static Optional<String> remoteAddress(String command) {
+        Matcher remote = REMOTE_ADDRESS.matcher(command);
+        return remote.find() ? Optional.of(remote.group()) : Optional.empty();
     }
 
     /** The documents' variables, their ports mapped to the cluster's now (a node restarts on new ports). */

@@ -100,6 +100,19 @@ class MarkdownCommandsTest {
     }
 
     @Test
+    void addressesOffThisMachineAreRecognised() {
+        assertThat(DocRunner.remoteAddress("curl -d '{\"addr\":\"10.0.0.13:12000\"}' 127.0.0.1:4000/join"))
+            .contains("10.0.0.13");
+        assertThat(DocRunner.remoteAddress("curl -d '{\"addr\":\"raft-kv-3.raft-kv-peers:12000\"}' x"))
+            .contains("raft-kv-3.raft-kv-peers:12000");
+        assertThat(DocRunner.remoteAddress("raftmanager --cacert ca.pem 10.0.0.1:9090 state")).contains("10.0.0.1");
+        assertThat(DocRunner.remoteAddress("curl -s http://127.0.0.1:4000/status; curl localhost:4001/key/a.b"))
+            .isEmpty();
+        assertThat(DocRunner.remoteAddress("raftmanager -o json 127.0.0.1:4 stats | jq -r .response.stats.state"))
+            .isEmpty();
+    }
+
+    @Test
     void aDocumentedErrorLineMatchesWhateverNumbersAndEllipsesStandFor() {
         assertThat(DocRunner.matchesDocumentedError(
                 "raftmanager: DemoteVoter failed: DemoteVoter: configuration changed since 26 (latest is 27)",

@@ -2,6 +2,8 @@ package io.github.raftspringboot.sample.docs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,17 +93,32 @@ final class Shell {
         }
     }
 
-    /** The built CLI when the build packaged it, otherwise its main class on this test's class path. */
+    /**
+     * The built CLI when the build packaged it (and not before its last compilation), otherwise its main class on
+     * this test's class path.
+     */
     private static String raftManagerCommand() {
         String java = "'" + Path.of(System.getProperty("java.home"), "bin", "java") + "'";
         // A process of a second or two: C1 only and the serial GC cost about a third less CPU on a busy machine.
-        String options = " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xlog:disable \"$cds\"";
+        String options = " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
         String jar = System.getProperty("raftmanager.jar");
-        if (jar != null && Files.isRegularFile(Path.of(jar))) {
-            return java + options + " -jar '" + jar + "'";
+        if (jar != null && Files.isRegularFile(Path.of(jar)) && !olderThanClasses(Path.of(jar))) {
+            // The class data archive only with the jar: the JVM cannot archive classes from directories.
+            return java + options + " -Xlog:disable \"$cds\" -jar '" + jar + "'";
         }
         return java + options + " -cp '" + System.getProperty("java.class.path")
                 + "' io.github.raftspringboot.admin.cli.RaftManager";
+    }
+
+    private static boolean olderThanClasses(Path jar) {
+        try {
+            URL mainClass = Shell.class.getResource("/io/github/raftspringboot/admin/cli/RaftManager.class");
+            return mainClass != null && mainClass.getProtocol().equals("file")
+                    && Files.getLastModifiedTime(Path.of(mainClass.toURI())).compareTo(Files.getLastModifiedTime(jar)) > 0;
+        }
+        catch (IOException | URISyntaxException ex) {
+            throw new IllegalStateException("Cannot compare " + jar + " with the CLI's classes", ex);
+        }
     }
 
     private static String read(Path file) throws IOException {
