@@ -1,0 +1,34 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a benchmark runs: the workloads, the time per run, and how many rounds of alternating runs
+ * ({@code kv, etcd, kv, etcd, ...}) each workload gets.
+ */
+record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp, int rounds, int readSetSize,
+        List<String> kvJvmOptions, boolean quick) {
+
+    BenchmarkSettings {
+        workloads = List.copyOf(workloads);
+        kvJvmOptions = List.copyOf(kvJvmOptions);
+        if (run.isNegative() || run.isZero()) {
+            throw new IllegalArgumentException("The run time must be positive, got " + run.toMillis() + " ms");
+        }
+        if (warmUp.isNegative()) {
+            throw new IllegalArgumentException("The warm-up cannot be negative, got " + warmUp.toMillis() + " ms");
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("At least one round is needed, got " + rounds);
+        }
+        if (readSetSize < 1) {
+            throw new IllegalArgumentException("The read set needs at least one key, got " + readSetSize);
+        }
+    }
+
+    boolean needsReadSet() {
+        return workloads.stream().anyMatch(workload -> workload.kind().readsTheReadSet()
+                || workload.kind() == Workload.Kind.CAS);
+    }
+}
