@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * How a benchmark runs: the workloads, the time per run, and how many rounds of alternating runs
- * ({@code kv, etcd, kv, etcd, ...}) each workload gets.
+ * ({@code kv, etcd, kv, etcd, ...}) each workload gets, after an unmeasured JIT warm-up of both systems.
  */
 record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp, int rounds, int readSetSize,
-        List<String> kvJvmOptions, boolean quick) {
+        Duration jitWarmUp, List<String> kvJvmOptions, boolean quick) {
 
     BenchmarkSettings {
         workloads = List.copyOf(workloads);
@@ -22,13 +22,12 @@ record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp
         if (rounds < 1) {
             throw new IllegalArgumentException("At least one round is needed, got " + rounds);
         }
+        if (jitWarmUp.isNegative()) {
+            throw new IllegalArgumentException("The JIT warm-up cannot be negative, got " + jitWarmUp.toMillis()
+                    + " ms");
+        }
         if (readSetSize < 1) {
             throw new IllegalArgumentException("The read set needs at least one key, got " + readSetSize);
         }
-    }
-
-    boolean needsReadSet() {
-        return workloads.stream().anyMatch(workload -> workload.kind().readsTheReadSet()
-                || workload.kind() == Workload.Kind.CAS);
     }
 }

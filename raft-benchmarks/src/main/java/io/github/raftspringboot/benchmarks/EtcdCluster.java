@@ -9,12 +9,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
 import io.github.raftspringboot.test.FreePorts;
 
 import static org.awaitility.Awaitility.await;
 
 /** Three etcd members on loopback with their data in the work directory, fsync on (etcd's default). */
 final class EtcdCluster implements AutoCloseable {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final List<ServerProcess> members = new ArrayList<>();
 
@@ -56,6 +62,17 @@ final class EtcdCluster implements AutoCloseable {
                 return true;
             });
         return this;
+    }
+
+    /** The name of the member that leads: the one whose member id is the leader id its status reports. */
+    String leader(HttpCalls http) throws Exception {
+        for (int i = 0; i < clientUris.size(); i++) {
+            JsonNode status = JSON.readTree(http.postJson(clientUris.get(i).resolve("/v3/maintenance/status"), "{}"));
+            if (status.path("leader").asString("").equals(status.path("header").path("member_id").asString("-"))) {
+                return members.get(i).name();
+            }
+        }
+        return "none";
     }
 
     List<URI> clientUris() {

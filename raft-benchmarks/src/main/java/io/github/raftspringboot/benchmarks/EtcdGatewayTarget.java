@@ -97,7 +97,8 @@ final class EtcdGatewayTarget implements BenchmarkTarget {
     }
 
     private boolean range(URI uri, String key, boolean serializable) throws Exception {
-        String answer = http.postJson(uri, "{\"key\":\"" + key + "\"" + (serializable ? ",\"serializable\":true}" : "}"));
+        String body = "{\"key\":\"" + key + "\"" + (serializable ? ",\"serializable\":true}" : "}");
+        String answer = http.postJson(uri, body);
         if (!answer.contains("\"kvs\"")) {
             throw new RequestFailedException("POST /v3/kv/range found no value: the read set is missing: " + answer);
         }

@@ -10,7 +10,8 @@ final class MarkdownReport {
     private MarkdownReport() {
     }
 
-    static String render(MachineFacts facts, BenchmarkSettings settings, List<WorkloadResult> results) {
+    static String render(MachineFacts facts, BenchmarkSettings settings, SessionNotes sessionNotes,
+            List<WorkloadResult> results) {
         StringBuilder out = new StringBuilder();
         out.append("## Sample HTTP API (kv) vs etcd, side by side").append(settings.quick() ? " (quick smoke run)" : "")
             .append("\n\n");
@@ -20,6 +21,8 @@ final class MarkdownReport {
         out.append("- date ").append(facts.date()).append(", commit ").append(facts.commit()).append('\n');
         out.append("- ").append(facts.processors()).append(" processors, ").append(facts.memory())
             .append(" memory, load average ").append(facts.loadAverage()).append(" (1/5/15 min, at the start)\n");
+        out.append("- both clusters on loopback, fsync on: the sample with `KV_STORE=boltdb`, etcd with its defaults;"
+                + " client i talks to member i mod 3 (one client: node1 / etcd1)\n");
         out.append("- ").append(facts.jdk()).append("; ").append(facts.etcdVersion()).append('\n');
         out.append("- ").append(seconds(settings.run().toMillis())).append(" s measured after ")
             .append(seconds(settings.warmUp().toMillis())).append(" s warm-up per run, ").append(settings.rounds())
@@ -30,7 +33,7 @@ final class MarkdownReport {
                 + " | etcd p50 / p99 / p99.9 ms | kv/etcd p99 | kv CPU µs/op | etcd CPU µs/op | kv/etcd CPU"
                 + " | failed requests |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(sessionNotes.lines());
         for (WorkloadResult result : results) {
             out.append(row(result)).append('\n');
             notes.addAll(notes(result));
@@ -39,11 +42,17 @@ final class MarkdownReport {
             out.append('\n');
             notes.forEach(note -> out.append("- ").append(note).append('\n'));
         }
-        long failures = results.stream().mapToLong(WorkloadResult::failures).sum();
+        long failures = failures(sessionNotes, results);
         out.append('\n').append(failures == 0 ? "No request failed."
-                : "**" + failures + " requests failed: the rows marked FAILED are not clean measurements.**")
+                : "**" + failures + " requests failed: the rows marked FAILED (and a failed warm-up) are not clean"
+                        + " measurements.**")
             .append('\n');
         return out.toString();
+    }
+
+    /** Every failed request of the session: the rows' and the warm-up's. */
+    static long failures(SessionNotes sessionNotes, List<WorkloadResult> results) {
+        return sessionNotes.failures() + results.stream().mapToLong(WorkloadResult::failures).sum();
     }
 
     static String row(WorkloadResult result) {

@@ -79,6 +79,11 @@ final class SampleCluster implements AutoCloseable {
         return this;
     }
 
+    /** The leader's node id as node1 sees it. */
+    String leader(HttpCalls http) throws Exception {
+        return JSON.readTree(http.get(httpUris.get(0).resolve("/status"))).path("leader").path("id").asString("none");
+    }
+
     List<URI> httpUris() {
         return List.copyOf(httpUris);
     }

@@ -42,6 +42,11 @@ public final class SideBySideBenchmark implements Callable<Integer> {
     @Option(names = "--warmup-seconds", paramLabel = "S", description = "Warm-up per run (default 2, quick 0.5).")
     Double warmUpSeconds;
 
+    @Option(names = "--jit-warmup-seconds", paramLabel = "S",
+            description = "Unmeasured 90/10 load on each system before the first row, so that the sample's JVMs "
+                    + "are compiled (default 10, quick 3).")
+    Double jitWarmUpSeconds;
+
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
             description = "Alternating runs per system and workload: kv, etcd, kv, etcd... (default ${DEFAULT-VALUE}).")
     int rounds;
@@ -99,9 +104,11 @@ public final class SideBySideBenchmark implements Callable<Integer> {
                 : quick ? Workloads.quick(valueSize) : Workloads.all(valueSize);
         double run = runSeconds != null ? runSeconds : quick ? 1.5 : 10;
         double warmUp = warmUpSeconds != null ? warmUpSeconds : quick ? 0.5 : 2;
+        double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 10;
         List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         return new BenchmarkSettings(selected, Duration.ofMillis(Math.round(run * 1000)),
-                Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, jvmOptions, quick);
+                Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize,
+                Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick);
     }
 
     @Override
@@ -120,14 +127,16 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         MachineFacts facts = MachineFacts.collect(etcdBinary, projectRoot);
         List<WorkloadResult> results;
+        SessionNotes sessionNotes;
         try (BenchmarkSession session = new BenchmarkSession(settings, sampleJar, etcdBinary, workDir, keepWorkDir,
                 out)) {
             Thread cleanup = new Thread(session::close, "benchmark-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             results = session.runAll();
+            sessionNotes = session.notes();
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
-        String text = MarkdownReport.render(facts, settings, results);
+        String text = MarkdownReport.render(facts, settings, sessionNotes, results);
         out.println();
         out.print(text);
         if (report.getParent() != null) {
@@ -135,6 +144,6 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         }
         Files.writeString(report, text, StandardCharsets.UTF_8);
         out.println("\nReport written to " + report.toAbsolutePath().normalize());
-        return results.stream().anyMatch(result -> result.failures() > 0) ? 3 : 0;
+        return MarkdownReport.failures(sessionNotes, results) > 0 ? 3 : 0;
     }
 }

@@ -22,6 +22,7 @@ class BenchmarkOptionsTest {
         assertThat(settings.run()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.warmUp()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.rounds()).isEqualTo(2);
+        assertThat(settings.jitWarmUp()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.readSetSize()).isEqualTo(10_000);
         assertThat(settings.workloads().get(0).valueSize()).isEqualTo(256);
         assertThat(settings.kvJvmOptions()).containsExactly("-Xmx512m");
@@ -37,6 +38,7 @@ class BenchmarkOptionsTest {
             .containsExactly("put-1", "put-64", "get-lin-64", "get-local-64", "mixed-64");
         assertThat(quick.run()).isEqualTo(Duration.ofMillis(1500));
         assertThat(quick.warmUp()).isEqualTo(Duration.ofMillis(500));
+        assertThat(quick.jitWarmUp()).isEqualTo(Duration.ofSeconds(3));
         assertThat(longer.run()).isEqualTo(Duration.ofSeconds(3));
         assertThat(longer.workloads()).singleElement()
             .satisfies(workload -> assertThat(workload.valueSize()).isEqualTo(64 * 1024));

@@ -34,7 +34,8 @@ class MarkdownReportTest {
         WorkloadResult result = new WorkloadResult(cas, null, "no CAS over HTTP", result(100, 1.0, 0.5, 500, 900),
                 null);
 
-        String report = MarkdownReport.render(FACTS, settings(List.of(cas)), List.of(result));
+        String report = MarkdownReport.render(FACTS, settings(List.of(cas)), SessionNotes.none(),
+                List.of(result));
 
         assertThat(MarkdownReport.row(result)).startsWith("| CAS on one key, 16 clients, 256 B | – | 100 | n/a |")
             .contains("| n/a |");
@@ -48,7 +49,8 @@ class MarkdownReportTest {
                 1.0, 0.1, 1);
         WorkloadResult result = new WorkloadResult(PUT_64, kv, null, result(10, 1.0, 0.1, 1_000, 1_000), null);
 
-        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), List.of(result));
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(),
+                List.of(result));
 
         assertThat(MarkdownReport.row(result)).endsWith("| **FAILED: kv 3, etcd 0** |");
         assertThat(report).contains("3 failed requests; the first: RequestFailedException: POST /key answered 503")
@@ -56,8 +58,18 @@ class MarkdownReportTest {
     }
 
     @Test
+    void failedWarmUpRequestsCountAsFailuresOfTheBenchmark() {
+        SessionNotes notes = new SessionNotes(List.of("warm-up: kv **2 FAILED**"), 2);
+
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), notes, List.of());
+
+        assertThat(report).contains("- warm-up: kv **2 FAILED**").contains("**2 requests failed");
+        assertThat(MarkdownReport.failures(notes, List.of())).isEqualTo(2);
+    }
+
+    @Test
     void theHeaderNamesTheMachineTheCommitAndMarksAQuickRun() {
-        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), List.of());
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(), List.of());
 
         assertThat(report).contains("(quick smoke run)", "commit abc1234", "2 processors, 23.5 GiB memory",
                 "load average 0.10 0.20 0.30", "etcd Version: 3.4.23", "1.5 s measured after 0.5 s warm-up",
@@ -86,7 +98,7 @@ class MarkdownReportTest {
 
     private static BenchmarkSettings settings(List<Workload> workloads) {
         return new BenchmarkSettings(workloads, Duration.ofMillis(1500), Duration.ofMillis(500), 2, 10_000,
-                List.of("-Xmx512m"), true);
+                Duration.ofSeconds(3), List.of("-Xmx512m"), true);
     }
 
     /** A result whose histogram holds one fast and one slow request (so p50 = fast, p99 = slow). */
