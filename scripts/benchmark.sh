@@ -38,7 +38,7 @@ build() {
   fi
   echo "Building the sample app and the benchmark..."
   # shellcheck disable=SC2086
-  "$mvn" -q ${MAVEN_ARGS:-} -DskipTests -pl sample-kv-app,raft-benchmarks -am package
+  "$mvn" -B -q ${MAVEN_ARGS:-} -DskipTests -pl sample-kv-app,raft-benchmarks -am package
 }
 
 command -v etcd >/dev/null || install_etcd
