@@ -37,10 +37,6 @@ record Workload(String name, Kind kind, int clients, int valueSize) {
         String description() {
             return description;
         }
-
-        boolean readsTheReadSet() {
-            return this == GET_LINEARIZABLE || this == GET_LOCAL || this == MIXED_90_10;
-        }
     }
 
     Workload {
