@@ -91,7 +91,8 @@ public final class SideBySideBenchmark implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new SideBySideBenchmark())
+        // The script passes defaults first and the user's arguments after them: the last value of an option wins.
+        return new CommandLine(new SideBySideBenchmark()).setOverwrittenOptionsAllowed(true)
             .setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
                 commandLine.getErr().println("Benchmark failed: " + ex.getMessage());
                 return 1;

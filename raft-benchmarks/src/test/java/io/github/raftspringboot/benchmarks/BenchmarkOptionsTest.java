@@ -78,6 +78,14 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void anOptionGivenTwiceTakesItsLastValueSoUsersCanOverrideTheScriptsDefaults() {
+        CommandLine commandLine = SideBySideBenchmark.commandLine();
+        commandLine.parseArgs("--sample-jar=a.jar", "--work-dir=w", "--report=default.md", "--report=mine.md");
+
+        assertThat(commandLine.<SideBySideBenchmark>getCommand().report).hasToString("mine.md");
+    }
+
+    @Test
     void putsOfLargeValuesUseFewerKeysSoARunDoesNotGrowTheStoreWithoutBound() {
         assertThat(Workloads.select("put-64", 256).get(0).putKeySpace()).isEqualTo(10_000);
         assertThat(Workloads.select("put-16-64KB", 256).get(0).putKeySpace()).isEqualTo(256);
