@@ -51,7 +51,13 @@ final class BenchmarkSession implements AutoCloseable {
         Files.createDirectories(workDir);
         out.println("Starting 3 etcd members and 3 sample nodes in " + workDir);
         this.etcd = new EtcdCluster(etcdBinary, workDir);
-        this.sample = new SampleCluster(sampleJar, settings.kvJvmOptions(), workDir);
+        try {
+            this.sample = new SampleCluster(sampleJar, settings.kvJvmOptions(), workDir);
+        }
+        catch (RuntimeException ex) {
+            etcd.close();
+            throw ex;
+        }
     }
 
     List<WorkloadResult> runAll() throws Exception {
@@ -68,7 +74,7 @@ final class BenchmarkSession implements AutoCloseable {
         List<BenchmarkTarget> targets = List.of(
                 new SampleKvTarget(http, sample.httpUris(), sample.pids()),
                 new EtcdGatewayTarget(http, etcd.clientUris(), etcd.pids()));
-        int valueSize = settings.workloads().get(0).valueSize();
+        int valueSize = settings.valueSize();
         for (BenchmarkTarget target : targets) {
             out.printf("Pre-loading %,d keys into %s%n", settings.readSetSize(), target.name());
             target.preload(settings.readSetSize(), valueSize);

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a benchmark runs: the workloads, the time per run, and how many rounds of alternating runs
+ * How a benchmark runs ({@code valueSize}: the read set's and the rows' that do not name their own): the workloads, the time per run, and how many rounds of alternating runs
  * ({@code kv, etcd, kv, etcd, ...}) each workload gets, after an unmeasured JIT warm-up of both systems.
  */
 record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp, int rounds, int readSetSize,
-        Duration jitWarmUp, List<String> kvJvmOptions, boolean quick) {
+        int valueSize, Duration jitWarmUp, List<String> kvJvmOptions, boolean quick) {
 
     BenchmarkSettings {
         workloads = List.copyOf(workloads);
@@ -25,6 +25,9 @@ record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp
         if (jitWarmUp.isNegative()) {
             throw new IllegalArgumentException("The JIT warm-up cannot be negative, got " + jitWarmUp.toMillis()
                     + " ms");
+        }
+        if (valueSize < 1) {
+            throw new IllegalArgumentException("Values need at least one byte, got " + valueSize);
         }
         if (readSetSize < 1) {
             throw new IllegalArgumentException("The read set needs at least one key, got " + readSetSize);

@@ -27,7 +27,8 @@ final class MarkdownReport {
         out.append("- ").append(seconds(settings.run().toMillis())).append(" s measured after ")
             .append(seconds(settings.warmUp().toMillis())).append(" s warm-up per run, ").append(settings.rounds())
             .append(settings.rounds() == 1 ? " run" : " alternating runs").append(" per system and workload; ")
-            .append(settings.readSetSize()).append("-key read set; sample nodes: `java ")
+            .append(String.format(Locale.ROOT, "%,d", settings.readSetSize())).append("-key read set of ")
+            .append(Sizes.format(settings.valueSize())).append(" values; sample nodes: `java ")
             .append(String.join(" ", settings.kvJvmOptions())).append(" -jar`\n\n");
         out.append("| workload | kv ops/s | etcd ops/s | kv/etcd ops/s | kv p50 / p99 / p99.9 ms"
                 + " | etcd p50 / p99 / p99.9 ms | kv/etcd p99 | kv CPU µs/op | etcd CPU µs/op | kv/etcd CPU"

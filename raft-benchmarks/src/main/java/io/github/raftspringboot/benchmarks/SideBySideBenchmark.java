@@ -108,7 +108,7 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 10;
         List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         return new BenchmarkSettings(selected, Duration.ofMillis(Math.round(run * 1000)),
-                Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize,
+                Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, valueSize,
                 Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick);
     }
 

@@ -24,6 +24,7 @@ class BenchmarkOptionsTest {
         assertThat(settings.rounds()).isEqualTo(2);
         assertThat(settings.jitWarmUp()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.readSetSize()).isEqualTo(10_000);
+        assertThat(settings.valueSize()).isEqualTo(256);
         assertThat(settings.workloads().get(0).valueSize()).isEqualTo(256);
         assertThat(settings.kvJvmOptions()).containsExactly("-Xmx512m");
         assertThat(settings.quick()).isFalse();
@@ -49,6 +50,7 @@ class BenchmarkOptionsTest {
         BenchmarkSettings settings = parse("--value-size=1000", "--workloads=put-64,put-16-16B");
 
         assertThat(settings.workloads()).extracting(Workload::valueSize).containsExactly(1000, 16);
+        assertThat(settings.valueSize()).isEqualTo(1000);
     }
 
     @Test

@@ -73,7 +73,7 @@ class MarkdownReportTest {
 
         assertThat(report).contains("(quick smoke run)", "commit abc1234", "2 processors, 23.5 GiB memory",
                 "load average 0.10 0.20 0.30", "etcd Version: 3.4.23", "1.5 s measured after 0.5 s warm-up",
-                "`java -Xmx512m -jar`", "No request failed.");
+                "10,000-key read set of 256 B values", "`java -Xmx512m -jar`", "No request failed.");
     }
 
     @Test
@@ -97,7 +97,7 @@ class MarkdownReportTest {
     }
 
     private static BenchmarkSettings settings(List<Workload> workloads) {
-        return new BenchmarkSettings(workloads, Duration.ofMillis(1500), Duration.ofMillis(500), 2, 10_000,
+        return new BenchmarkSettings(workloads, Duration.ofMillis(1500), Duration.ofMillis(500), 2, 10_000, 256,
                 Duration.ofSeconds(3), List.of("-Xmx512m"), true);
     }
 
