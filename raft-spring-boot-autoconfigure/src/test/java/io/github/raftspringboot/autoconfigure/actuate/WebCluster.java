@@ -27,7 +27,7 @@ import io.github.raftspringboot.test.RaftTestCluster;
  * {@link RaftTestCluster} whose nodes serve HTTP on their own free ports and expose {@code health} and {@code raft},
  * plus an HTTP client for them.
  */
-final class WebCluster implements AutoCloseable {
+public final class WebCluster implements AutoCloseable {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -39,7 +39,7 @@ final class WebCluster implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    static WebCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
+    public static WebCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
         return new WebCluster(RaftTestCluster.builder(WebNodeApplication.class)
             .nodes(size)
             .web(true)
@@ -117,7 +117,7 @@ final class WebCluster implements AutoCloseable {
      * Content-Type (java.net.http always adds a Content-Length, so it cannot send this request).
      */
     Response curlPost(String id, String path) {
-        String port = String.valueOf(cluster.baseUri(id).getPort());
+        String port = String.valueOf(httpPort(id));
         String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\nConnection: close\r\n\r\n";
         try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
@@ -153,6 +153,11 @@ final class WebCluster implements AutoCloseable {
 
     Response delete(String id, String path) {
         return send(id, HttpRequest.newBuilder(uri(id, path)).DELETE());
+    }
+
+    /** The node's HTTP (Tomcat) port. */
+    public int httpPort(String id) {
+        return cluster.baseUri(id).getPort();
     }
 
     private URI uri(String id, String path) {
