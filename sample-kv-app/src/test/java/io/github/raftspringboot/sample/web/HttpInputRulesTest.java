@@ -1,8 +1,6 @@
 package io.github.raftspringboot.sample.web;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -24,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.sample.web.RawHttp.Reply;
+import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +56,7 @@ class HttpInputRulesTest {
 
     @DynamicPropertySource
     static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", HttpInputRulesTest::freePort);
+        registry.add("raft.port", FreePorts::next);
     }
 
     @BeforeEach
@@ -197,14 +196,5 @@ class HttpInputRulesTest {
 
     private RawHttp http() {
         return new RawHttp(port);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }
