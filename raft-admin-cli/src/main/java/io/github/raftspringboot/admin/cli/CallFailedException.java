@@ -31,7 +31,9 @@ final class CallFailedException extends RuntimeException {
         String description = (status.getDescription() != null) ? status.getDescription() : "";
         String reason = switch (status.getCode()) {
             case UNAVAILABLE -> ConnectionFailure.describe(status, connection.usesTls(),
-                    connection.hasClientCertificate());
+                    connection.hasClientCertificate(), connection.singleTarget());
+            case INTERNAL -> ConnectionFailure.repliedInHttp1(status) ? ConnectionFailure.HTTP1_TARGET
+                    : status.getCode() + ": " + ConnectionFailure.oneLine(description);
             case DEADLINE_EXCEEDED -> "no answer within the deadline (--timeout); with --leader: no node reported "
                     + "itself leader, or none could be reached (call one node without --leader to see why)";
             case UNIMPLEMENTED -> "the server has no " + service + " service (raft.grpc.admin.enabled=false?"

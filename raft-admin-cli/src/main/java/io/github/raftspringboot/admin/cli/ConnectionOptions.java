@@ -59,6 +59,13 @@ final class ConnectionOptions {
             description = "Host name to verify the server's certificate against, when it differs from the target's.")
     String authority;
 
+    /** The host:port of the last single-server channel opened, to diagnose a failed call; null for multi:///. */
+    private HostAndPort singleTarget;
+
+    HostAndPort singleTarget() {
+        return singleTarget;
+    }
+
     /** Whether calls use TLS: --tls, or any of the TLS files. */
     boolean usesTls() {
         return tls || caCert != null || clientCert != null || clientKey != null;
@@ -85,7 +92,9 @@ final class ConnectionOptions {
                 throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
                         + "multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090");
             }
-            grpcTarget = "dns:///" + HostAndPort.parse(target);
+            HostAndPort hostAndPort = HostAndPort.parse(target);
+            singleTarget = hostAndPort;
+            grpcTarget = "dns:///" + hostAndPort;
         }
         ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
         if (leader) {

@@ -18,10 +18,16 @@ final class RaftManagerProcess {
     }
 
     static Result run(String... args) {
+        return runWithJvmOptions(List.of(), args);
+    }
+
+    /** Runs it with extra JVM options, e.g. {@code -Djdk.net.hosts.file=...} to resolve names without DNS. */
+    static Result runWithJvmOptions(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // A process of a second or two: C1 only and the serial GC cost about a third less CPU on a busy machine.
         command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
         String jar = System.getProperty("raftmanager.jar");
         if (jar != null && Files.isRegularFile(Path.of(jar))) {
             command.addAll(List.of("-jar", jar));
