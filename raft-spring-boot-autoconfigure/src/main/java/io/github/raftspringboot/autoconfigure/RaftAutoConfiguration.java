@@ -6,10 +6,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
-import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
-import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
-import io.github.raftspringboot.autoconfigure.engine.ReplicatedStateMachine;
-import io.github.raftspringboot.autoconfigure.engine.atomix.AtomixRaftEngine;
+import io.github.raftspringboot.engine.RaftEngine;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.atomix.AtomixRaftEngine;
 
 /**
  * Auto-configures the local Raft node from {@code raft.*} properties: its resolved settings, the engine (which is

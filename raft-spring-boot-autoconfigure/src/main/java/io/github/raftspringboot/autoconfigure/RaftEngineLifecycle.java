@@ -2,7 +2,7 @@ package io.github.raftspringboot.autoconfigure;
 
 import org.springframework.context.SmartLifecycle;
 
-import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
+import io.github.raftspringboot.engine.RaftEngine;
 
 /**
  * Starts the Raft node with the application context and stops it on context close (SIGTERM included). Its phase

@@ -13,9 +13,9 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeer;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /**
  * Applies the defaults of the Raft Starter seed to {@link RaftProperties} and checks every value, so that a

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The Raft engine stays behind our interfaces: only one package may know Atomix. */
+/**
+ * The Raft engine stays behind our interfaces: only one package may know Atomix, the public API knows nothing
+ * internal, and the engine module knows nothing of the wiring (it has no Spring on its class path either).
+ */
 class ArchitectureTest {
 
     private final JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -16,7 +19,7 @@ class ArchitectureTest {
     @Test
     void onlyTheEngineAdapterImportsAtomix() {
         noClasses().that()
-            .resideOutsideOfPackage("io.github.raftspringboot.autoconfigure.engine.atomix..")
+            .resideOutsideOfPackage("io.github.raftspringboot.engine.atomix..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.atomix..")
@@ -29,7 +32,17 @@ class ArchitectureTest {
             .resideInAPackage("io.github.raftspringboot.api..")
             .should()
             .dependOnClassesThat()
-            .resideInAPackage("io.github.raftspringboot.autoconfigure..")
+            .resideInAnyPackage("io.github.raftspringboot.autoconfigure..", "io.github.raftspringboot.engine..")
+            .check(classes);
+    }
+
+    @Test
+    void theEngineKnowsNothingOfTheWiring() {
+        noClasses().that()
+            .resideInAPackage("io.github.raftspringboot.engine..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.github.raftspringboot.autoconfigure..", "org.springframework..")
             .check(classes);
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.util.FileSystemUtils;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftRole;
-import io.github.raftspringboot.autoconfigure.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.RaftNodeSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -24,7 +24,7 @@ import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.Suffrage;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /**
  * The {@code raft} Actuator endpoint (web and JMX): this node's Raft state, and the cluster operations of

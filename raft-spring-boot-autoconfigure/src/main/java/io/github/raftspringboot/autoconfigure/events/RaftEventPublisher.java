@@ -9,7 +9,7 @@ import io.github.raftspringboot.api.RaftLeadershipAcquiredEvent;
 import io.github.raftspringboot.api.RaftLeadershipLostEvent;
 import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.RaftRoleChangedEvent;
-import io.github.raftspringboot.autoconfigure.engine.RaftEngineListener;
+import io.github.raftspringboot.engine.RaftEngineListener;
 
 /**
  * Publishes the engine's role and leader changes as Spring application events, in the order they happened, on

@@ -8,7 +8,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
-import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
+import io.github.raftspringboot.engine.RaftEngine;
 
 /** Publishes Raft role and leader changes as application events ({@code raft.events.enabled}, on by default). */
 @AutoConfiguration(after = RaftAutoConfiguration.class)

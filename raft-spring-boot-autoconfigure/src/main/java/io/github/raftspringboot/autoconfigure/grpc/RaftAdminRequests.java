@@ -3,7 +3,7 @@ package io.github.raftspringboot.autoconfigure.grpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /** Checks the fields of RaftAdmin requests; a bad field is answered with INVALID_ARGUMENT saying what is wrong. */
 final class RaftAdminRequests {

@@ -10,8 +10,10 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
-import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
-import io.github.raftspringboot.autoconfigure.engine.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.RaftEngine;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.kv.KeyValueStores;
+import io.github.raftspringboot.engine.kv.StoreLimits;
 
 /**
  * Auto-configures the replicated JSON key-value store: the state machine the Raft log drives and the
@@ -24,21 +26,21 @@ public final class RaftKeyValueStoreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ReplicatedStateMachine raftStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
-        return new KeyValueStateMachine(mapper(mapper), limits(properties));
+        return KeyValueStores.stateMachine(mapper(mapper), limits(properties));
     }
 
     @Bean
     @ConditionalOnMissingBean
     RaftKeyValueStore raftKeyValueStore(RaftEngine engine, ReplicatedStateMachine stateMachine,
             ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
-        if (!(stateMachine instanceof KeyValueStateMachine state)) {
-            throw new IllegalStateException("The RaftKeyValueStore needs the key-value state machine; a custom "
-                    + "ReplicatedStateMachine bean replaces it, so define your own RaftKeyValueStore bean too");
+        try {
+            return KeyValueStores.store(engine, stateMachine, mapper(mapper), limits(properties),
+                    properties.getRequestTimeout());
         }
-        long timeout = properties.getRequestTimeout().toMillis();
-        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, mapper(mapper),
-                limits(properties), timeout);
-        return new ReplicatedKeyValueStore(async, mapper(mapper), timeout);
+        catch (IllegalArgumentException ex) {
+            throw new IllegalStateException(ex.getMessage() + ": a custom ReplicatedStateMachine bean replaces it, "
+                    + "so define your own RaftKeyValueStore bean too", ex);
+        }
     }
 
     private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {

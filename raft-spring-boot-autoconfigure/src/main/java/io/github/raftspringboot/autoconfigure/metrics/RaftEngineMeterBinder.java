@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource;
-import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource.OperationStats;
+import io.github.raftspringboot.engine.RaftMetricsSource;
+import io.github.raftspringboot.engine.RaftMetricsSource.OperationStats;
 
 /**
  * The meters fed by a {@link RaftMetricsSource}: snapshot, log append and commit timers, snapshot size, and on the

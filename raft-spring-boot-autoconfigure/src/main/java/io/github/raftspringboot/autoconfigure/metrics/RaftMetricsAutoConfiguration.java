@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
-import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource;
+import io.github.raftspringboot.engine.RaftMetricsSource;
 
 /**
  * Micrometer metrics of the Raft node and of the key-value store (docs/metrics.md), when Micrometer is on the

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.autoconfigure.TestCluster;
-import io.github.raftspringboot.autoconfigure.engine.RaftEngine;
+import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.backup.proto.RaftBackupGrpc;
 import io.github.raftspringboot.backup.proto.RestoreChunk;
 import io.github.raftspringboot.backup.proto.RestoreResponse;

@@ -21,7 +21,7 @@ import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.RaftRoleChangedEvent;
 import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.Suffrage;
-import io.github.raftspringboot.autoconfigure.engine.RaftMetricsSource;
+import io.github.raftspringboot.engine.RaftMetricsSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

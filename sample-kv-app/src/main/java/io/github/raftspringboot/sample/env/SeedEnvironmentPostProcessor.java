@@ -17,7 +17,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /**
  * Accepts the environment variables of the Raft Starter seed ({@code NODE_ID}, {@code PEERS}, {@code KV_STORE},

@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /**
  * hraftd's {@code /join}, plus the membership and leadership operations an operator needs, and this node's status.

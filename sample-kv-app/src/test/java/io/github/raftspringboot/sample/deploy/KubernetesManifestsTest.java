@@ -20,8 +20,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import io.github.raftspringboot.autoconfigure.RaftProperties;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeer;
-import io.github.raftspringboot.autoconfigure.engine.RaftPeerAddress;
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 import io.github.raftspringboot.sample.env.SeedEnvironmentPostProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;

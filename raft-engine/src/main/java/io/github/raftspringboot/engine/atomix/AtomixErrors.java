@@ -1,0 +1,71 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import io.atomix.primitive.PrimitiveException;
+import io.atomix.protocols.raft.RaftError;
+import io.atomix.protocols.raft.RaftException.NoLeader;
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftException.Reason;
+
+/** Translates Atomix's failures into our {@link RaftException}s, naming the leader where it helps. */
+final class AtomixErrors {
+
+    private AtomixErrors() {
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    static RaftException translate(Throwable error, String operation, String leaderId) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof RaftException raftException) {
+            return raftException;
+        }
+        if (cause instanceof TimeoutException || cause instanceof PrimitiveException.Timeout) {
+            return new RaftException(Reason.TIMEOUT, operation + " did not complete in time"
+                    + leaderHint(leaderId) + "; it may still be applied later", leaderId, cause);
+        }
+        if (io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+            return new RaftException(Reason.INVALID_REQUEST, operation + " failed: the answer is larger than the "
+                    + (AtomixRaftEngine.MAX_MESSAGE_SIZE >> 20) + " MB a node may send; read a narrower prefix, or "
+                    + "use LOCAL consistency on the node itself", leaderId, cause);
+        }
+        if (cause instanceof NoLeader || cause instanceof PrimitiveException.Unavailable) {
+            return new RaftException(Reason.NO_LEADER, operation + " failed: no leader is available"
+                    + " (an election is in progress or a majority of the cluster is unreachable)", leaderId, cause);
+        }
+        if (cause instanceof PrimitiveException.ClosedSession || cause instanceof CancellationException) {
+            return new RaftException(Reason.SHUTDOWN, operation + " failed: the Raft node is stopping", leaderId,
+                    cause);
+        }
+        return new RaftException(Reason.INTERNAL, operation + " failed: " + cause, leaderId, cause);
+    }
+
+    /** Our reason for an error a Raft response carried. */
+    static RaftException fromResponse(RaftError error, String operation, String leaderId) {
+        String detail = (error.message() != null) ? ": " + error.message() : "";
+        Reason reason = switch (error.type()) {
+            case NO_LEADER, UNAVAILABLE -> Reason.NO_LEADER;
+            case CONFIGURATION_ERROR -> Reason.CONFIGURATION_BUSY;
+            case ILLEGAL_MEMBER_STATE -> Reason.NOT_LEADER;
+            case CLOSED_SESSION -> Reason.SHUTDOWN;
+            default -> Reason.INTERNAL;
+        };
+        return new RaftException(reason, operation + " failed (" + error.type() + detail + ")" + leaderHint(leaderId),
+                leaderId, null);
+    }
+
+    static String leaderHint(String leaderId) {
+        return (leaderId != null) ? " (leader: " + leaderId + ")" : "";
+    }
+}

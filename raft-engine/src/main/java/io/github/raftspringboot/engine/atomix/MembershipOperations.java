@@ -1,0 +1,254 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import io.atomix.cluster.MemberId;
+import io.atomix.primitive.operation.OperationId;
+import io.atomix.protocols.raft.cluster.RaftMember;
+import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
+import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
+import io.atomix.protocols.raft.impl.DefaultRaftServer;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.ConfigurationResponse;
+import io.atomix.protocols.raft.protocol.JoinRequest;
+import io.atomix.protocols.raft.protocol.LeaveRequest;
+import io.atomix.protocols.raft.protocol.RaftResponse;
+import io.atomix.protocols.raft.protocol.ReconfigureRequest;
+import io.atomix.protocols.raft.storage.system.Configuration;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftException.Reason;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.api.RaftPeerAddress;
+
+/**
+ * hashicorp/raft's membership and leadership operations on Atomix. They run on the leader, which hands the
+ * request to its own Raft role as if a peer had sent it; Atomix then appends and commits the new configuration.
+ */
+final class MembershipOperations {
+
+    private static final String ANOINT = "anoint";
+
+    private static final int TRANSFER_ATTEMPTS = 3;
+
+    private final RaftContext context;
+
+    private final DefaultRaftServer server;
+
+    private final GrpcRaftTransport transport;
+
+    private final PeerDirectory directory;
+
+    private final RaftNodeSettings settings;
+
+    private final BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem;
+
+    MembershipOperations(RaftContext context, DefaultRaftServer server, GrpcRaftTransport transport,
+            PeerDirectory directory, RaftNodeSettings settings,
+            BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem) {
+        this.context = context;
+        this.server = server;
+        this.transport = transport;
+        this.directory = directory;
+        this.settings = settings;
+        this.submitSystem = submitSystem;
+    }
+
+    CompletableFuture<Void> requireLeader(String operation) {
+        if (context.isLeader()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        RaftMember leader = context.getLeader();
+        String leaderId = (leader != null) ? leader.memberId().id() : null;
+        String message = operation + " must run on the leader, and node '" + settings.nodeId()
+                + "' is not the leader; " + ((leaderId != null)
+                        ? "the leader is '" + leaderId + "' at " + directory.addressOf(leaderId)
+                        : "no leader is known right now");
+        return CompletableFuture.failedFuture(
+                new RaftException((leaderId != null) ? Reason.NOT_LEADER : Reason.NO_LEADER, message, leaderId, null));
+    }
+
+    CompletableFuture<Long> addServer(String id, String address, long previousIndex, boolean voter) {
+        String operation = voter ? "AddVoter" : "AddNonvoter";
+        requireId(id, operation);
+        RaftPeerAddress.parse(address, operation + " address");
+        return guarded(operation, previousIndex)
+            .thenCompose(ignored -> registerAddresses(id, address))
+            .thenCompose(ignored -> {
+                DefaultRaftMember existing = context.getCluster().getMember(MemberId.from(id));
+                RaftMember.Type wanted = voter ? RaftMember.Type.ACTIVE : RaftMember.Type.PASSIVE;
+                if (existing == null) {
+                    JoinRequest request = JoinRequest.builder()
+                        .withMember(new DefaultRaftMember(MemberId.from(id), wanted, Instant.now()))
+                        .build();
+                    return configurationChange(operation, transport.local(request));
+                }
+                if (voter && existing.getType() != RaftMember.Type.ACTIVE) {
+                    return reconfigure(operation, id, RaftMember.Type.ACTIVE);
+                }
+                return CompletableFuture.completedFuture(context.getCluster().getConfiguration().index());
+            });
+    }
+
+    CompletableFuture<Long> demote(String id, long previousIndex) {
+        requireId(id, "DemoteVoter");
+        return guarded("DemoteVoter", previousIndex).thenCompose(ignored -> {
+            DefaultRaftMember existing = existing(id, "DemoteVoter");
+            if (id.equals(settings.nodeId())) {
+                throw new RaftException(Reason.INVALID_REQUEST, "DemoteVoter cannot demote the leader itself ('" + id
+                        + "'): transfer leadership to another voter first, then demote it");
+            }
+            if (existing.getType() != RaftMember.Type.ACTIVE) {
+                return CompletableFuture.completedFuture(context.getCluster().getConfiguration().index());
+            }
+            return reconfigure("DemoteVoter", id, RaftMember.Type.PASSIVE);
+        });
+    }
+
+    CompletableFuture<Long> remove(String id, long previousIndex) {
+        requireId(id, "RemoveServer");
+        return guarded("RemoveServer", previousIndex).thenCompose(ignored -> {
+            DefaultRaftMember existing = existing(id, "RemoveServer");
+            if (id.equals(settings.nodeId())) {
+                throw new RaftException(Reason.INVALID_REQUEST, "RemoveServer cannot remove the leader itself ('" + id
+                        + "'): transfer leadership to another voter first, then remove it");
+            }
+            LeaveRequest request = LeaveRequest.builder().withMember(existing).build();
+            return configurationChange("RemoveServer", transport.local(request));
+        });
+    }
+
+    CompletableFuture<Long> transferLeadership(String target) {
+        return requireLeader("LeadershipTransfer").thenCompose(ignored -> {
+            String chosen = (target != null) ? validTransferTarget(target) : mostUpToDateVoter();
+            return anoint(chosen, TRANSFER_ATTEMPTS);
+        });
+    }
+
+    /** Asks {@code target} to take over; retried, because a node that just (re)connected may fail its first try. */
+    private CompletableFuture<Long> anoint(String target, int attempts) {
+        return transport.control(target, AtomixRaftEngine.utf8(ANOINT))
+            .thenApply(reply -> Long.parseLong(new String(reply, StandardCharsets.UTF_8)))
+            .handle((index, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(index);
+                }
+                if (attempts > 1 && context.isLeader()) {
+                    Executor later = CompletableFuture.delayedExecutor(settings.heartbeatInterval().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                        .thenCompose(ignored -> anoint(target, attempts - 1));
+                }
+                CompletableFuture<Long> failed = new CompletableFuture<>();
+                failed.completeExceptionally(
+                        AtomixErrors.translate(error, "LeadershipTransfer to '" + target + "'", target));
+                return failed;
+            })
+            .thenCompose(result -> result);
+    }
+
+    /** Handles engine control messages from other nodes. */
+    CompletableFuture<byte[]> onControl(byte[] message) {
+        String command = new String(message, StandardCharsets.UTF_8);
+        if (ANOINT.equals(command)) {
+            return server.promote()
+                .thenApply(ignored -> AtomixRaftEngine.utf8(Long.toString(context.getLogWriter().getLastIndex())));
+        }
+        return CompletableFuture.failedFuture(new IllegalArgumentException("Unknown control message " + command));
+    }
+
+    /** Replicates member addresses through the log, so that every node, later joiners too, can reach them. */
+    CompletableFuture<Long> registerAddresses(String id, String address) {
+        directory.put(id, address);
+        return submitSystem.apply(StateMachineService.REGISTER_ADDRESS,
+                AtomixRaftEngine.utf8(id + "\n" + address));
+    }
+
+    private String validTransferTarget(String target) {
+        requireId(target, "LeadershipTransferToServer");
+        DefaultRaftMember member = existing(target, "LeadershipTransferToServer");
+        if (target.equals(settings.nodeId())) {
+            throw new RaftException(Reason.INVALID_REQUEST,
+                    "LeadershipTransferToServer: '" + target + "' is already the leader");
+        }
+        if (member.getType() != RaftMember.Type.ACTIVE) {
+            throw new RaftException(Reason.INVALID_REQUEST, "LeadershipTransferToServer: '" + target
+                    + "' is not a voter and cannot lead; make it a voter with AddVoter first");
+        }
+        return target;
+    }
+
+    private String mostUpToDateVoter() {
+        return context.getCluster()
+            .getActiveMemberStates()
+            .stream()
+            .max(Comparator.comparingLong(RaftMemberContext::getMatchIndex))
+            .map(state -> state.getMember().memberId().id())
+            .orElseThrow(() -> new RaftException(Reason.INVALID_REQUEST,
+                    "LeadershipTransfer: there is no other voter to hand leadership to"));
+    }
+
+    private CompletableFuture<Void> guarded(String operation, long previousIndex) {
+        if (previousIndex < 0) {
+            return CompletableFuture.failedFuture(new RaftException(Reason.INVALID_REQUEST,
+                    operation + ": previous_index must be 0 (don't care) or a configuration index, not "
+                            + previousIndex));
+        }
+        return requireLeader(operation).thenRun(() -> {
+            long latest = context.getCluster().getConfiguration().index();
+            if (previousIndex > 0 && previousIndex != latest) {
+                throw new RaftException(Reason.CONFIGURATION_CHANGED, operation + ": configuration changed since "
+                        + previousIndex + " (latest is " + latest + ")");
+            }
+        });
+    }
+
+    private CompletableFuture<Long> reconfigure(String operation, String id, RaftMember.Type type) {
+        Configuration configuration = context.getCluster().getConfiguration();
+        ReconfigureRequest request = ReconfigureRequest.builder()
+            .withIndex(configuration.index())
+            .withTerm(configuration.term())
+            .withMember(new DefaultRaftMember(MemberId.from(id), type, Instant.now()))
+            .build();
+        return configurationChange(operation, transport.local(request));
+    }
+
+    private CompletableFuture<Long> configurationChange(String operation,
+            CompletableFuture<? extends ConfigurationResponse> response) {
+        return response.handle((reply, error) -> {
+            if (error != null) {
+                throw AtomixErrors.translate(error, operation, leaderId());
+            }
+            if (reply.status() != RaftResponse.Status.OK) {
+                throw AtomixErrors.fromResponse(reply.error(), operation, leaderId());
+            }
+            return reply.index();
+        });
+    }
+
+    private DefaultRaftMember existing(String id, String operation) {
+        DefaultRaftMember member = context.getCluster().getMember(MemberId.from(id));
+        if (member == null) {
+            throw new RaftException(Reason.UNKNOWN_SERVER, operation + ": '" + id
+                    + "' is not a member of the cluster configuration");
+        }
+        return member;
+    }
+
+    private static void requireId(String id, String operation) {
+        if (id == null || id.isBlank()) {
+            throw new RaftException(Reason.INVALID_REQUEST, operation + ": the server id must not be empty");
+        }
+    }
+
+    private String leaderId() {
+        RaftMember leader = context.getLeader();
+        return (leader != null) ? leader.memberId().id() : null;
+    }
+}

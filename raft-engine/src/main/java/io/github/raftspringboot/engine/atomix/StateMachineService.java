@@ -1,0 +1,189 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.atomix.primitive.operation.OperationId;
+import io.atomix.primitive.service.BackupInput;
+import io.atomix.primitive.service.BackupOutput;
+import io.atomix.primitive.service.Commit;
+import io.atomix.primitive.service.PrimitiveService;
+import io.atomix.primitive.service.ServiceContext;
+import io.atomix.primitive.session.Session;
+import io.atomix.primitive.session.SessionId;
+import io.atomix.utils.serializer.Namespaces;
+import io.atomix.utils.serializer.Serializer;
+import io.atomix.utils.time.WallClockTimestamp;
+
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+
+/**
+ * Atomix's view of our {@link ReplicatedStateMachine}. Besides the application's commands it applies the
+ * engine's own records (member addresses, barriers), and its snapshots carry both.
+ */
+final class StateMachineService implements PrimitiveService {
+
+    static final OperationId APPLY = OperationId.command("apply");
+
+    static final OperationId REGISTER_ADDRESS = OperationId.command("register-address");
+
+    static final OperationId BARRIER = OperationId.command("barrier");
+
+    static final OperationId QUERY = OperationId.query("query");
+
+    /** Answers the applied index and the state machine's snapshot: a backup. */
+    static final OperationId BACKUP = OperationId.query("backup");
+
+    private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
+
+    private final ReplicatedStateMachine stateMachine;
+
+    private final PeerDirectory directory;
+
+    private final AppliedIndexTracker applied;
+
+    private final Consumer<RuntimeException> onCorruptSnapshot;
+
+    private final StagedRestore restores;
+
+    private final EngineMeasurements measurements;
+
+    /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
+    private volatile ServiceContext context;
+
+    /**
+     * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
+     *                          incomplete state, so the engine must stop the node instead
+     */
+    StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
+            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements) {
+        this.stateMachine = stateMachine;
+        this.directory = directory;
+        this.applied = applied;
+        this.onCorruptSnapshot = onCorruptSnapshot;
+        this.restores = new StagedRestore(stateMachine);
+        this.measurements = measurements;
+    }
+
+    @Override
+    public void init(ServiceContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void tick(WallClockTimestamp timestamp) {
+    }
+
+    @Override
+    public Serializer serializer() {
+        return SERIALIZER;
+    }
+
+    @Override
+    public byte[] apply(Commit<byte[]> commit) {
+        OperationId operation = commit.operation();
+        if (QUERY.equals(operation)) {
+            return stateMachine.query(commit.value());
+        }
+        if (BACKUP.equals(operation)) {
+            return withIndex(commit.index(), stateForBackup());
+        }
+        byte[] result;
+        if (APPLY.equals(operation)) {
+            result = stateMachine.apply(commit.index(), commit.value());
+        }
+        else if (REGISTER_ADDRESS.equals(operation)) {
+            String[] lines = new String(commit.value(), StandardCharsets.UTF_8).split("\n");
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                directory.put(lines[i], lines[i + 1]);
+            }
+            result = new byte[0];
+        }
+        else if (restores.handles(operation)) {
+            result = restores.apply(operation, commit.value());
+        }
+        else {
+            result = new byte[0];
+        }
+        applied.advance(commit.index());
+        measurements.applied(commit.index(), commit.wallClockTime().unixTimestamp());
+        return withIndex(commit.index(), result);
+    }
+
+    @Override
+    public void backup(BackupOutput output) {
+        long started = System.nanoTime();
+        Map<String, String> addresses = directory.snapshot();
+        output.writeInt(addresses.size());
+        addresses.forEach((id, address) -> output.writeString(id).writeString(address));
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try {
+            stateMachine.snapshot(state);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not snapshot the state machine", ex);
+        }
+        output.writeInt(state.size()).write(state.toByteArray());
+        restores.writeTo(output);
+        measurements.snapshotWritten(System.nanoTime() - started, state.size());
+    }
+
+    @Override
+    public void restore(BackupInput input) {
+        int count = input.readInt();
+        for (int i = 0; i < count; i++) {
+            directory.put(input.readString(), input.readString());
+        }
+        try {
+            byte[] state = input.readBytes(input.readInt());
+            stateMachine.restore(new ByteArrayInputStream(state));
+            measurements.snapshotInstalled(state.length);
+        }
+        catch (IOException | RuntimeException ex) {
+            RuntimeException failure = new IllegalStateException("Could not restore the state machine from a snapshot",
+                    ex);
+            onCorruptSnapshot.accept(failure);
+            throw failure;
+        }
+        restores.readFrom(input);
+        // Atomix has set the service's index to the snapshot's: a node that starts from a snapshot and has no later
+        // entry to apply must still report (and let awaitApplied reach) the index its state reflects.
+        if (context != null) {
+            applied.advance(context.currentIndex());
+        }
+    }
+
+    @Override
+    public void register(Session session) {
+    }
+
+    @Override
+    public void expire(SessionId sessionId) {
+    }
+
+    @Override
+    public void close(SessionId sessionId) {
+    }
+
+    private byte[] stateForBackup() {
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        try {
+            stateMachine.snapshot(state);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not snapshot the state machine for a backup", ex);
+        }
+        return state.toByteArray();
+    }
+
+    /** Prefixes a command result with the log index it was applied at. */
+    static byte[] withIndex(long index, byte[] result) {
+        return ByteBuffer.allocate(Long.BYTES + result.length).putLong(index).put(result).array();
+    }
+}

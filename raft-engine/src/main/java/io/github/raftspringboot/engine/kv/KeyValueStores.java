@@ -1,0 +1,36 @@
+package io.github.raftspringboot.engine.kv;
+
+import java.time.Duration;
+
+import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.RaftEngine;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds the replicated JSON key-value store: the state machine the log drives and the store API over it. */
+public final class KeyValueStores {
+
+    private KeyValueStores() {
+    }
+
+    /** The key-value state machine, to hand to the engine. */
+    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits) {
+        return new KeyValueStateMachine(mapper, limits);
+    }
+
+    /**
+     * The store API over an engine that runs {@code stateMachine}.
+     *
+     * @throws IllegalArgumentException if {@code stateMachine} is not one made by {@link #stateMachine}
+     */
+    public static RaftKeyValueStore store(RaftEngine engine, ReplicatedStateMachine stateMachine, JsonMapper mapper,
+            StoreLimits limits, Duration requestTimeout) {
+        if (!(stateMachine instanceof KeyValueStateMachine state)) {
+            throw new IllegalArgumentException("The RaftKeyValueStore needs the key-value state machine, not "
+                    + stateMachine.getClass().getName());
+        }
+        long timeout = requestTimeout.toMillis();
+        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, mapper, limits, timeout);
+        return new ReplicatedKeyValueStore(async, mapper, timeout);
+    }
+}

@@ -1,0 +1,183 @@
+package io.github.raftspringboot.engine.kv;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.ReadConsistency;
+import io.github.raftspringboot.api.WriteResult;
+import io.github.raftspringboot.engine.RaftEngine;
+
+/** The store over a {@link RaftEngine}: writes through the log, reads linearizable or from the local copy. */
+final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
+
+    private final RaftEngine engine;
+
+    private final KeyValueStateMachine state;
+
+    private final JsonMapper mapper;
+
+    private final StoreLimits limits;
+
+    private final long requestTimeoutMillis;
+
+    /** The highest index written through this node: LOCAL reads wait for it, so they see this node's writes. */
+    private final AtomicLong lastWriteIndex = new AtomicLong();
+
+    ReplicatedAsyncKeyValueStore(RaftEngine engine, KeyValueStateMachine state, JsonMapper mapper, StoreLimits limits,
+            long requestTimeoutMillis) {
+        this.engine = engine;
+        this.state = state;
+        this.mapper = mapper;
+        this.limits = limits;
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    JsonNode toJson(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return (value instanceof JsonNode node) ? node : mapper.valueToTree(value);
+    }
+
+    @Override
+    public CompletableFuture<Optional<JsonNode>> get(String key, ReadConsistency consistency) {
+        return guard(() -> {
+            limits.checkKey(key);
+            return read(consistency, () -> Optional.ofNullable(state.get(key)), StoreCommands.query(mapper, "get", key),
+                    reply -> (reply.length == 0) ? Optional.empty()
+                            : Optional.of(StoreCommands.parse(mapper, reply)));
+        });
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> put(String key, Object value) {
+        return guard(() -> {
+            limits.checkKey(key);
+            JsonNode json = toJson(value);
+            limits.checkValue(key, json, mapper);
+            return write(StoreCommands.put(mapper, key, json));
+        });
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> putAll(Map<String, ?> entries) {
+        return guard(() -> {
+            if (entries == null || entries.isEmpty()) {
+                throw new IllegalArgumentException("putAll needs at least one entry");
+            }
+            Map<String, JsonNode> values = new LinkedHashMap<>();
+            entries.forEach((key, value) -> {
+                limits.checkKey(key);
+                JsonNode json = toJson(value);
+                limits.checkValue(key, json, mapper);
+                values.put(key, json);
+            });
+            return write(StoreCommands.putAll(mapper, values));
+        });
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> delete(String key) {
+        return guard(() -> {
+            limits.checkKey(key);
+            return write(StoreCommands.delete(mapper, key));
+        });
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> compareAndSet(String key, Object expected, Object newValue) {
+        return guard(() -> {
+            limits.checkKey(key);
+            JsonNode value = toJson(newValue);
+            if (value != null) {
+                limits.checkValue(key, value, mapper);
+            }
+            return write(StoreCommands.compareAndSet(mapper, key, toJson(expected), value));
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> keys(String prefix, ReadConsistency consistency) {
+        String safePrefix = (prefix != null) ? prefix : "";
+        return guard(() -> read(consistency, () -> strings(state.keys(safePrefix)),
+                StoreCommands.query(mapper, "keys", safePrefix),
+                reply -> strings(StoreCommands.parse(mapper, reply))));
+    }
+
+    @Override
+    public CompletableFuture<SortedMap<String, JsonNode>> entries(String prefix, ReadConsistency consistency) {
+        String safePrefix = (prefix != null) ? prefix : "";
+        return guard(() -> read(consistency, () -> sorted(state.entries(safePrefix)),
+                StoreCommands.query(mapper, "entries", safePrefix),
+                reply -> sorted(StoreCommands.parse(mapper, reply))));
+    }
+
+    @Override
+    public CompletableFuture<Long> size(ReadConsistency consistency) {
+        return guard(() -> read(consistency, state::size, StoreCommands.query(mapper, "size", null),
+                reply -> StoreCommands.parse(mapper, reply).asLong()));
+    }
+
+    private CompletableFuture<WriteResult> write(byte[] command) {
+        limits.checkCommand(command);
+        return engine.submit(command).thenApply(result -> {
+            lastWriteIndex.accumulateAndGet(result.index(), Math::max);
+            JsonNode reply = StoreCommands.parse(mapper, result.result());
+            if (reply.has("error")) {
+                throw new RaftException(RaftException.Reason.INVALID_REQUEST, reply.get("error").asString());
+            }
+            return new WriteResult(result.index(), reply.path("changed").asBoolean());
+        });
+    }
+
+    private <T> CompletableFuture<T> read(ReadConsistency consistency, java.util.function.Supplier<T> local,
+            byte[] query, Function<byte[], T> decode) {
+        if (consistency == ReadConsistency.LOCAL) {
+            return engine.awaitApplied(lastWriteIndex.get())
+                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .handle((ignored, error) -> {
+                    if (error != null) {
+                        throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL read waited "
+                                + requestTimeoutMillis + " ms for this node to apply its own earlier writes");
+                    }
+                    return local.get();
+                });
+        }
+        return engine.linearizableQuery(query).thenApply(decode);
+    }
+
+    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        }
+        catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> keys = new ArrayList<>(array.size());
+        array.forEach(key -> keys.add(key.asString()));
+        return keys;
+    }
+
+    private static SortedMap<String, JsonNode> sorted(JsonNode object) {
+        SortedMap<String, JsonNode> result = new TreeMap<>();
+        object.properties().forEach(entry -> result.put(entry.getKey(), entry.getValue()));
+        return result;
+    }
+}

@@ -1,0 +1,122 @@
+package io.github.raftspringboot.engine.kv;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.ReadConsistency;
+import io.github.raftspringboot.api.WriteResult;
+
+/** The blocking store: each call waits for its asynchronous counterpart, for at most the request timeout. */
+final class ReplicatedKeyValueStore implements RaftKeyValueStore {
+
+    private final ReplicatedAsyncKeyValueStore async;
+
+    private final JsonMapper mapper;
+
+    private final long timeoutMillis;
+
+    ReplicatedKeyValueStore(ReplicatedAsyncKeyValueStore async, JsonMapper mapper, long timeoutMillis) {
+        this.async = async;
+        this.mapper = mapper;
+        // A little over the engine's own limit, so that the engine's clearer timeout error wins.
+        this.timeoutMillis = timeoutMillis + 1000;
+    }
+
+    @Override
+    public Optional<JsonNode> get(String key) {
+        return get(key, ReadConsistency.LINEARIZABLE);
+    }
+
+    @Override
+    public Optional<JsonNode> get(String key, ReadConsistency consistency) {
+        return await(async.get(key, consistency));
+    }
+
+    @Override
+    public <T> Optional<T> get(String key, Class<T> type) {
+        return get(key).map(value -> mapper.treeToValue(value, type));
+    }
+
+    @Override
+    public WriteResult put(String key, Object value) {
+        return await(async.put(key, value));
+    }
+
+    @Override
+    public WriteResult putAll(Map<String, ?> entries) {
+        return await(async.putAll(entries));
+    }
+
+    @Override
+    public WriteResult delete(String key) {
+        return await(async.delete(key));
+    }
+
+    @Override
+    public WriteResult compareAndSet(String key, Object expected, Object newValue) {
+        return await(async.compareAndSet(key, expected, newValue));
+    }
+
+    @Override
+    public List<String> keys(String prefix) {
+        return keys(prefix, ReadConsistency.LINEARIZABLE);
+    }
+
+    @Override
+    public List<String> keys(String prefix, ReadConsistency consistency) {
+        return await(async.keys(prefix, consistency));
+    }
+
+    @Override
+    public SortedMap<String, JsonNode> entries(String prefix, ReadConsistency consistency) {
+        return await(async.entries(prefix, consistency));
+    }
+
+    @Override
+    public long size() {
+        return size(ReadConsistency.LINEARIZABLE);
+    }
+
+    @Override
+    public long size(ReadConsistency consistency) {
+        return await(async.size(consistency));
+    }
+
+    @Override
+    public AsyncRaftKeyValueStore async() {
+        return async;
+    }
+
+    private <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.TIMEOUT, "Interrupted while waiting for the cluster", null, ex);
+        }
+        catch (TimeoutException ex) {
+            throw new RaftException(RaftException.Reason.TIMEOUT, "The cluster did not answer within "
+                    + timeoutMillis + " ms", null, ex);
+        }
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new RaftException(RaftException.Reason.INTERNAL, String.valueOf(cause), null, cause);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.github.raftspringboot.engine.kv;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The store's log commands, queries and results, as JSON documents (the format is public: ApplyLog takes it).
+ * <pre>
+ * {"op":"put","key":"a","value":1}
+ * {"op":"put_all","entries":{"a":1,"b":[2]}}
+ * {"op":"delete","key":"a"}
+ * {"op":"cas","key":"a","expected":1,"value":2}     (expected/value null or absent: "absent" / delete)
+ * </pre>
+ */
+final class StoreCommands {
+
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private StoreCommands() {
+    }
+
+    static byte[] put(JsonMapper mapper, String key, JsonNode value) {
+        return bytes(mapper, NODES.objectNode().put("op", "put").put("key", key).set("value", value));
+    }
+
+    static byte[] putAll(JsonMapper mapper, Map<String, JsonNode> entries) {
+        ObjectNode values = NODES.objectNode();
+        entries.forEach(values::set);
+        return bytes(mapper, NODES.objectNode().put("op", "put_all").set("entries", values));
+    }
+
+    static byte[] delete(JsonMapper mapper, String key) {
+        return bytes(mapper, NODES.objectNode().put("op", "delete").put("key", key));
+    }
+
+    static byte[] compareAndSet(JsonMapper mapper, String key, JsonNode expected, JsonNode value) {
+        ObjectNode command = NODES.objectNode().put("op", "cas").put("key", key);
+        command.set("expected", (expected != null) ? expected : NODES.nullNode());
+        command.set("value", (value != null) ? value : NODES.nullNode());
+        return bytes(mapper, command);
+    }
+
+    static byte[] query(JsonMapper mapper, String kind, String argument) {
+        ObjectNode query = NODES.objectNode().put("q", kind);
+        if (argument != null) {
+            query.put("arg", argument);
+        }
+        return bytes(mapper, query);
+    }
+
+    static byte[] bytes(JsonMapper mapper, JsonNode node) {
+        return mapper.writeValueAsBytes(node);
+    }
+
+    static JsonNode parse(JsonMapper mapper, byte[] bytes) {
+        try {
+            return mapper.readTree(bytes);
+        }
+        catch (JacksonException ex) {
+            throw new IllegalArgumentException("not a JSON document: " + ex.getOriginalMessage());
+        }
+    }
+
+    static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
