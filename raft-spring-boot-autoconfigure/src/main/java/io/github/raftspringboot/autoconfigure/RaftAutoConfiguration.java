@@ -1,11 +1,14 @@
 package io.github.raftspringboot.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
+import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
@@ -15,7 +18,7 @@ import io.github.raftspringboot.engine.atomix.AtomixRaftEngine;
  * Auto-configures the local Raft node from {@code raft.*} properties: its resolved settings, the engine (which is
  * the application's {@link io.github.raftspringboot.api.RaftNode}) and the lifecycle that starts and stops it.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RaftProperties.class)
 public final class RaftAutoConfiguration {
@@ -28,8 +31,11 @@ public final class RaftAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    RaftEngine raftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
-        return new AtomixRaftEngine(settings, stateMachine);
+    RaftEngine raftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine, RaftProperties properties,
+            ObjectProvider<SslBundles> sslBundles) {
+        PeerTls tls = PeerTlsFactory.create(properties.getTls(), sslBundles.getIfAvailable());
+        PeerTlsFactory.warnIfExposed(settings, tls);
+        return new AtomixRaftEngine(settings, stateMachine, tls);
     }
 
     @Bean
