@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftPeerAddress;
@@ -45,7 +46,7 @@ class ClusterController {
         RaftPeerAddress.parse(address, "addr");
         boolean voter = join.voter() == null || join.voter();
         RaftNode leader = node.viaLeader();
-        return new IndexResponse(Futures.await(
+        return new IndexResponse(RaftFutures.await(
                 voter ? leader.addVoter(id, address, 0) : leader.addNonVoter(id, address, 0), timeout));
     }
 
@@ -53,14 +54,14 @@ class ClusterController {
     @PostMapping(path = "/remove", consumes = MediaType.APPLICATION_JSON_VALUE)
     IndexResponse remove(@RequestBody RemoveRequest remove) {
         String id = required("id", remove.id(), "{\"id\":\"node3\"}");
-        return new IndexResponse(Futures.await(node.viaLeader().removeServer(id, 0), timeout));
+        return new IndexResponse(RaftFutures.await(node.viaLeader().removeServer(id, 0), timeout));
     }
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
     IndexResponse transferLeadership(@RequestParam(required = false) String id) {
         RaftNode leader = node.viaLeader();
-        return new IndexResponse(Futures.await(
+        return new IndexResponse(RaftFutures.await(
                 (id == null || id.isBlank()) ? leader.transferLeadership() : leader.transferLeadership(id.trim()),
                 timeout));
     }
