@@ -33,8 +33,10 @@ import io.github.raftspringboot.autoconfigure.actuate.RaftEndpointAutoConfigurat
  * off with {@code raft.actuator.security.enabled=false}.
  */
 @AutoConfiguration(after = RaftEndpointAutoConfiguration.class,
-        afterName = { "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
-                "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration" })
+        afterName = {
+                "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+                "org.springframework.boot.security.autoconfigure.actuate.web.servlet."
+                        + "ManagementWebSecurityAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ SecurityFilterChain.class, HttpSecurity.class, EndpointRequest.class })
 @ConditionalOnBean({ RaftEndpoint.class, HttpSecurity.class })

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.autoconfigure.TestCluster;
+import io.github.raftspringboot.test.RaftTestCluster;
+import io.github.raftspringboot.test.RaftTestClusterBuilder;
 import io.github.raftspringboot.autoconfigure.grpc.TestCertificates;
 import io.grpc.CallOptions;
 import io.grpc.ChannelCredentials;
@@ -57,20 +59,21 @@ class PeerTlsClusterTest {
 
     Path caCert;
 
-    TestCluster cluster;
+    RaftTestCluster cluster;
 
     @BeforeAll
     void startCluster(@TempDir Path dir) {
         this.dir = dir;
         ca = TestCertificates.newCa("Raft peers CA");
         caCert = ca.writeCertificate(dir.resolve("ca.pem"));
-        cluster = TestCluster.start(0, dir.resolve("nodes"), Map.of("raft.tls.verify-peer-identity", "true"));
+        RaftTestClusterBuilder builder = RaftTestCluster.builder(TestCluster.NodeApplication.class)
+            .nodes(3)
+            .stateDirectory(dir.resolve("nodes"))
+            .property("raft.tls.verify-peer-identity", "true");
         for (String id : List.of("node1", "node2", "node3")) {
-            cluster.reserve(id);
+            bundle(id, ca.issuePeer(id, "127.0.0.1")).forEach((name, value) -> builder.nodeProperty(id, name, value));
         }
-        for (String id : cluster.ids()) {
-            cluster.startNode(id, bundle(id, ca.issuePeer(id, "127.0.0.1")));
-        }
+        cluster = builder.start();
         cluster.awaitLeader();
     }
 
@@ -96,7 +99,7 @@ class PeerTlsClusterTest {
     @Test
     void theClusterWorksOverMutualTls() {
         String leader = cluster.awaitLeader();
-        String follower = cluster.anyFollower();
+        String follower = cluster.followers().get(0);
         cluster.store(leader).put("written-on", "leader");
         // Carried to the leader over the peer port by the follower's store.
         cluster.store(follower).put("forwarded-by", follower);
@@ -111,7 +114,7 @@ class PeerTlsClusterTest {
         String address = cluster.reserve("node4");
         Map<String, String> joiner = bundle("node4", ca.issuePeer("node4", "127.0.0.1"));
         joiner.put("raft.bootstrap", "false");
-        cluster.startNode("node4", joiner);
+        cluster.start("node4", joiner);
         cluster.node(follower).viaLeader().addVoter("node4", address, 0).join();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(
                 () -> assertThat(cluster.store("node4").get("forwarded-by", String.class)).hasValue(follower));

@@ -39,8 +39,8 @@ class SeedEnvironmentPostProcessorTest {
     @Test
     void everyVariableOfTheSeedIsMapped() {
         assertThat(SeedEnvironmentPostProcessor.VARIABLES).containsOnlyKeys("NODE_ID", "STATE_DIR", "KV_STORE",
-                "HTTP_ADDR", "HTTP_PORT", "RAFT_ADDR", "RAFT_PORT", "RAFT_ADVERTISE_ADDR", "RAFT_ADVERTISE_PORT", "PEERS",
-                "RAFT_ADMIN_TOKEN");
+                "HTTP_ADDR", "HTTP_PORT", "RAFT_ADDR", "RAFT_PORT", "RAFT_ADVERTISE_ADDR", "RAFT_ADVERTISE_PORT",
+                "PEERS", "RAFT_ADMIN_TOKEN");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.github.raftspringboot.sample.security;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
 import io.github.raftspringboot.admin.proto.StateRequest;
 import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.test.FreePorts;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -58,7 +57,7 @@ class AdminTokenTest {
 
     @DynamicPropertySource
     static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", AdminTokenTest::freePort);
+        registry.add("raft.port", FreePorts::next);
     }
 
     @BeforeEach
@@ -130,14 +129,5 @@ class AdminTokenTest {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 }
