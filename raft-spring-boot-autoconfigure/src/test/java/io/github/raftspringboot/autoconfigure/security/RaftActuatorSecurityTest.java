@@ -34,6 +34,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.autoconfigure.TestCluster;
 import io.github.raftspringboot.autoconfigure.actuate.RaftEndpoint;
+import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +55,7 @@ class RaftActuatorSecurityTest {
     @BeforeAll
     void startNode(@TempDir Path dir) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", 0);
+        properties.put("server.port", FreePorts.next());
         properties.put("server.address", "127.0.0.1");
         properties.put("management.endpoints.web.exposure.include", "health,raft");
         properties.put("spring.jmx.enabled", "false");
