@@ -3,15 +3,18 @@ package io.github.raftspringboot.autoconfigure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.autoconfigure.kv.RaftKeyValueStoreAutoConfiguration;
+import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.engine.atomix.AtomixRaftEngine;
@@ -22,7 +25,7 @@ import io.github.raftspringboot.engine.statemachine.StateMachineRouter;
  * Auto-configures the local Raft node from {@code raft.*} properties: its resolved settings, the engine (which is
  * the application's {@link io.github.raftspringboot.api.RaftNode}) and the lifecycle that starts and stops it.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RaftProperties.class)
 public final class RaftAutoConfiguration {
@@ -59,8 +62,11 @@ public final class RaftAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    RaftEngine raftEngine(RaftNodeSettings settings, StateMachineRouter stateMachines) {
-        return new AtomixRaftEngine(settings, stateMachines.stateMachine());
+    RaftEngine raftEngine(RaftNodeSettings settings, StateMachineRouter stateMachines, RaftProperties properties,
+            ObjectProvider<SslBundles> sslBundles) {
+        PeerTls tls = PeerTlsFactory.create(properties.getTls(), sslBundles.getIfAvailable());
+        PeerTlsFactory.warnIfExposed(settings, tls);
+        return new AtomixRaftEngine(settings, stateMachines.stateMachine(), tls);
     }
 
     @Bean

@@ -13,12 +13,18 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.ManagedChannelRegistry.ProviderNotFoundException;
+import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** How to reach the server(s): target syntax, leader routing, TLS and deadline. */
 final class ConnectionOptions {
+
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
 
     static final String MULTI_PREFIX = MultiAddressNameResolverProvider.SCHEME + ":///";
 
@@ -66,6 +72,12 @@ final class ConnectionOptions {
         return singleTarget;
     }
 
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            defaultValue = "${env:RAFTMANAGER_TOKEN}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Bearer token sent as 'authorization: Bearer TOKEN' (the node's raft.grpc.admin.token); "
+                    + "default: the RAFTMANAGER_TOKEN environment variable, which keeps it out of the process list.")
+    String token;
+
     /** Whether calls use TLS: --tls, or any of the TLS files. */
     boolean usesTls() {
         return tls || caCert != null || clientCert != null || clientKey != null;
@@ -102,6 +114,11 @@ final class ConnectionOptions {
         }
         if (authority != null) {
             builder.overrideAuthority(authority);
+        }
+        if (token != null && !token.isBlank()) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + token.strip());
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         return builder.build();
     }

@@ -51,6 +51,7 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.engine.JvmOptions;
+import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftEngineListener;
 import io.github.raftspringboot.engine.RaftMetricsSource.OperationStats;
@@ -97,6 +98,8 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private final OrderedSessionCalls calls = new OrderedSessionCalls(this::session, this::abandonSession);
 
+    private final PeerTls peerTls;
+
     private PeerDirectory directory;
 
     private GrpcRaftTransport transport;
@@ -127,6 +130,12 @@ public final class AtomixRaftEngine implements RaftEngine {
     private volatile long lastContactMillis;
 
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
+        this(settings, stateMachine, null);
+    }
+
+    /** @param peerTls mutual TLS for the peer port, or {@code null} for plaintext */
+    public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine, PeerTls peerTls) {
+        this.peerTls = peerTls;
         this.settings = settings;
         this.stateMachine = stateMachine;
         this.notifier = Executors.newSingleThreadExecutor(runnable -> {
@@ -148,7 +157,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
         transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
-                MAX_MESSAGE_SIZE);
+                MAX_MESSAGE_SIZE, peerTls);
         startTransport();
         try {
             startRaft();
@@ -163,8 +172,9 @@ public final class AtomixRaftEngine implements RaftEngine {
                             ex);
         }
         running = true;
-        logger.info("Raft node '{}' listening on {}:{} (advertised as {}), storage {}, peers {}",
-                settings.nodeId(), settings.bindHost(), transport.boundPort(), settings.advertiseAddress(),
+        logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
+                settings.nodeId(), settings.bindHost(), transport.boundPort(),
+                (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
                 settings.inMemory() ? "memory" : settings.stateDir(), settings.peers());
     }
 
