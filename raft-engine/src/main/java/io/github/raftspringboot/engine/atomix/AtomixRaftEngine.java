@@ -205,10 +205,11 @@ public final class AtomixRaftEngine implements RaftEngine {
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
-        context = new RaftContext(settings.nodeId(), localId, new DirectoryMembershipService(directory), transport,
-                storage(), registry, ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4,
-                        logger),
-                true);
+        // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
+        // loses updates under load (see ThreadSafeRaftSession).
+        context = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
+                new DirectoryMembershipService(directory), transport, storage(), registry,
+                ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true);
         context.setElectionTimeout(settings.electionTimeout());
         context.setHeartbeatInterval(settings.heartbeatInterval());
         context.setSessionTimeout(settings.sessionTimeout());
@@ -432,10 +433,12 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     /**
-     * A call on {@code stuck} timed out. Atomix's session delivers commands in sequence, and we have seen one whose
-     * sequence number never reached the leader (the client's retry was lost under load) hold up every later call of
-     * the session for good. So a session with a timed-out call is replaced: the next call opens a new one. Calls
-     * still in flight on the old session end as they would on a timeout; none is applied twice.
+     * A call on {@code stuck} timed out. Atomix's session delivers commands in sequence, so a gap the leader waits on
+     * holds up every later call of the session. The gap we saw under load came from a lost update on the leader
+     * (fixed by {@link ThreadSafeRaftSession}); a call can still time out when the leader is lost mid-call, and
+     * Atomix's client has rarer paths that leave a gap it does not fill. So a session with a timed-out call is
+     * replaced: the next call opens a new one. Calls still in flight on the old session end as they would on a
+     * timeout; none is applied twice.
      */
     private void abandonSession(SessionClient stuck) {
         CompletableFuture<SessionClient> current = session.get();
