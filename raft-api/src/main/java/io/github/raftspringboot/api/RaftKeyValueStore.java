@@ -10,8 +10,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * A strongly consistent key-value store replicated by Raft to every member of the cluster.
  * <p>
- * Keys are non-empty strings; values are JSON: strings, numbers, booleans, arrays or objects.
- * A missing key reads as {@link Optional#empty()}. Writes may be called on any node: a follower
+ * Keys are non-empty strings; values are JSON: strings, numbers, booleans, arrays or objects, never
+ * {@code null} (refused on every write, so a missing key, which reads as {@link Optional#empty()}, is never
+ * confused with a value). Numbers are kept exactly as written (decimals as {@link java.math.BigDecimal});
+ * {@code NaN} and infinities are refused. Writes may be called on any node: a follower
  * carries them to the leader. A write returns once the entry is committed by a majority and applied
  * (with {@code raft.storage=disk}, once it is on disk on a majority). Reads are
  * {@link ReadConsistency#LINEARIZABLE} unless a weaker consistency is asked for.

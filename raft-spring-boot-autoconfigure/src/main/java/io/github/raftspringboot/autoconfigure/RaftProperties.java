@@ -75,6 +75,8 @@ public class RaftProperties {
 
     private final Snapshot snapshot = new Snapshot();
 
+    private final Tls tls = new Tls();
+
     private final Limits limits = new Limits();
 
     public boolean isEnabled() {
@@ -201,6 +203,10 @@ public class RaftProperties {
         return snapshot;
     }
 
+    public Tls getTls() {
+        return tls;
+    }
+
     public Limits getLimits() {
         return limits;
     }
@@ -211,6 +217,40 @@ public class RaftProperties {
         DISK,
         /** Everything in memory: faster, but a restarted node starts empty and must catch up from peers. */
         MEMORY
+    }
+
+    /** Mutual TLS between nodes on the Raft peer port ({@code raft.tls.*}). */
+    public static class Tls {
+
+        /**
+         * Name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.pem.<name>.*} or {@code .jks.<name>.*}) with
+         * this node's certificate and key and the CA certificates of the cluster. Set on every node: each then
+         * presents its certificate and accepts only peers whose certificate chains to the bundle's trust material.
+         * Unset: the peer port is plaintext and unauthenticated.
+         */
+        private String bundle;
+
+        /**
+         * Whether a peer's certificate must also name (as a subject alternative name) the host this node calls it
+         * at, as HTTPS checks a server; otherwise any certificate from a trusted CA is accepted.
+         */
+        private boolean verifyPeerIdentity = false;
+
+        public String getBundle() {
+            return bundle;
+        }
+
+        public void setBundle(String bundle) {
+            this.bundle = bundle;
+        }
+
+        public boolean isVerifyPeerIdentity() {
+            return verifyPeerIdentity;
+        }
+
+        public void setVerifyPeerIdentity(boolean verifyPeerIdentity) {
+            this.verifyPeerIdentity = verifyPeerIdentity;
+        }
     }
 
     /** Automatic snapshots and log compaction. */

@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftRole;
+import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.autoconfigure.events.RaftEventPublisher;
 import io.github.raftspringboot.autoconfigure.events.RaftEventsAutoConfiguration;
@@ -108,8 +109,18 @@ class RaftAutoConfigurationTest {
     }
 
     @Test
-    void aCustomStateMachineWithoutACustomStoreFailsWithAnExplanation() {
-        withMockEngine.withBean(ReplicatedStateMachine.class, () -> mock(ReplicatedStateMachine.class))
+    void theApplicationsStateMachinesRunBesideTheStoreByTheirBeanNames() {
+        withMockEngine.withBean("orders", ReplicatedStateMachine.class, () -> mock(ReplicatedStateMachine.class))
+            .run(context -> {
+                assertThat(context).hasNotFailed().hasSingleBean(RaftKeyValueStore.class);
+                assertThat(context.getBean(RaftStateMachines.class).names()).containsExactly("kv", "orders");
+            });
+    }
+
+    @Test
+    void replacingTheStoresStateMachineWithoutTheStoreFailsWithAnExplanation() {
+        withMockEngine.withBean(RaftKeyValueStoreAutoConfiguration.STATE_MACHINE_BEAN_NAME,
+                    ReplicatedStateMachine.class, () -> mock(ReplicatedStateMachine.class))
             .run(context -> assertThat(context).hasFailed()
                 .getFailure()
                 .hasStackTraceContaining("The RaftKeyValueStore needs the key-value state machine")

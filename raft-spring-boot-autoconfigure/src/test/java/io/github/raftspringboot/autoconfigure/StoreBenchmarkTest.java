@@ -39,6 +39,12 @@ class StoreBenchmarkTest {
 
     private static final Duration RUN = Duration.ofSeconds(Long.getLong("benchmark.seconds", 10));
 
+    /** {@code -Dbenchmark.scenarios=writes}: only the two 64-in-flight write scenarios (the ones that load sessions). */
+    private static final boolean WRITES_ONLY = "writes".equals(System.getProperty("benchmark.scenarios", "all"));
+
+    /** {@code -Dbenchmark.rounds=N}: the scenarios N times in a row on the same cluster. */
+    private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 1);
+
     @Test
     void storeThroughput() throws Exception {
         Path dir = Files.createTempDirectory("raft-benchmark");
@@ -52,17 +58,26 @@ class StoreBenchmarkTest {
                 store.put("warmup-" + (i % 100), value);
             }
             AtomicLong counter = new AtomicLong();
-            report("sequential writes, 1 client (leader)", run(1, () -> CompletableFuture.completedFuture(
-                    store.put("seq-" + counter.incrementAndGet() % 10000, value))));
-            report("concurrent writes, 64 in flight (leader)",
-                    run(64, () -> store.async().put("c-" + counter.incrementAndGet() % 10000, value)));
             RaftKeyValueStore followerStore = cluster.store(follower);
-            report("concurrent writes, 64 in flight (follower)",
-                    run(64, () -> followerStore.async().put("f-" + counter.incrementAndGet() % 10000, value)));
-            report("linearizable reads, 64 in flight (leader)", run(64,
-                    () -> store.async().get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LINEARIZABLE)));
-            report("local reads, 64 in flight (follower)", run(64,
-                    () -> followerStore.async().get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LOCAL)));
+            for (int round = 1; round <= ROUNDS; round++) {
+                if (ROUNDS > 1) {
+                    logger.info("BENCHMARK round {} of {}", round, ROUNDS);
+                }
+                if (!WRITES_ONLY) {
+                    report("sequential writes, 1 client (leader)", run(1, () -> CompletableFuture.completedFuture(
+                            store.put("seq-" + counter.incrementAndGet() % 10000, value))));
+                }
+                report("concurrent writes, 64 in flight (leader)",
+                        run(64, () -> store.async().put("c-" + counter.incrementAndGet() % 10000, value)));
+                report("concurrent writes, 64 in flight (follower)",
+                        run(64, () -> followerStore.async().put("f-" + counter.incrementAndGet() % 10000, value)));
+                if (!WRITES_ONLY) {
+                    report("linearizable reads, 64 in flight (leader)", run(64, () -> store.async()
+                        .get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LINEARIZABLE)));
+                    report("local reads, 64 in flight (follower)", run(64, () -> followerStore.async()
+                        .get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LOCAL)));
+                }
+            }
         }
         finally {
             FileSystemUtils.deleteRecursively(dir);
@@ -103,8 +118,9 @@ class StoreBenchmarkTest {
     private static void report(String name, long[] latencies) {
         Arrays.sort(latencies);
         double perSecond = latencies.length / (double) RUN.toSeconds();
-        logger.info(String.format("BENCHMARK %-45s %9.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  (%d ops)", name, perSecond,
-                percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0, latencies.length));
+        logger.info(String.format("BENCHMARK %-45s %9.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d ops)", name,
+                perSecond, percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0,
+                percentile(latencies, 1.0) / 1000.0, latencies.length));
     }
 
     private static long percentile(long[] sorted, double p) {

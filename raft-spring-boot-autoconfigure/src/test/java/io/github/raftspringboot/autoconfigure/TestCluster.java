@@ -15,6 +15,7 @@ import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.test.FreePorts;
 import io.github.raftspringboot.test.RaftTestCluster;
+import io.github.raftspringboot.test.RaftTestClusterBuilder;
 
 /**
  * The project's own clusters for tests: a {@link RaftTestCluster} (the published test support) of a minimal
@@ -41,6 +42,20 @@ public final class TestCluster implements AutoCloseable {
             .stateDirectory(baseDir)
             .properties(extraProperties)
             .start());
+    }
+
+    /**
+     * Starts the nodes {@code node1..nodeN} of {@code perNode} that bootstrap one cluster, each with its own
+     * properties (e.g. its own certificate) on top of {@code extraProperties}.
+     */
+    public static TestCluster start(Path baseDir, Map<String, String> extraProperties,
+            Map<String, Map<String, String>> perNode) {
+        RaftTestClusterBuilder builder = RaftTestCluster.builder(NodeApplication.class)
+            .nodes(perNode.size())
+            .stateDirectory(baseDir)
+            .properties(extraProperties);
+        perNode.forEach((id, properties) -> properties.forEach((name, value) -> builder.nodeProperty(id, name, value)));
+        return new TestCluster(builder.start());
     }
 
     /** Test-tuned timings: fast elections, still safe on a loaded 2-core machine. */

@@ -1,8 +1,10 @@
 package io.github.raftspringboot.admin.cli;
 
+import java.net.UnknownHostException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -10,6 +12,8 @@ import javax.net.ssl.SSLException;
 
 import io.grpc.Status;
 import io.netty.handler.ssl.NotSslRecordException;
+
+import io.github.raftspringboot.admin.client.HostAndPort;
 
 /**
  * Why a call could not reach the server (an UNAVAILABLE status), in one line a person can act on: gRPC reports TLS
@@ -20,6 +24,14 @@ final class ConnectionFailure {
 
     private static final String CLOSED_BY_SERVER = "Network closed for unknown reason";
 
+    /** "HTTP/" in hex, as Netty prints the first bytes of a reply that is not HTTP/2 or not TLS. */
+    private static final String HTTP1_HEX = "485454502f";
+
+    static final String HTTP1_TARGET = "the target speaks HTTP/1.1, not gRPC: it is a web port (e.g. the "
+            + "application's server.port); call the node's gRPC port (spring.grpc.server.port, 9090 by default)";
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
     private ConnectionFailure() {
     }
 
@@ -29,7 +41,23 @@ final class ConnectionFailure {
      * @param clientCertificate whether it offered a client certificate (--cert/--key)
      */
     static String describe(Status status, boolean tls, boolean clientCertificate) {
+        return describe(status, tls, clientCertificate, null);
+    }
+
+    /**
+     * @param target the single host:port called, or {@code null} (multi:/// targets): when the server hung up
+     *               without a word, it is asked whether it speaks HTTP/1.1
+     */
+    static String describe(Status status, boolean tls, boolean clientCertificate, HostAndPort target) {
         Throwable cause = status.getCause();
+        Optional<Throwable> unknownHost = find(cause, UnknownHostException.class::isInstance);
+        if (unknownHost.isPresent()) {
+            return "cannot resolve the host name " + hostOf(unknownHost.get(), target) + ": check the spelling, or "
+                    + "give an IP address";
+        }
+        if (repliedInHttp1(cause)) {
+            return HTTP1_TARGET;
+        }
         if (find(cause, ex -> ex instanceof CertPathBuilderException || ex instanceof CertPathValidatorException)
             .isPresent()) {
             return "the server's certificate is not trusted (" + rootMessage(cause) + "): give the CA certificate "
@@ -60,6 +88,10 @@ final class ConnectionFailure {
             return "the TLS handshake failed (" + rootMessage(ssl.get()) + ")";
         }
         String description = oneLine(String.valueOf(status.getDescription()));
+        if (!tls && description.startsWith(CLOSED_BY_SERVER) && target != null
+                && Http1Probe.speaksHttp1(target, PROBE_TIMEOUT)) {
+            return HTTP1_TARGET;
+        }
         if (!tls && description.startsWith(CLOSED_BY_SERVER)) {
             return "the server closed the connection; it probably requires TLS (spring.grpc.server.ssl.*): call it "
                     + "with --cacert FILE (the CA that signed its certificate), or --tls if the JVM's CAs trust it";
@@ -67,6 +99,25 @@ final class ConnectionFailure {
         String detail = (cause != null && cause.getMessage() != null)
                 ? description + ": " + rootMessage(cause) : description;
         return "cannot reach the server (" + detail + ")";
+    }
+
+    /** Whether the server answered gRPC's HTTP/2 preface with an HTTP/1.x reply (Netty names its first bytes). */
+    static boolean repliedInHttp1(Status status) {
+        return repliedInHttp1(status.getCause());
+    }
+
+    private static boolean repliedInHttp1(Throwable cause) {
+        return find(cause, ex -> ex.getMessage() != null
+                && ex.getMessage().toLowerCase(java.util.Locale.ROOT).contains(HTTP1_HEX)).isPresent();
+    }
+
+    private static String hostOf(Throwable unknownHost, HostAndPort target) {
+        if (target != null) {
+            return "'" + target.host() + "'";
+        }
+        String message = String.valueOf(unknownHost.getMessage());
+        int colon = message.indexOf(':');
+        return "'" + ((colon > 0) ? message.substring(0, colon) : message) + "'";
     }
 
     private static Optional<Throwable> find(Throwable start, Predicate<Throwable> match) {

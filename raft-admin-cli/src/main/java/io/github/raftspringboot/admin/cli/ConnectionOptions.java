@@ -13,12 +13,18 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.ManagedChannelRegistry.ProviderNotFoundException;
+import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** How to reach the server(s): target syntax, leader routing, TLS and deadline. */
 final class ConnectionOptions {
+
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
 
     static final String MULTI_PREFIX = MultiAddressNameResolverProvider.SCHEME + ":///";
 
@@ -59,6 +65,19 @@ final class ConnectionOptions {
             description = "Host name to verify the server's certificate against, when it differs from the target's.")
     String authority;
 
+    /** The host:port of the last single-server channel opened, to diagnose a failed call; null for multi:///. */
+    private HostAndPort singleTarget;
+
+    HostAndPort singleTarget() {
+        return singleTarget;
+    }
+
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            defaultValue = "${env:RAFTMANAGER_TOKEN}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+            description = "Bearer token sent as 'authorization: Bearer TOKEN' (the node's raft.grpc.admin.token); "
+                    + "default: the RAFTMANAGER_TOKEN environment variable, which keeps it out of the process list.")
+    String token;
+
     /** Whether calls use TLS: --tls, or any of the TLS files. */
     boolean usesTls() {
         return tls || caCert != null || clientCert != null || clientKey != null;
@@ -85,7 +104,9 @@ final class ConnectionOptions {
                 throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
                         + "multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090");
             }
-            grpcTarget = "dns:///" + HostAndPort.parse(target);
+            HostAndPort hostAndPort = HostAndPort.parse(target);
+            singleTarget = hostAndPort;
+            grpcTarget = "dns:///" + hostAndPort;
         }
         ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
         if (leader) {
@@ -93,6 +114,11 @@ final class ConnectionOptions {
         }
         if (authority != null) {
             builder.overrideAuthority(authority);
+        }
+        if (token != null && !token.isBlank()) {
+            Metadata headers = new Metadata();
+            headers.put(AUTHORIZATION, "Bearer " + token.strip());
+            builder.intercept(MetadataUtils.newAttachHeadersInterceptor(headers));
         }
         return builder.build();
     }

@@ -58,7 +58,12 @@ public final class RaftManager {
     @Spec
     CommandSpec spec;
 
+    /** Held so that its level sticks (java.util.logging keeps loggers weakly). */
+    private static final java.util.logging.Logger GRPC_LOGS = java.util.logging.Logger.getLogger("io.grpc");
+
     public static void main(String[] args) {
+        // gRPC logs a failed name resolution as a WARNING with a stack trace; the CLI says it in one line itself.
+        GRPC_LOGS.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

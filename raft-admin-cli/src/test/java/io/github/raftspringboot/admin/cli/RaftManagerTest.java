@@ -2,6 +2,7 @@ package io.github.raftspringboot.admin.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.grpc.Status;
 
+import io.github.raftspringboot.admin.client.HostAndPort;
 import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +73,22 @@ class RaftManagerTest {
         assertThat(err.toString().lines().toList()).singleElement().asString()
             .startsWith("raftmanager: Leader failed: cannot reach the server");
         assertThat(out.toString()).isEqualTo("Invoking Leader()" + System.lineSeparator());
+    }
+
+    @Test
+    void namesAnUnresolvableHostAndAnHttp1ReplyInOneLine() {
+        // The failures gRPC reports for them (the process-level tests are RaftManagerWrongTargetTest).
+        Status dns = Status.UNAVAILABLE.withDescription("Unable to resolve host nohost.invalid")
+            .withCause(new UnknownHostException("nohost.invalid: Name or service not known"));
+        assertThat(ConnectionFailure.describe(dns, false, false, HostAndPort.parse("nohost.invalid:9090")))
+            .isEqualTo("cannot resolve the host name 'nohost.invalid': check the spelling, or give an IP address");
+        assertThat(ConnectionFailure.describe(dns, false, false)).startsWith("cannot resolve the host name "
+                + "'nohost.invalid'");
+        Status http1 = Status.INTERNAL.withDescription("http2 exception")
+            .withCause(new IllegalStateException("First received frame was not SETTINGS. Hex dump for first 5 bytes: "
+                    + "485454502f"));
+        assertThat(ConnectionFailure.repliedInHttp1(http1)).isTrue();
+        assertThat(ConnectionFailure.repliedInHttp1(Status.INTERNAL.withDescription("boom"))).isFalse();
     }
 
     @Test

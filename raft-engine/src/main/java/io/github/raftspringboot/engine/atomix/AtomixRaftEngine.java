@@ -51,6 +51,7 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.engine.JvmOptions;
+import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftEngineListener;
 import io.github.raftspringboot.engine.RaftMetricsSource.OperationStats;
@@ -97,6 +98,8 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private final OrderedSessionCalls calls = new OrderedSessionCalls(this::session, this::abandonSession);
 
+    private final PeerTls peerTls;
+
     private PeerDirectory directory;
 
     private GrpcRaftTransport transport;
@@ -127,6 +130,12 @@ public final class AtomixRaftEngine implements RaftEngine {
     private volatile long lastContactMillis;
 
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
+        this(settings, stateMachine, null);
+    }
+
+    /** @param peerTls mutual TLS for the peer port, or {@code null} for plaintext */
+    public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine, PeerTls peerTls) {
+        this.peerTls = peerTls;
         this.settings = settings;
         this.stateMachine = stateMachine;
         this.notifier = Executors.newSingleThreadExecutor(runnable -> {
@@ -148,7 +157,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
         transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
-                MAX_MESSAGE_SIZE);
+                MAX_MESSAGE_SIZE, peerTls);
         startTransport();
         try {
             startRaft();
@@ -163,8 +172,9 @@ public final class AtomixRaftEngine implements RaftEngine {
                             ex);
         }
         running = true;
-        logger.info("Raft node '{}' listening on {}:{} (advertised as {}), storage {}, peers {}",
-                settings.nodeId(), settings.bindHost(), transport.boundPort(), settings.advertiseAddress(),
+        logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
+                settings.nodeId(), settings.bindHost(), transport.boundPort(),
+                (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
                 settings.inMemory() ? "memory" : settings.stateDir(), settings.peers());
     }
 
@@ -195,10 +205,11 @@ public final class AtomixRaftEngine implements RaftEngine {
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
-        context = new RaftContext(settings.nodeId(), localId, new DirectoryMembershipService(directory), transport,
-                storage(), registry, ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4,
-                        logger),
-                true);
+        // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
+        // loses updates under load (see ThreadSafeRaftSession).
+        context = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
+                new DirectoryMembershipService(directory), transport, storage(), registry,
+                ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true);
         context.setElectionTimeout(settings.electionTimeout());
         context.setHeartbeatInterval(settings.heartbeatInterval());
         context.setSessionTimeout(settings.sessionTimeout());
@@ -422,10 +433,12 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     /**
-     * A call on {@code stuck} timed out. Atomix's session delivers commands in sequence, and we have seen one whose
-     * sequence number never reached the leader (the client's retry was lost under load) hold up every later call of
-     * the session for good. So a session with a timed-out call is replaced: the next call opens a new one. Calls
-     * still in flight on the old session end as they would on a timeout; none is applied twice.
+     * A call on {@code stuck} timed out. Atomix's session delivers commands in sequence, so a gap the leader waits on
+     * holds up every later call of the session. The gap we saw under load came from a lost update on the leader
+     * (fixed by {@link ThreadSafeRaftSession}); a call can still time out when the leader is lost mid-call, and
+     * Atomix's client has rarer paths that leave a gap it does not fill. So a session with a timed-out call is
+     * replaced: the next call opens a new one. Calls still in flight on the old session end as they would on a
+     * timeout; none is applied twice.
      */
     private void abandonSession(SessionClient stuck) {
         CompletableFuture<SessionClient> current = session.get();

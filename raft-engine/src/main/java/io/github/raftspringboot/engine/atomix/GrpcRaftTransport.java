@@ -19,6 +19,7 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.atomix.cluster.MemberId;
+import io.github.raftspringboot.engine.PeerTls;
 import io.atomix.primitive.session.SessionId;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.protocol.*;
@@ -89,10 +90,14 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
 
     private volatile Function<byte[], CompletableFuture<byte[]>> controlHandler;
 
+    private final PeerTransportSecurity security;
+
     private volatile Server server;
 
+    /** @param tls mutual TLS for the peer port, or {@code null} for plaintext */
     GrpcRaftTransport(PeerDirectory directory, InetSocketAddress bindAddress, Duration requestTimeout,
-            int maxMessageSize) {
+            int maxMessageSize, PeerTls tls) {
+        this.security = new PeerTransportSecurity(tls);
         this.directory = directory;
         this.bindAddress = bindAddress;
         this.requestTimeout = requestTimeout;
@@ -104,12 +109,12 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE_NAME)
             .addMethod(EXCHANGE, ServerCalls.asyncUnaryCall(this::receive))
             .build();
-        server = NettyServerBuilder.forAddress(bindAddress)
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress)
             .directExecutor()
             .maxInboundMessageSize(maxMessageSize)
-            .addService(service)
-            .build()
-            .start();
+            .addService(service);
+        security.configure(builder);
+        server = builder.build().start();
     }
 
     /** The port actually bound (useful when configured as 0). */
@@ -286,6 +291,7 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
                                 // schedule and must reach a restarted peer at its next attempt.
                                 channel.resetConnectBackoff();
                             }
+                            security.callFailed(memberId, address, error);
                             result.completeExceptionally(asAtomixFailure(memberId, error));
                         }
                     }, MoreExecutors.directExecutor());
@@ -317,11 +323,11 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
     }
 
     private ManagedChannel openChannel(String address) {
-        return NettyChannelBuilder.forTarget(address)
-            .usePlaintext()
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
             .directExecutor()
-            .maxInboundMessageSize(maxMessageSize)
-            .build();
+            .maxInboundMessageSize(maxMessageSize);
+        security.configure(builder);
+        return builder.build();
     }
 
     private static byte[] frame(byte kind, byte[] payload) {

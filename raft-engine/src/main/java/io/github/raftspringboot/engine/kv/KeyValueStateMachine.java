@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -200,8 +201,17 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String key = parser.currentName();
                 parser.nextToken();
-                restored.put(key, parser.readValueAsTree());
+                JsonNode value = parser.readValueAsTree();
+                if (value.isNull()) {
+                    // Refused like every other write of a null: a backup or snapshot holding one changes nothing.
+                    throw new IOException("The state holds null for key '" + key + "': the store does not hold null "
+                            + "values (a missing key reads as empty)");
+                }
+                restored.put(key, value);
             }
+        }
+        catch (JacksonException ex) {
+            throw new IOException("The state is not valid store JSON: " + ex.getOriginalMessage(), ex);
         }
         entries = restored;
     }

@@ -13,9 +13,12 @@ public final class KeyValueStores {
     private KeyValueStores() {
     }
 
-    /** The key-value state machine, to hand to the engine. */
+    /**
+     * The key-value state machine, to hand to the engine. {@code mapper} is the application's; the store parses with
+     * a copy of it that refuses duplicate keys and keeps decimals exact ({@link StoreCommands#strict}).
+     */
     public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits) {
-        return new KeyValueStateMachine(mapper, limits);
+        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits);
     }
 
     /**
@@ -30,7 +33,8 @@ public final class KeyValueStores {
                     + stateMachine.getClass().getName());
         }
         long timeout = requestTimeout.toMillis();
-        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, mapper, limits, timeout);
-        return new ReplicatedKeyValueStore(async, mapper, timeout);
+        JsonMapper strict = StoreCommands.strict(mapper);
+        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
+        return new ReplicatedKeyValueStore(async, strict, timeout);
     }
 }

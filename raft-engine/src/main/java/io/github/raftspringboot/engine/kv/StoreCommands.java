@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -23,6 +25,18 @@ final class StoreCommands {
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private StoreCommands() {
+    }
+
+    /**
+     * The application's mapper with the store's parsing rules: a duplicate object key is an error (never "last one
+     * wins"), and decimal numbers are read as {@link java.math.BigDecimal}, so that every number is kept exactly as
+     * written through the log, snapshots and backups (integers are already exact).
+     */
+    static JsonMapper strict(JsonMapper applicationMapper) {
+        return applicationMapper.rebuild()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
     }
 
     static byte[] put(JsonMapper mapper, String key, JsonNode value) {
@@ -63,7 +77,7 @@ final class StoreCommands {
             return mapper.readTree(bytes);
         }
         catch (JacksonException ex) {
-            throw new IllegalArgumentException("not a JSON document: " + ex.getOriginalMessage());
+            throw new IllegalArgumentException("not a valid JSON document: " + ex.getOriginalMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.raftspringboot.engine.kv;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,14 +21,42 @@ public record StoreLimits(int maxKeyBytes, int maxValueBytes, int maxEntryBytes)
     }
 
     void checkValue(String key, JsonNode value, JsonMapper mapper) {
-        if (value == null || value.isMissingNode()) {
-            throw new IllegalArgumentException("The value for key '" + key + "' must not be null; use delete to remove a key");
+        if (value == null || value.isMissingNode() || value.isNull()) {
+            throw new IllegalArgumentException("The value for key '" + key + "' is null, which the store does not "
+                    + "hold (a missing key reads as empty): use delete to remove a key");
+        }
+        String nonFinite = nonFiniteNumber(value, "");
+        if (nonFinite != null) {
+            throw new IllegalArgumentException("The value for key '" + key + "' holds " + nonFinite
+                    + ", which JSON cannot represent: store a finite number, or the text as a string");
         }
         int size = mapper.writeValueAsBytes(value).length;
         if (size > maxValueBytes) {
             throw new IllegalArgumentException("The value for key '" + key + "' is " + size
                     + " bytes of JSON; the limit is " + maxValueBytes + " bytes (raft.limits.max-value-size)");
         }
+    }
+
+    /** Where NaN or an infinity hides in {@code value} (a JSON pointer), or {@code null}: parsed JSON has none. */
+    private static String nonFiniteNumber(JsonNode value, String pointer) {
+        if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.asDouble())) {
+            return value.asDouble() + (pointer.isEmpty() ? "" : " at " + pointer);
+        }
+        if (value.isContainer()) {
+            for (Map.Entry<String, JsonNode> child : value.properties()) {
+                String found = nonFiniteNumber(child.getValue(), pointer + "/" + child.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+            for (int i = 0; value.isArray() && i < value.size(); i++) {
+                String found = nonFiniteNumber(value.get(i), pointer + "/" + i);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     void checkCommand(byte[] command) {

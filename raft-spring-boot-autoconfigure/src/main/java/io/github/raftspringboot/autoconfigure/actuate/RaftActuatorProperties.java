@@ -8,8 +8,46 @@ public class RaftActuatorProperties {
 
     private final Backup backup = new Backup();
 
+    private final Security security = new Security();
+
     public Backup getBackup() {
         return backup;
+    }
+
+    public Security getSecurity() {
+        return security;
+    }
+
+    /**
+     * Who may call the {@code raft} endpoint's write operations and download a backup over HTTP, when Spring
+     * Security is on the classpath.
+     */
+    public static class Security {
+
+        /**
+         * Whether to add the security filter chain that requires an authenticated caller with
+         * {@code authority} for {@code POST}/{@code DELETE /actuator/raft/...} and {@code GET /actuator/raft/backup}.
+         */
+        private boolean enabled = true;
+
+        /** The authority (e.g. {@code RAFT_ADMIN}, or {@code ROLE_ADMIN} for a role) the caller needs. */
+        private String authority = "RAFT_ADMIN";
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getAuthority() {
+            return authority;
+        }
+
+        public void setAuthority(String authority) {
+            this.authority = authority;
+        }
     }
 
     /** {@code GET /actuator/raft/backup}, the backup download. */

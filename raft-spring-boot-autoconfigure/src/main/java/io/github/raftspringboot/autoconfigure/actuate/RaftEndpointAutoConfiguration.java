@@ -10,8 +10,11 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
@@ -39,5 +42,18 @@ public final class RaftEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint(endpoint = RaftEndpoint.class, exposure = EndpointExposure.WEB)
     RaftEndpointWebExtension raftEndpointWebExtension(RaftEndpoint endpoint, RaftActuatorProperties properties) {
         return new RaftEndpointWebExtension(endpoint, properties.getBackup().isEnabled());
+    }
+
+    /** {@code curl -X POST .../actuator/raft/snapshot} with no body: see {@link RaftWriteOperationsWithoutBody}. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping")
+    @ConditionalOnAvailableEndpoint(endpoint = RaftEndpoint.class, exposure = EndpointExposure.WEB)
+    static class WriteOperationsWithoutBody {
+
+        @Bean
+        static RaftWriteOperationsWithoutBody raftWriteOperationsWithoutBody(ApplicationContext context) {
+            return new RaftWriteOperationsWithoutBody(context);
+        }
     }
 }

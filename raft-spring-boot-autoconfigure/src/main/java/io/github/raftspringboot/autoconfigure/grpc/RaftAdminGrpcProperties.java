@@ -1,6 +1,8 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -22,6 +24,20 @@ public class RaftAdminGrpcProperties {
      * used are dropped and Await on their token answers NOT_FOUND.
      */
     private long maxOperations = 10_000;
+
+    /**
+     * Bearer tokens that RaftAdmin and RaftBackup calls must carry as {@code authorization: Bearer <token>}
+     * metadata (one, or a comma-separated list, e.g. the new and the old one while rotating). A client certificate
+     * verified by mutual TLS ({@code spring.grpc.server.ssl.client-auth}) is accepted instead. Without a token,
+     * these services answer loopback callers only (see {@code allow-remote-without-token}).
+     */
+    private List<String> token = new ArrayList<>();
+
+    /**
+     * Whether RaftAdmin and RaftBackup answer callers on other hosts when no token is set and the caller has no
+     * client certificate. Only for a port that the network already restricts to administrators.
+     */
+    private boolean allowRemoteWithoutToken = false;
 
     public boolean isEnabled() {
         return enabled;
@@ -45,5 +61,21 @@ public class RaftAdminGrpcProperties {
 
     public void setMaxOperations(long maxOperations) {
         this.maxOperations = maxOperations;
+    }
+
+    public List<String> getToken() {
+        return token;
+    }
+
+    public void setToken(List<String> token) {
+        this.token = token;
+    }
+
+    public boolean isAllowRemoteWithoutToken() {
+        return allowRemoteWithoutToken;
+    }
+
+    public void setAllowRemoteWithoutToken(boolean allowRemoteWithoutToken) {
+        this.allowRemoteWithoutToken = allowRemoteWithoutToken;
     }
 }

@@ -209,6 +209,29 @@ class RaftEndpointTest {
     }
 
     @Test
+    void bareCurlPostsRunTheWriteOperationsThatNeedNoArguments() {
+        String follower = cluster.followers().get(0);
+        Response snapshot = cluster.curlPost(follower, "/actuator/raft/snapshot");
+        assertThat(snapshot.status()).as(snapshot.text()).isEqualTo(200);
+        assertThat(snapshot.body().path("operation").asString()).isEqualTo("snapshot");
+
+        String before = cluster.awaitLeader();
+        Response transfer = cluster.curlPost(cluster.followers().get(0), "/actuator/raft/transfer-leadership");
+        assertThat(transfer.status()).as(transfer.text()).isEqualTo(200);
+        assertThat(transfer.body().path("operation").asString()).isEqualTo("transfer-leadership");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cluster.awaitLeader().equals(before));
+
+        // An operation that needs arguments says which, instead of 415.
+        Response addVoter = cluster.curlPost(follower, "/actuator/raft/add-voter");
+        assertThat(addVoter.status()).as(addVoter.text()).isEqualTo(400);
+        assertThat(addVoter.body().path("message").asString()).contains("needs the server's \"id\"");
+        Response unknown = cluster.curlPost(follower, "/actuator/raft/explode");
+        assertThat(unknown.status()).as(unknown.text()).isEqualTo(404);
+        assertThat(cluster.node(follower).status().servers()).extracting(RaftServerInfo::id)
+            .containsExactly("node1", "node2", "node3");
+    }
+
+    @Test
     void downloadsFromAnyNodeABackupThatRestoresTheState() throws Exception {
         String leader = cluster.awaitLeader();
         String follower = cluster.followers().get(0);

@@ -2,10 +2,12 @@ package io.github.raftspringboot.autoconfigure.actuate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +27,7 @@ import io.github.raftspringboot.test.RaftTestCluster;
  * {@link RaftTestCluster} whose nodes serve HTTP on their own free ports and expose {@code health} and {@code raft},
  * plus an HTTP client for them.
  */
-final class WebCluster implements AutoCloseable {
+public final class WebCluster implements AutoCloseable {
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -37,7 +39,7 @@ final class WebCluster implements AutoCloseable {
         this.cluster = cluster;
     }
 
-    static WebCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
+    public static WebCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
         return new WebCluster(RaftTestCluster.builder(WebNodeApplication.class)
             .nodes(size)
             .web(true)
@@ -110,8 +112,52 @@ final class WebCluster implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /**
+     * {@code curl -X POST http://host:port/path}, byte for byte what curl sends: no body, no Content-Length, no
+     * Content-Type (java.net.http always adds a Content-Length, so it cannot send this request).
+     */
+    Response curlPost(String id, String path) {
+        String port = String.valueOf(httpPort(id));
+        String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\nConnection: close\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            String text = response.substring(response.indexOf("\r\n\r\n") + 4);
+            if (response.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                text = unchunk(text);
+            }
+            return new Response(status, text.isBlank() ? null : json.readTree(text), text);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        String rest = chunked;
+        while (true) {
+            int lineEnd = rest.indexOf("\r\n");
+            int size = Integer.parseInt(rest.substring(0, lineEnd).trim(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(rest, lineEnd + 2, lineEnd + 2 + size);
+            rest = rest.substring(lineEnd + 2 + size + 2);
+        }
+    }
+
     Response delete(String id, String path) {
         return send(id, HttpRequest.newBuilder(uri(id, path)).DELETE());
+    }
+
+    /** The node's HTTP (Tomcat) port. */
+    public int httpPort(String id) {
+        return cluster.baseUri(id).getPort();
     }
 
     private URI uri(String id, String path) {

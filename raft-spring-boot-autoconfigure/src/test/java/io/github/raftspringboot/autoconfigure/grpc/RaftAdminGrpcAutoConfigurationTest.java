@@ -64,6 +64,22 @@ class RaftAdminGrpcAutoConfigurationTest {
                 .hasMessageContaining("raft.grpc.admin.token-ttl"));
     }
 
+    @Test
+    void aTokenWithSpacesFailsStartUpWithoutShowingIt() {
+        runner.withPropertyValues("raft.grpc.admin.token=good-token,secret with spaces")
+            .run(context -> assertThat(context).hasFailed()
+                .getFailure()
+                .rootCause()
+                .hasMessageContaining("raft.grpc.admin.token")
+                .hasMessageNotContaining("secret"));
+    }
+
+    @Test
+    void theAuthenticatorGuardsTheAdminServices() {
+        runner.withPropertyValues("raft.grpc.admin.token=t0ken")
+            .run(context -> assertThat(context).hasSingleBean(AdminCallAuthenticator.class));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class NodeConfiguration {
 

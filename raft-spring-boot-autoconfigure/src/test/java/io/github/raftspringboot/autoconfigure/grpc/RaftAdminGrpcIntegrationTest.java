@@ -154,6 +154,22 @@ class RaftAdminGrpcIntegrationTest {
                     io.github.raftspringboot.api.ReadConsistency.LOCAL)).map(node -> node.asInt()).contains(42)));
         assertThat(bad.getError()).isNotEmpty().containsIgnoringCase("frobnicate");
         assertThat(bad.getIndex()).isZero();
+
+        // Null values, duplicate keys and non-JSON numbers are refused in band too, and change nothing.
+        Map<String, String> refused = Map.of(
+                "{\"op\":\"put\",\"key\":\"admin\",\"value\":null}", "is null",
+                "{\"op\":\"put_all\",\"entries\":{\"admin\":1,\"other\":null}}", "is null",
+                "{\"op\":\"put\",\"key\":\"admin\",\"value\":{\"d\":1,\"d\":2}}", "Duplicate Object property \"d\"",
+                "{\"op\":\"put\",\"key\":\"admin\",\"value\":Infinity}", "not a valid JSON document");
+        refused.forEach((command, message) -> {
+            AwaitResponse answer = outcome(admin(leader).applyLog(ApplyLogRequest.newBuilder()
+                .setData(json(command))
+                .build()));
+            assertThat(answer.getError()).as(command).contains(message);
+            assertThat(answer.getIndex()).isZero();
+        });
+        assertThat(cluster.store(leader).get("admin")).map(node -> node.asInt()).contains(42);
+        assertThat(cluster.store(leader).get("other")).isEmpty();
     }
 
     @Test

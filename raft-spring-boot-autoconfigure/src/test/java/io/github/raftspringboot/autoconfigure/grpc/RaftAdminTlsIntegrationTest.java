@@ -73,15 +73,13 @@ class RaftAdminTlsIntegrationTest {
 
         // One certificate per node, as in production: node1's names localhost and 127.0.0.1, the others' only
         // 127.0.0.1, so a multi:/// target that starts with localhost checks each node against its own host.
-        cluster = TestCluster.start(0, dir.resolve("tls"), Map.of());
+        Map<String, Map<String, String>> nodes = new LinkedHashMap<>();
         for (String id : List.of("node1", "node2", "node3")) {
-            cluster.reserve(id);
-        }
-        for (String id : cluster.ids()) {
             String[] hosts = id.equals("node1") ? new String[] { "localhost", "127.0.0.1" }
                     : new String[] { "127.0.0.1" };
-            cluster.startNode(id, tlsProperties(ca.issueServer(id, hosts), dir.resolve(id + "-")));
+            nodes.put(id, tlsProperties(ca.issueServer(id, hosts), dir.resolve(id + "-")));
         }
+        cluster = TestCluster.start(dir.resolve("tls"), Map.of(), nodes);
         clients = new AdminClients(cluster, credentials(caCert, null, null));
 
         Map<String, String> mutual = tlsProperties(ca.issueServer("secure1", "127.0.0.1"), dir.resolve("secure-"));

@@ -40,7 +40,7 @@ import org.bouncycastle.util.io.pem.PemObjectGenerator;
  * A CA and certificates it signs, made at test time and written as PEM files (as {@code openssl} writes them), so
  * no key is checked in.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
 
@@ -57,7 +57,7 @@ final class TestCertificates {
     }
 
     /** A self-signed CA that may sign certificates. */
-    static TestCertificates newCa(String commonName) {
+    public static TestCertificates newCa(String commonName) {
         X500Name name = new X500Name("CN=" + commonName);
         KeyPair keys = rsaKeys();
         try {
@@ -72,33 +72,48 @@ final class TestCertificates {
     }
 
     /** A server certificate for these host names and IP addresses, signed by this CA. */
-    IssuedCertificate issueServer(String commonName, String... hosts) {
+    public IssuedCertificate issueServer(String commonName, String... hosts) {
+        return issue(commonName, KeyPurposeId.id_kp_serverAuth, subjectAlternativeNames(hosts));
+    }
+
+    /** A client certificate for mutual TLS, signed by this CA. */
+    public IssuedCertificate issueClient(String commonName) {
+        return issue(commonName, KeyPurposeId.id_kp_clientAuth, null);
+    }
+
+    /** Writes the CA certificate as PEM. */
+    public Path writeCertificate(Path file) {
+        return write(file, pem(certificate));
+    }
+
+    /** A Raft peer's certificate: it serves and calls, so it is for both server and client authentication. */
+    public IssuedCertificate issuePeer(String commonName, String... hosts) {
+        return issue(commonName, new KeyPurposeId[] { KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth },
+                subjectAlternativeNames(hosts));
+    }
+
+    private static GeneralNames subjectAlternativeNames(String... hosts) {
         GeneralName[] names = new GeneralName[hosts.length];
         for (int i = 0; i < hosts.length; i++) {
             boolean ip = hosts[i].matches("[0-9.]+|.*:.*");
             names[i] = new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, hosts[i]);
         }
-        return issue(commonName, KeyPurposeId.id_kp_serverAuth, new GeneralNames(names));
-    }
-
-    /** A client certificate for mutual TLS, signed by this CA. */
-    IssuedCertificate issueClient(String commonName) {
-        return issue(commonName, KeyPurposeId.id_kp_clientAuth, null);
-    }
-
-    /** Writes the CA certificate as PEM. */
-    Path writeCertificate(Path file) {
-        return write(file, pem(certificate));
+        return new GeneralNames(names);
     }
 
     private IssuedCertificate issue(String commonName, KeyPurposeId purpose, GeneralNames subjectAlternativeNames) {
+        return issue(commonName, new KeyPurposeId[] { purpose }, subjectAlternativeNames);
+    }
+
+    private IssuedCertificate issue(String commonName, KeyPurposeId[] purposes,
+            GeneralNames subjectAlternativeNames) {
         KeyPair subjectKeys = rsaKeys();
         try {
             X509v3CertificateBuilder builder = builder(name, new X500Name("CN=" + commonName), subjectKeys)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true,
                         new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+                .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             if (subjectAlternativeNames != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, subjectAlternativeNames);
             }
@@ -163,14 +178,14 @@ final class TestCertificates {
     }
 
     /** A certificate and its private key. */
-    record IssuedCertificate(X509Certificate certificate, PrivateKey key) {
+    public record IssuedCertificate(X509Certificate certificate, PrivateKey key) {
 
-        Path writeCertificate(Path file) {
+        public Path writeCertificate(Path file) {
             return write(file, pem(certificate));
         }
 
         /** {@code -----BEGIN PRIVATE KEY-----}: PKCS#8, what OpenSSL 3's {@code genrsa} and {@code req} write. */
-        Path writePkcs8Key(Path file) {
+        public Path writePkcs8Key(Path file) {
             try {
                 return write(file, new JcaPKCS8Generator(key, null));
             }
@@ -180,7 +195,7 @@ final class TestCertificates {
         }
 
         /** {@code -----BEGIN RSA PRIVATE KEY-----}: PKCS#1, what {@code openssl genrsa -traditional} writes. */
-        Path writePkcs1Key(Path file) {
+        public Path writePkcs1Key(Path file) {
             return write(file, pem(key));
         }
     }

@@ -84,6 +84,8 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
         text(variables, "RAFT_ADVERTISE_PORT")
             .ifPresent(value -> properties.put("raft.advertise-port", port("RAFT_ADVERTISE_PORT", value)));
         text(variables, "PEERS").ifPresent(value -> properties.put("raft.peers", peers(value)));
+        text(variables, "RAFT_ADMIN_TOKEN").ifPresent(value -> properties.put("sample.security.admin-token",
+                adminToken(value)));
         return properties;
     }
 
@@ -99,6 +101,7 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
         variables.put("RAFT_ADVERTISE_ADDR", "raft.advertise-address");
         variables.put("RAFT_ADVERTISE_PORT", "raft.advertise-port");
         variables.put("PEERS", "raft.peers");
+        variables.put("RAFT_ADMIN_TOKEN", "sample.security.admin-token");
         return Collections.unmodifiableMap(variables);
     }
 
@@ -157,6 +160,16 @@ public final class SeedEnvironmentPostProcessor implements EnvironmentPostProces
                         "Write PEERS as id@host:port entries separated by commas, e.g. "
                                 + "node1@10.0.0.1:12000,node2@10.0.0.2:12000,node3@10.0.0.3:12000.");
             }
+        }
+        return value;
+    }
+
+    private static String adminToken(String value) {
+        if (!value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            // The value is a secret: the error does not repeat it.
+            throw new InvalidSeedVariableException("RAFT_ADMIN_TOKEN", "(hidden)",
+                    "it has spaces or characters other than printable ASCII",
+                    "Set RAFT_ADMIN_TOKEN to printable ASCII without spaces, e.g. $(openssl rand -hex 32).");
         }
         return value;
     }

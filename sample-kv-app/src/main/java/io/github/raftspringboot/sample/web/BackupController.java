@@ -20,7 +20,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.ReadConsistency;
@@ -35,7 +37,9 @@ import io.github.raftspringboot.api.WriteResult;
 @RestController
 class BackupController {
 
-    static final String FORMAT = "raft-spring-boot-sample-backup/1";
+    static final String FORMAT_NAME = "raft-spring-boot-sample-backup";
+
+    static final String FORMAT = FORMAT_NAME + "/1";
 
     private final RaftKeyValueStore store;
 
@@ -43,10 +47,13 @@ class BackupController {
 
     private final long chunkBytes;
 
-    BackupController(RaftKeyValueStore store, RaftNode node,
+    private final JsonMapper mapper;
+
+    BackupController(RaftKeyValueStore store, RaftNode node, JsonMapper mapper,
             @Value("${raft.limits.max-entry-size:4MB}") DataSize maxEntrySize) {
         this.store = store;
         this.node = node;
+        this.mapper = mapper;
         // Leaves room for the command's own JSON and for escaping.
         this.chunkBytes = Math.max(1024, maxEntrySize.toBytes() / 2);
     }
@@ -64,24 +71,18 @@ class BackupController {
         return ResponseEntity.ok()
             .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"")
             .body(new Backup(FORMAT, node.nodeId(), now, readConsistency.name().toLowerCase(Locale.ROOT),
-                    entries.size(), entries));
+                    entries.size(), entries, checksum(entries)));
     }
 
     /**
      * Writes every entry of a backup. Refuses a store that already holds data unless {@code force=true}, in which
-     * case the backup's keys overwrite and other keys stay.
+     * case the backup's keys overwrite and other keys stay. The document's format (and version), count, checksum
+     * and values are checked first: a document that fails a check changes nothing.
      */
     @PostMapping(path = "/restore", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     RestoreResult restore(@RequestBody Backup backup, @RequestParam(defaultValue = "false") boolean force) {
-        if (backup.format() != null && !FORMAT.equals(backup.format())) {
-            throw new IllegalArgumentException("Unknown backup format '" + backup.format() + "': this service reads "
-                    + FORMAT);
-        }
-        if (backup.entries() == null) {
-            throw new IllegalArgumentException("The backup has no 'entries' object: send the document GET /backup "
-                    + "returned");
-        }
+        check(backup);
         if (!force) {
             long existing = store.size();
             if (existing > 0) {
@@ -112,6 +113,50 @@ class BackupController {
         return new RestoreResult(backup.entries().size(), chunks, index);
     }
 
+    /** Checks the whole document before anything is written, so that a bad one changes nothing. */
+    private void check(Backup backup) {
+        if (backup.format() == null) {
+            throw new IllegalArgumentException("The backup has no 'format': send the document GET /backup returned "
+                    + "(\"format\":\"" + FORMAT + "\")");
+        }
+        if (!FORMAT.equals(backup.format())) {
+            String version = backup.format().startsWith(FORMAT_NAME + "/")
+                    ? "version " + backup.format().substring(FORMAT_NAME.length() + 1) + " of the backup format"
+                    : "the backup format '" + backup.format() + "'";
+            throw new IllegalArgumentException("This service does not read " + version + ": it reads " + FORMAT);
+        }
+        if (backup.entries() == null) {
+            throw new IllegalArgumentException("The backup has no 'entries' object: send the document GET /backup "
+                    + "returned");
+        }
+        if (backup.count() == null || backup.count() != backup.entries().size()) {
+            throw new IllegalArgumentException("The backup says it holds " + backup.count() + " entries but has "
+                    + backup.entries().size() + ": it is incomplete or was edited; nothing was restored");
+        }
+        for (Map.Entry<String, JsonNode> entry : backup.entries().entrySet()) {
+            if (entry.getKey().isEmpty()) {
+                throw new IllegalArgumentException("The backup has an empty key, which the store does not hold");
+            }
+            if (entry.getValue() == null || entry.getValue().isNull()) {
+                throw new IllegalArgumentException("The value of '" + entry.getKey() + "' in the backup is null, "
+                        + "which the store does not hold (a missing key reads as null): remove the entry");
+            }
+        }
+        if (backup.sha256() == null) {
+            throw new IllegalArgumentException("The backup has no 'sha256': send the document GET /backup returned");
+        }
+        String actual = checksum(backup.entries());
+        if (!actual.equalsIgnoreCase(backup.sha256())) {
+            throw new IllegalArgumentException("Checksum mismatch: the entries hash to " + actual + " but the backup "
+                    + "says " + backup.sha256() + "; it was damaged or edited, nothing was restored");
+        }
+    }
+
+    /** The SHA-256 of the entries as compact JSON (sorted by key), as written into and checked on a backup. */
+    private String checksum(SortedMap<String, JsonNode> entries) {
+        return RaftBackup.sha256Hex(mapper.writeValueAsBytes(entries));
+    }
+
     /**
      * A backup document.
      *
@@ -121,9 +166,10 @@ class BackupController {
      * @param consistency how it was read: {@code linearizable}, or {@code local} (this node's copy only)
      * @param count       the number of entries
      * @param entries     every key and its value, sorted by key
+     * @param sha256      the SHA-256 (hex) of {@code entries} as compact JSON, checked on restore
      */
     record Backup(String format, String nodeId, Instant createdAt, String consistency, Integer count,
-            SortedMap<String, JsonNode> entries) {
+            SortedMap<String, JsonNode> entries, String sha256) {
     }
 
     /**

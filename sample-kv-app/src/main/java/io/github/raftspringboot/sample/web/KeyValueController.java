@@ -4,24 +4,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.WriteResult;
 
 /**
- * The hraftd key-value API on the replicated store. Keys may contain slashes ({@code GET /key/users/42}). Writes
- * work on every node: the store carries them to the leader.
+ * The hraftd key-value API on the replicated store. Keys may contain slashes ({@code GET /key/users/42}); any key,
+ * also one a URL path cannot carry, can be read and deleted with the query form {@code /key?key=...}
+ * (docs/http-api.md). Writes work on every node: the store carries them to the leader.
  */
 @RestController
 @RequestMapping(path = "/key", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -55,30 +58,54 @@ class KeyValueController {
         return store.putAll(entries);
     }
 
-    /** The JSON value of the key, or {@code null} when it is not set. */
+    /** The JSON value of the key, or {@code null} when it is not set. The key is read as {@link KeyPath} says. */
     @GetMapping("/{*key}")
-    JsonNode get(@PathVariable String key, @RequestParam(required = false) String consistency) {
-        return store.get(key(key), ReadConsistencies.parse(consistency)).orElse(NullNode.getInstance());
+    JsonNode get(HttpServletRequest request, @RequestParam(required = false) String consistency) {
+        return read(KeyPath.of(request), consistency);
     }
 
     /** Removes the key; {@code changed} says whether it existed. */
     @DeleteMapping("/{*key}")
-    WriteResult delete(@PathVariable String key) {
-        return store.delete(key(key));
+    WriteResult delete(HttpServletRequest request) {
+        return store.delete(KeyPath.of(request));
     }
 
-    /** The keys starting with {@code prefix} and their values, sorted by key. */
+    /**
+     * With {@code key}: that key's value (the query form, for any key, also those a URL path cannot carry).
+     * Otherwise the keys starting with {@code prefix} and their values, sorted by key.
+     */
     @GetMapping
-    SortedMap<String, JsonNode> list(@RequestParam(defaultValue = "") String prefix,
+    JsonNode list(@RequestParam(required = false) String key, @RequestParam(required = false) String prefix,
             @RequestParam(required = false) String consistency) {
-        return store.entries(prefix, ReadConsistencies.parse(consistency));
+        if (key != null) {
+            if (prefix != null) {
+                throw new IllegalArgumentException("Give either key (one key) or prefix (a listing), not both");
+            }
+            return read(requireKey(key), consistency);
+        }
+        SortedMap<String, JsonNode> entries = store.entries((prefix != null) ? prefix : "",
+                ReadConsistencies.parse(consistency));
+        ObjectNode listing = JsonNodeFactory.instance.objectNode();
+        entries.forEach(listing::set);
+        return listing;
     }
 
-    /** A {@code {*key}} path variable starts with the slash that follows {@code /key}. */
-    private static String key(String path) {
-        String key = path.startsWith("/") ? path.substring(1) : path;
+    /** {@code DELETE /key?key=...}: the query form of {@link #delete}. */
+    @DeleteMapping
+    WriteResult deleteByQuery(@RequestParam(required = false) String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("Name the key to delete: DELETE /key/<key> or DELETE /key?key=<key>");
+        }
+        return store.delete(requireKey(key));
+    }
+
+    private JsonNode read(String key, String consistency) {
+        return store.get(key, ReadConsistencies.parse(consistency)).orElse(NullNode.getInstance());
+    }
+
+    private static String requireKey(String key) {
         if (key.isEmpty()) {
-            throw new IllegalArgumentException("The key is missing: use /key/<key>, e.g. /key/user");
+            throw new IllegalArgumentException("The key is empty: give ?key=<url-encoded key>, e.g. ?key=user");
         }
         return key;
     }

@@ -10,6 +10,7 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SeedEnvironmentPostProcessorTest {
@@ -38,7 +39,18 @@ class SeedEnvironmentPostProcessorTest {
     @Test
     void everyVariableOfTheSeedIsMapped() {
         assertThat(SeedEnvironmentPostProcessor.VARIABLES).containsOnlyKeys("NODE_ID", "STATE_DIR", "KV_STORE",
-                "HTTP_ADDR", "HTTP_PORT", "RAFT_ADDR", "RAFT_PORT", "RAFT_ADVERTISE_ADDR", "RAFT_ADVERTISE_PORT", "PEERS");
+                "HTTP_ADDR", "HTTP_PORT", "RAFT_ADDR", "RAFT_PORT", "RAFT_ADVERTISE_ADDR", "RAFT_ADVERTISE_PORT",
+                "PEERS", "RAFT_ADMIN_TOKEN");
+    }
+
+    @Test
+    void theAdminTokenIsMappedAndABadOneIsNotRepeatedInTheError() {
+        assertThat(SeedEnvironmentPostProcessor.map(Map.of("RAFT_ADMIN_TOKEN", "0a1b2c3d")::get))
+            .containsExactly(Map.entry("sample.security.admin-token", "0a1b2c3d"));
+        assertThatExceptionOfType(InvalidSeedVariableException.class)
+            .isThrownBy(() -> SeedEnvironmentPostProcessor.map(Map.of("RAFT_ADMIN_TOKEN", "my secret")::get))
+            .withMessageContaining("RAFT_ADMIN_TOKEN")
+            .withMessageNotContaining("secret");
     }
 
     @Test

@@ -24,6 +24,11 @@ final class HttpJson {
         this.base = base;
     }
 
+    /** {@code http://host:port} of the node. */
+    String base() {
+        return base;
+    }
+
     Response get(String path) {
         return send("GET", path, null);
     }

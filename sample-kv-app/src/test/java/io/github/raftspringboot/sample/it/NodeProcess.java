@@ -97,6 +97,38 @@ final class NodeProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** SIGKILL (kill -9): the node dies at once, as in a crash or an OOM kill. */
+    void kill() {
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(30));
+    }
+
+    /** SIGSTOP: the process freezes (a long GC pause, a stalled VM) until {@link #resume()}. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** SIGTERM, then waits for the process to end; returns its exit code. */
     int terminate() {
         process.destroy();

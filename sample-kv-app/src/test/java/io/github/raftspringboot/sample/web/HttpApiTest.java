@@ -125,7 +125,7 @@ class HttpApiTest {
         assertProblem(sendForm("/key", "a=1"), 415, "Content-Type");
         assertProblem(send("POST", "/join", "not json"), 400, "not valid JSON");
         assertProblem(send("POST", "/restore", "{\"format\":\"other/9\",\"entries\":{}}"), 400, "backup format");
-        assertProblem(send("POST", "/restore", "{\"count\":1}"), 400, "'entries'");
+        assertProblem(send("POST", "/restore", "{\"count\":1}"), 400, "'format'");
     }
 
     @Test

@@ -1,0 +1,223 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * Both clusters for the length of one benchmark: started together, the read set pre-loaded into both, each
+ * workload run in alternating rounds, and everything stopped and deleted at the end (also from the shutdown hook on
+ * Ctrl-C).
+ */
+final class BenchmarkSession implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+
+    private final BenchmarkSettings settings;
+
+    private final Path workDir;
+
+    private final boolean keepWorkDir;
+
+    private final PrintStream out;
+
+    private final HttpCalls http = new HttpCalls();
+
+    private final SampleCluster sample;
+
+    private final EtcdCluster etcd;
+
+    private final List<String> notes = new ArrayList<>();
+
+    private long warmUpFailures;
+
+    private boolean closed;
+
+    BenchmarkSession(BenchmarkSettings settings, Path sampleJar, String etcdBinary, Path workDir,
+            boolean keepWorkDir, PrintStream out) throws IOException {
+        this.settings = settings;
+        this.workDir = workDir;
+        this.keepWorkDir = keepWorkDir;
+        this.out = out;
+        Files.createDirectories(workDir);
+        out.println("Starting 3 etcd members and 3 sample nodes in " + workDir);
+        this.etcd = new EtcdCluster(etcdBinary, workDir);
+        try {
+            this.sample = new SampleCluster(sampleJar, settings.kvJvmOptions(), workDir);
+        }
+        catch (RuntimeException ex) {
+            etcd.close();
+            throw ex;
+        }
+    }
+
+    List<WorkloadResult> runAll() throws Exception {
+        try {
+            etcd.awaitHealthy(http, START_TIMEOUT);
+            sample.awaitLeader(http, START_TIMEOUT);
+        }
+        catch (RuntimeException ex) {
+            if (isClosed()) {
+                throw new IllegalStateException("Stopped (SIGTERM or Ctrl-C) while the clusters were starting", ex);
+            }
+            throw new IllegalStateException("The clusters did not start: " + ex.getMessage() + logTails(), ex);
+        }
+        List<BenchmarkTarget> targets = List.of(
+                new SampleKvTarget(http, sample.httpUris(), sample.pids()),
+                new EtcdGatewayTarget(http, etcd.clientUris(), etcd.pids()));
+        int valueSize = settings.valueSize();
+        for (BenchmarkTarget target : targets) {
+            out.printf("Pre-loading %,d keys into %s%n", settings.readSetSize(), target.name());
+            target.preload(settings.readSetSize(), valueSize);
+        }
+        jitWarmUp(targets, valueSize);
+        idleCpu(targets);
+        String leadersBefore = leaders();
+        List<WorkloadResult> results = new ArrayList<>();
+        for (Workload workload : settings.workloads()) {
+            results.add(run(workload, targets.get(0), targets.get(1)));
+        }
+        String leadersAfter = leaders();
+        notes.add("Leaders: " + leadersBefore + " before the first row, "
+                + (leadersAfter.equals(leadersBefore) ? "the same" : "**" + leadersAfter + "**") + " after the last.");
+        return results;
+    }
+
+    /** Notes on the warm-up and the leaders, and the warm-up's failed requests. */
+    SessionNotes notes() {
+        return new SessionNotes(notes, warmUpFailures);
+    }
+
+    /** Unmeasured load on both systems first: otherwise the first rows measure the sample's JIT compiler. */
+    private void jitWarmUp(List<BenchmarkTarget> targets, int valueSize) throws InterruptedException {
+        if (settings.jitWarmUp().isZero()) {
+            notes.add("No JIT warm-up: the first rows include the sample's JIT compilation.");
+            return;
+        }
+        Workload warmUp = new Workload("jit-warm-up", Workload.Kind.MIXED_90_10, 16, valueSize);
+        List<String> summaries = new ArrayList<>();
+        for (BenchmarkTarget target : targets) {
+            out.printf("JIT warm-up of %s: %d ms%n", target.name(), settings.jitWarmUp().toMillis());
+            RunResult result = new ClosedLoopRun(target, warmUp, settings.readSetSize(), Duration.ZERO,
+                    settings.jitWarmUp()).run();
+            warmUpFailures += result.failures();
+            summaries.add(String.format(Locale.ROOT, "%s %,.0f ops/s, %s", target.name(), result.throughput(),
+                    result.failures() == 0 ? "no failure"
+                            : "**" + result.failures() + " FAILED** (the first: " + result.firstFailure() + ")"));
+        }
+        notes.add(String.format(Locale.ROOT, "Before the first row each system had %.1f s of unmeasured %s load"
+                + " with 16 clients (JIT warm-up): %s.", settings.jitWarmUp().toMillis() / 1000.0,
+                warmUp.kind().description(), String.join("; ", summaries)));
+    }
+
+    /**
+     * The servers' CPU use with no load at all (heartbeats, timers, GC): part of every row's CPU per request, and a
+     * large part when a row's throughput is low.
+     */
+    private void idleCpu(List<BenchmarkTarget> targets) throws InterruptedException {
+        Duration window = settings.warmUp().plus(settings.run());
+        double[] before = targets.stream().mapToDouble(target -> ProcessCpu.seconds(target.serverPids())).toArray();
+        Thread.sleep(window.toMillis());
+        List<String> shares = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            double used = ProcessCpu.seconds(targets.get(i).serverPids()) - before[i];
+            shares.add(String.format(Locale.ROOT, "%s %.0f %%", targets.get(i).name(),
+                    100 * used / (window.toMillis() / 1000.0)));
+        }
+        notes.add(String.format(Locale.ROOT, "CPU of the three server processes with no load, over %.1f s"
+                + " (in %% of one core; included in every row's CPU per request): %s.", window.toMillis() / 1000.0,
+                String.join(", ", shares)));
+    }
+
+    private String leaders() {
+        return "kv " + orUnknown(() -> sample.leader(http)) + ", etcd " + orUnknown(() -> etcd.leader(http));
+    }
+
+    private static String orUnknown(Callable<String> leader) {
+        try {
+            return leader.call();
+        }
+        catch (Exception ex) {
+            return "unknown (" + ex.getMessage() + ")";
+        }
+    }
+
+    private WorkloadResult run(Workload workload, BenchmarkTarget kv, BenchmarkTarget etcdTarget)
+            throws InterruptedException {
+        String kvSkipped = kv.unsupportedReason(workload);
+        String etcdSkipped = etcdTarget.unsupportedReason(workload);
+        RunResult kvResult = null;
+        RunResult etcdResult = null;
+        for (int round = 1; round <= settings.rounds(); round++) {
+            if (kvSkipped == null) {
+                kvResult = merge(kvResult, runOnce(kv, workload, round));
+            }
+            if (etcdSkipped == null) {
+                etcdResult = merge(etcdResult, runOnce(etcdTarget, workload, round));
+            }
+        }
+        return new WorkloadResult(workload, kvResult, kvSkipped, etcdResult, etcdSkipped);
+    }
+
+    private RunResult runOnce(BenchmarkTarget target, Workload workload, int round) throws InterruptedException {
+        RunResult result = new ClosedLoopRun(target, workload, settings.readSetSize(), settings.warmUp(),
+                settings.run()).run();
+        out.printf(Locale.ROOT, "%-14s %-4s round %d: %,9.0f ops/s  p99 %s ms  %s failed%n", workload.name(),
+                target.name(), round, result.throughput(), MarkdownReport.millis(result.latencyMillis(99)),
+                result.failures());
+        return result;
+    }
+
+    private static RunResult merge(RunResult sum, RunResult next) {
+        return sum == null ? next : sum.merge(next);
+    }
+
+    private String logTails() {
+        StringBuilder tails = new StringBuilder();
+        Stream.concat(etcd.processes().stream(), sample.processes().stream())
+            .forEach(process -> tails.append("\n--- the end of ").append(process.name()).append("'s log ---\n")
+                .append(process.tail(15)));
+        return tails.toString();
+    }
+
+    private synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops every server and deletes the work directory; safe to call twice (the shutdown hook may). */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        sample.close();
+        etcd.close();
+        if (keepWorkDir) {
+            out.println("Servers stopped; their data and logs are in " + workDir);
+            return;
+        }
+        try (Stream<Path> files = Files.walk(workDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                }
+                catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            });
+        }
+        catch (IOException | UncheckedIOException ex) {
+            out.println("Could not delete " + workDir + " entirely: " + ex.getMessage());
+        }
+    }
+}

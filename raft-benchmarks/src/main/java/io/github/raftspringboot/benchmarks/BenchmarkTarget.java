@@ -1,0 +1,35 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.util.List;
+
+/** One system under test, as the load generator sees it: a way to build each client's next request. */
+interface BenchmarkTarget {
+
+    /** {@code kv} or {@code etcd}: the report's column prefix. */
+    String name();
+
+    /** The server processes whose CPU time is charged to this system. */
+    List<Long> serverPids();
+
+    /** Why this system cannot run the workload, or {@code null} when it can. */
+    String unsupportedReason(Workload workload);
+
+    /** Writes the read set every read workload reads from, and the key the CAS workload contends on. */
+    void preload(int readSetSize, int valueSize) throws Exception;
+
+    /** The request loop body of client number {@code client} (clients are spread over the members). */
+    ClientOperation operation(Workload workload, int client, int readSetSize);
+
+    /** One request (or, for CAS, one read-then-swap attempt) of one client. */
+    @FunctionalInterface
+    interface ClientOperation {
+
+        /**
+         * Sends the request and checks its answer.
+         *
+         * @return {@code false} only for a compare-and-set that lost to another client
+         * @throws Exception when the request failed: it is counted, never dropped
+         */
+        boolean call() throws Exception;
+    }
+}

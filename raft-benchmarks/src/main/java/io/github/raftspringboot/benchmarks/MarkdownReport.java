@@ -1,0 +1,155 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The report: machine facts, settings, one table row per workload with the kv/etcd ratios, then notes. */
+final class MarkdownReport {
+
+    private MarkdownReport() {
+    }
+
+    static String render(MachineFacts facts, BenchmarkSettings settings, SessionNotes sessionNotes,
+            List<WorkloadResult> results) {
+        StringBuilder out = new StringBuilder();
+        out.append("## Sample HTTP API (kv) vs etcd, side by side").append(settings.quick() ? " (quick smoke run)" : "")
+            .append("\n\n");
+        if (settings.quick()) {
+            out.append("**Quick smoke run:** short runs that show the harness works; not figures to compare.\n\n");
+        }
+        out.append("- date ").append(facts.date()).append(", commit ").append(facts.commit()).append('\n');
+        out.append("- ").append(facts.processors()).append(" processors, ").append(facts.memory())
+            .append(" memory, load average ").append(facts.loadAverage()).append(" (1/5/15 min, at the start)\n");
+        out.append("- both clusters on loopback, fsync on: the sample with `KV_STORE=boltdb`, etcd with its defaults;"
+                + " client i talks to member i mod 3 (one client: node1 / etcd1)\n");
+        out.append("- ").append(facts.jdk()).append("; ").append(facts.etcdVersion()).append('\n');
+        out.append("- ").append(seconds(settings.run().toMillis())).append(" s measured after ")
+            .append(seconds(settings.warmUp().toMillis())).append(" s warm-up per run, ").append(settings.rounds())
+            .append(settings.rounds() == 1 ? " run" : " alternating runs").append(" per system and workload; ")
+            .append(String.format(Locale.ROOT, "%,d", settings.readSetSize())).append("-key read set of ")
+            .append(Sizes.format(settings.valueSize())).append(" values; sample nodes: `java ")
+            .append(String.join(" ", settings.kvJvmOptions())).append(" -jar`\n\n");
+        out.append("| workload | kv ops/s | etcd ops/s | kv/etcd ops/s | kv p50 / p99 / p99.9 ms"
+                + " | etcd p50 / p99 / p99.9 ms | kv/etcd p99 | kv CPU µs/op | etcd CPU µs/op | kv/etcd CPU"
+                + " | failed requests |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        List<String> notes = new ArrayList<>(sessionNotes.lines());
+        for (WorkloadResult result : results) {
+            out.append(row(result)).append('\n');
+            notes.addAll(notes(result));
+        }
+        if (!notes.isEmpty()) {
+            out.append('\n');
+            notes.forEach(note -> out.append("- ").append(note).append('\n'));
+        }
+        long failures = failures(sessionNotes, results);
+        out.append('\n').append(failures == 0 ? "No request failed."
+                : "**" + failures + " requests failed: the rows marked FAILED (and a failed warm-up) are not clean"
+                        + " measurements.**")
+            .append('\n');
+        return out.toString();
+    }
+
+    /** Every failed request of the session: the rows' and the warm-up's. */
+    static long failures(SessionNotes sessionNotes, List<WorkloadResult> results) {
+        return sessionNotes.failures() + results.stream().mapToLong(WorkloadResult::failures).sum();
+    }
+
+    static String row(WorkloadResult result) {
+        RunResult kv = result.kv();
+        RunResult etcd = result.etcd();
+        return "| " + result.workload().label() + " | " + throughput(kv) + " | " + throughput(etcd) + " | "
+                + ratio(kv == null ? Double.NaN : kv.throughput(), etcd == null ? Double.NaN : etcd.throughput())
+                + " | " + latencies(kv) + " | " + latencies(etcd) + " | "
+                + ratio(p99(kv), p99(etcd)) + " | " + cpu(kv) + " | " + cpu(etcd) + " | "
+                + ratio(kv == null ? Double.NaN : kv.cpuMicrosPerRequest(),
+                        etcd == null ? Double.NaN : etcd.cpuMicrosPerRequest())
+                + " | " + failures(result) + " |";
+    }
+
+    /** {@code a / b} with two decimals, or {@code n/a} when either side is missing or b is zero. */
+    static String ratio(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
+    /** Milliseconds with three significant digits at most: {@code 0.412}, {@code 4.12}, {@code 41.2}, {@code 412}. */
+    static String millis(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        if (value < 1) {
+            return String.format(Locale.ROOT, "%.3f", value);
+        }
+        if (value < 10) {
+            return String.format(Locale.ROOT, "%.2f", value);
+        }
+        return value < 100 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.0f", value);
+    }
+
+    private static String throughput(RunResult result) {
+        return result == null ? "–" : String.format(Locale.ROOT, "%,.0f", result.throughput());
+    }
+
+    private static String latencies(RunResult result) {
+        if (result == null) {
+            return "–";
+        }
+        return millis(result.latencyMillis(50)) + " / " + millis(result.latencyMillis(99)) + " / "
+                + millis(result.latencyMillis(99.9));
+    }
+
+    private static double p99(RunResult result) {
+        return result == null ? Double.NaN : result.latencyMillis(99);
+    }
+
+    private static String cpu(RunResult result) {
+        if (result == null || Double.isNaN(result.cpuMicrosPerRequest())) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%,.0f", result.cpuMicrosPerRequest());
+    }
+
+    private static String failures(WorkloadResult result) {
+        if (result.failures() == 0) {
+            return "0";
+        }
+        return "**FAILED: kv " + (result.kv() == null ? 0 : result.kv().failures()) + ", etcd "
+                + (result.etcd() == null ? 0 : result.etcd().failures()) + "**";
+    }
+
+    private static List<String> notes(WorkloadResult result) {
+        List<String> notes = new ArrayList<>();
+        String label = result.workload().label();
+        if (result.kvSkipped() != null) {
+            notes.add(label + ": kv not measured: " + result.kvSkipped() + ".");
+        }
+        if (result.etcdSkipped() != null) {
+            notes.add(label + ": etcd not measured: " + result.etcdSkipped() + ".");
+        }
+        for (RunResult run : new RunResult[] { result.kv(), result.etcd() }) {
+            if (run == null) {
+                continue;
+            }
+            String system = run == result.kv() ? "kv" : "etcd";
+            if (result.workload().kind() == Workload.Kind.CAS && run.requests() > 0) {
+                notes.add(String.format(Locale.ROOT, "%s: %s: %.0f %% of the %,d compare-and-set attempts won"
+                        + " (the others lost to another client; not failures).", label, system,
+                        100.0 * (run.requests() - run.lostRaces()) / run.requests(), run.requests()));
+            }
+            if (run.failures() > 0) {
+                notes.add(label + ": " + system + ": " + run.failures() + " failed requests; the first: "
+                        + run.firstFailure());
+            }
+        }
+        return notes;
+    }
+
+    private static String seconds(long millis) {
+        return millis % 1000 == 0 ? Long.toString(millis / 1000)
+                : String.format(Locale.ROOT, "%.1f", millis / 1000.0);
+    }
+}

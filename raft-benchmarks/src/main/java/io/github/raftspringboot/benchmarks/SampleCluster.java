@@ -1,0 +1,103 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.test.FreePorts;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three nodes of the sample app, each {@code java -jar} with the seed's environment variables (as
+ * scripts/local-cluster.sh starts them), on loopback, {@code KV_STORE=boltdb} (fsync before acknowledging).
+ */
+final class SampleCluster implements AutoCloseable {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final List<ServerProcess> nodes = new ArrayList<>();
+
+    private final List<URI> httpUris = new ArrayList<>();
+
+    SampleCluster(Path sampleJar, List<String> jvmOptions, Path workDir) {
+        Map<String, int[]> ports = new LinkedHashMap<>();
+        for (String id : List.of("node1", "node2", "node3")) {
+            ports.put(id, new int[] { FreePorts.next(), FreePorts.next(), FreePorts.next() });
+        }
+        String peers = ports.entrySet()
+            .stream()
+            .map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue()[1])
+            .collect(Collectors.joining(","));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (Map.Entry<String, int[]> node : ports.entrySet()) {
+            String id = node.getKey();
+            int[] port = node.getValue();
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", sampleJar.toString()));
+            Map<String, String> environment = new LinkedHashMap<>();
+            environment.put("NODE_ID", id);
+            environment.put("STATE_DIR", workDir.resolve(id).toString());
+            environment.put("KV_STORE", "boltdb");
+            environment.put("HTTP_ADDR", "127.0.0.1");
+            environment.put("HTTP_PORT", Integer.toString(port[0]));
+            environment.put("RAFT_ADDR", "127.0.0.1");
+            environment.put("RAFT_PORT", Integer.toString(port[1]));
+            environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
+            environment.put("SPRING_GRPC_SERVER_ADDRESS", "127.0.0.1");
+            environment.put("SPRING_GRPC_SERVER_PORT", Integer.toString(port[2]));
+            environment.put("PEERS", peers);
+            nodes.add(ServerProcess.start("kv-" + id, command, environment, workDir));
+            httpUris.add(URI.create("http://127.0.0.1:" + port[0]));
+        }
+    }
+
+    /** Waits until every node answers {@code GET /status} and all three name the same leader. */
+    SampleCluster awaitLeader(HttpCalls http, Duration timeout) {
+        await("a leader the three sample nodes agree on").atMost(timeout)
+            .pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsMatching(ex -> !(ex instanceof IllegalStateException))
+            .until(() -> {
+                nodes.forEach(ServerProcess::checkAlive);
+                List<String> leaders = new ArrayList<>();
+                for (URI uri : httpUris) {
+                    leaders.add(JSON.readTree(http.get(uri.resolve("/status"))).path("leader").path("id")
+                        .asString(null));
+                }
+                return leaders.stream().allMatch(Objects::nonNull) && leaders.stream().distinct().count() == 1;
+            });
+        return this;
+    }
+
+    /** The leader's node id as node1 sees it. */
+    String leader(HttpCalls http) throws Exception {
+        return JSON.readTree(http.get(httpUris.get(0).resolve("/status"))).path("leader").path("id").asString("none");
+    }
+
+    List<URI> httpUris() {
+        return List.copyOf(httpUris);
+    }
+
+    List<Long> pids() {
+        return nodes.stream().map(ServerProcess::pid).toList();
+    }
+
+    List<ServerProcess> processes() {
+        return List.copyOf(nodes);
+    }
+
+    @Override
+    public void close() {
+        nodes.parallelStream().forEach(ServerProcess::close);
+    }
+}

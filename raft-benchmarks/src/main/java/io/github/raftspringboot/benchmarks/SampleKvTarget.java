@@ -1,0 +1,96 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The sample app's HTTP API (docs/http-api.md) on three nodes: {@code POST /key}, {@code GET /key/k}. */
+final class SampleKvTarget implements BenchmarkTarget {
+
+    /** Keys per {@code POST /key} while pre-loading: one log entry each, far below the entry size limit. */
+    private static final int PRELOAD_BATCH = 500;
+
+    private final HttpCalls http;
+
+    private final List<URI> members;
+
+    private final List<Long> pids;
+
+    SampleKvTarget(HttpCalls http, List<URI> members, List<Long> pids) {
+        this.http = http;
+        this.members = List.copyOf(members);
+        this.pids = List.copyOf(pids);
+    }
+
+    @Override
+    public String name() {
+        return "kv";
+    }
+
+    @Override
+    public List<Long> serverPids() {
+        return pids;
+    }
+
+    @Override
+    public String unsupportedReason(Workload workload) {
+        return workload.kind() == Workload.Kind.CAS
+                ? "the sample's HTTP API has no compare-and-set (the store's compareAndSet is not exposed over HTTP)"
+                : null;
+    }
+
+    @Override
+    public void preload(int readSetSize, int valueSize) throws Exception {
+        String value = Payloads.value(valueSize);
+        for (int start = 0; start < readSetSize; start += PRELOAD_BATCH) {
+            StringBuilder body = new StringBuilder("{");
+            for (int i = start; i < Math.min(readSetSize, start + PRELOAD_BATCH); i++) {
+                body.append(i == start ? "" : ",").append('"').append(Payloads.readKey(i)).append("\":\"")
+                    .append(value).append('"');
+            }
+            http.postJson(members.get(0).resolve("/key"), body.append('}').toString());
+        }
+    }
+
+    @Override
+    public ClientOperation operation(Workload workload, int client, int readSetSize) {
+        URI member = members.get(client % members.size());
+        URI putUri = member.resolve("/key");
+        String value = Payloads.value(workload.valueSize());
+        int putKeys = workload.putKeySpace();
+        switch (workload.kind()) {
+            case PUT:
+                return () -> put(putUri, Payloads.putKey(workload.valueSize(), random(putKeys)), value);
+            case GET_LINEARIZABLE:
+                return () -> get(member, Payloads.readKey(random(readSetSize)), "");
+            case GET_LOCAL:
+                return () -> get(member, Payloads.readKey(random(readSetSize)), "?consistency=local");
+            case MIXED_90_10:
+                return () -> ThreadLocalRandom.current().nextInt(10) == 0
+                        ? put(putUri, Payloads.readKey(random(readSetSize)), value)
+                        : get(member, Payloads.readKey(random(readSetSize)), "");
+            default:
+                throw new IllegalArgumentException(unsupportedReason(workload));
+        }
+    }
+
+    private boolean put(URI uri, String key, String value) throws Exception {
+        String answer = http.postJson(uri, "{\"" + key + "\":\"" + value + "\"}");
+        if (!answer.contains("\"index\"")) {
+            throw new RequestFailedException("POST /key answered 200 without an index: " + answer);
+        }
+        return true;
+    }
+
+    private boolean get(URI member, String key, String query) throws Exception {
+        String answer = http.get(member.resolve("/key/" + key + query));
+        if (answer.equals("null")) {
+            throw new RequestFailedException("GET /key/" + key + query + " found no value: the read set is missing");
+        }
+        return true;
+    }
+
+    private static int random(int bound) {
+        return ThreadLocalRandom.current().nextInt(bound);
+    }
+}

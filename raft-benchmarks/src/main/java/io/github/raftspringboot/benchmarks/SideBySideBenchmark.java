@@ -1,0 +1,150 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The side-by-side benchmark's command line (run through scripts/benchmark.sh, which installs etcd and builds the
+ * jars): the same closed-loop HTTP workloads against 3 sample nodes and 3 etcd members, runs alternating, one
+ * Markdown table with the ratios on standard output and in a file.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures the sample's HTTP API (3 nodes) and etcd's v3 JSON gateway (3 members) side by side.")
+public final class SideBySideBenchmark implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "A smoke run: 1.5 s runs after 0.5 s warm-up, "
+            + "workloads put-1,put-64,get-lin-64,get-local-64,mixed-64 (other options still win).")
+    boolean quick;
+
+    @Option(names = "--workloads", paramLabel = "NAMES",
+            description = "Comma-separated workloads (default: all): put-1, put-16, put-64, put-256, get-lin-1, "
+                    + "get-lin-64, get-local-64, mixed-64, put-16-16B, put-16-1KB, put-16-64KB, cas-16.")
+    String workloads;
+
+    @Option(names = "--run-seconds", paramLabel = "S", description = "Measured time per run (default 10, quick 1.5).")
+    Double runSeconds;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", description = "Warm-up per run (default 2, quick 0.5).")
+    Double warmUpSeconds;
+
+    @Option(names = "--jit-warmup-seconds", paramLabel = "S",
+            description = "Unmeasured 90/10 load on each system before the first row, so that the sample's JVMs "
+                    + "are compiled (default 10, quick 3).")
+    Double jitWarmUpSeconds;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
+            description = "Alternating runs per system and workload: kv, etcd, kv, etcd... (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "256",
+            description = "Value size of the rows that do not name one (default ${DEFAULT-VALUE}).")
+    int valueSize;
+
+    @Option(names = "--read-set", paramLabel = "KEYS", defaultValue = "10000",
+            description = "Keys pre-loaded for the read workloads (default ${DEFAULT-VALUE}).")
+    int readSetSize;
+
+    @Option(names = "--sample-jar", paramLabel = "JAR", required = true,
+            description = "The sample app's executable jar (sample-kv-app/target/sample-kv-app-*.jar).")
+    Path sampleJar;
+
+    @Option(names = "--kv-jvm-options", paramLabel = "OPTIONS", defaultValue = "-Xmx512m",
+            description = "JVM options of each sample node, space-separated (default ${DEFAULT-VALUE}).")
+    String kvJvmOptions;
+
+    @Option(names = "--etcd", paramLabel = "BINARY", defaultValue = "etcd",
+            description = "The etcd server binary (default: etcd on the PATH).")
+    String etcdBinary;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", required = true,
+            description = "An empty directory for the servers' data and logs; deleted at the end.")
+    Path workDir;
+
+    @Option(names = "--keep-work-dir", description = "Keep the servers' data and logs after the run.")
+    boolean keepWorkDir;
+
+    @Option(names = "--report", paramLabel = "FILE", defaultValue = "target/benchmark-report.md",
+            description = "Where the Markdown report is written as well (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--project-root", paramLabel = "DIR", defaultValue = ".",
+            description = "The git checkout whose commit the report names (default: the current directory).")
+    Path projectRoot;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        // The script passes defaults first and the user's arguments after them: the last value of an option wins.
+        return new CommandLine(new SideBySideBenchmark()).setOverwrittenOptionsAllowed(true)
+            .setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+                commandLine.getErr().println("Benchmark failed: " + ex.getMessage());
+                return 1;
+            });
+    }
+
+    /** The options as settings; a wrong value fails with a message that says which and why. */
+    BenchmarkSettings settings() {
+        List<Workload> selected = workloads != null ? Workloads.select(workloads, valueSize)
+                : quick ? Workloads.quick(valueSize) : Workloads.all(valueSize);
+        double run = runSeconds != null ? runSeconds : quick ? 1.5 : 10;
+        double warmUp = warmUpSeconds != null ? warmUpSeconds : quick ? 0.5 : 2;
+        double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 10;
+        List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        return new BenchmarkSettings(selected, Duration.ofMillis(Math.round(run * 1000)),
+                Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, valueSize,
+                Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        BenchmarkSettings settings;
+        try {
+            settings = settings();
+        }
+        catch (IllegalArgumentException ex) {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
+        if (!Files.isRegularFile(sampleJar)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "No sample jar at " + sampleJar
+                    + ": build it with mvn -DskipTests -pl sample-kv-app -am package");
+        }
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        MachineFacts facts = MachineFacts.collect(etcdBinary, projectRoot);
+        List<WorkloadResult> results;
+        SessionNotes sessionNotes;
+        try (BenchmarkSession session = new BenchmarkSession(settings, sampleJar, etcdBinary, workDir, keepWorkDir,
+                out)) {
+            Thread cleanup = new Thread(session::close, "benchmark-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            results = session.runAll();
+            sessionNotes = session.notes();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        String text = MarkdownReport.render(facts, settings, sessionNotes, results);
+        out.println();
+        out.print(text);
+        if (report.getParent() != null) {
+            Files.createDirectories(report.getParent());
+        }
+        Files.writeString(report, text, StandardCharsets.UTF_8);
+        out.println("\nReport written to " + report.toAbsolutePath().normalize());
+        return MarkdownReport.failures(sessionNotes, results) > 0 ? 3 : 0;
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClosedLoopRunTest {
+
+    private static final Workload PUT_2 = new Workload("put-2", Workload.Kind.PUT, 2, 16);
+
+    @Test
+    void everyFailedRequestIsCountedWithTheFirstMessageAndLeftOutOfTheLatencies() throws InterruptedException {
+        AtomicLong calls = new AtomicLong();
+        BenchmarkTarget target = target(() -> {
+            Thread.sleep(1);
+            if (calls.incrementAndGet() % 3 == 0) {
+                throw new RequestFailedException("POST /key answered 503: no leader");
+            }
+            return true;
+        });
+
+        RunResult result = new ClosedLoopRun(target, PUT_2, 10, Duration.ZERO, Duration.ofMillis(300)).run();
+
+        assertThat(result.requests()).isPositive();
+        assertThat(result.failures()).isPositive();
+        // Failures are counted whenever they happen; successes only inside the window.
+        assertThat(result.requests() + result.failures()).isLessThanOrEqualTo(calls.get());
+        assertThat(result.latencyMicros().getTotalCount()).isEqualTo(result.requests());
+        assertThat(result.firstFailure()).isEqualTo("RequestFailedException: POST /key answered 503: no leader");
+        assertThat(result.seconds()).isGreaterThanOrEqualTo(0.3);
+        assertThat(result.cpuSeconds()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void lostCompareAndSetRacesAreNotFailures() throws InterruptedException {
+        AtomicLong calls = new AtomicLong();
+        BenchmarkTarget target = target(() -> {
+            Thread.sleep(1);
+            return calls.incrementAndGet() % 2 == 0;
+        });
+
+        RunResult result = new ClosedLoopRun(target, PUT_2, 10, Duration.ZERO, Duration.ofMillis(200)).run();
+
+        assertThat(result.failures()).isZero();
+        assertThat(result.lostRaces()).isPositive().isLessThan(result.requests());
+    }
+
+    /** A system whose only server is this JVM and whose every request is {@code operation}. */
+    private static BenchmarkTarget target(BenchmarkTarget.ClientOperation operation) {
+        return new BenchmarkTarget() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public List<Long> serverPids() {
+                return List.of(ProcessHandle.current().pid());
+            }
+
+            @Override
+            public String unsupportedReason(Workload workload) {
+                return null;
+            }
+
+            @Override
+            public void preload(int readSetSize, int valueSize) {
+            }
+
+            @Override
+            public ClientOperation operation(Workload workload, int client, int readSetSize) {
+                return operation;
+            }
+        };
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MarkdownReportTest {
+
+    private static final MachineFacts FACTS = new MachineFacts(2, "23.5 GiB", "OpenJDK 17.0.15", "etcd Version: 3.4.23",
+            "abc1234", Instant.parse("2026-12-01T00:00:00Z"), "0.10 0.20 0.30");
+
+    private static final Workload PUT_64 = Workloads.select("put-64", 256).get(0);
+
+    @Test
+    void aRowHasBothSystemsAndTheRatiosOfThroughputP99AndCpu() {
+        RunResult kv = result(2_000, 10.0, 5.0, 1_000, 4_000);
+        RunResult etcd = result(1_000, 10.0, 10.0, 2_000, 8_000);
+
+        String row = MarkdownReport.row(new WorkloadResult(PUT_64, kv, null, etcd, null));
+
+        // 200 vs 100 ops/s; p99 4 ms vs 8 ms; CPU 5 s / 2000 = 2,500 µs vs 10 s / 1000 = 10,000 µs.
+        assertThat(row).isEqualTo("| put, 64 clients, 256 B | 200 | 100 | 2.00 | 1.00 / 4.00 / 4.00"
+                + " | 2.00 / 8.00 / 8.00 | 0.50 | 2,500 | 10,000 | 0.25 | 0 |");
+    }
+
+    @Test
+    void aSkippedSystemShowsDashesNoRatiosAndTheReasonInTheNotes() {
+        Workload cas = Workloads.select("cas-16", 256).get(0);
+        WorkloadResult result = new WorkloadResult(cas, null, "no CAS over HTTP", result(100, 1.0, 0.5, 500, 900),
+                null);
+
+        String report = MarkdownReport.render(FACTS, settings(List.of(cas)), SessionNotes.none(),
+                List.of(result));
+
+        assertThat(MarkdownReport.row(result)).startsWith("| CAS on one key, 16 clients, 256 B | – | 100 | n/a |")
+            .contains("| n/a |");
+        assertThat(report).contains("- CAS on one key, 16 clients, 256 B: kv not measured: no CAS over HTTP.")
+            .contains("100 % of the 100 compare-and-set attempts won");
+    }
+
+    @Test
+    void failuresAreCountedInTheRowAndTheReportSaysTheRunIsNotClean() {
+        RunResult kv = new RunResult(10, 3, "RequestFailedException: POST /key answered 503", 0, histogram(1_000),
+                1.0, 0.1, 1);
+        WorkloadResult result = new WorkloadResult(PUT_64, kv, null, result(10, 1.0, 0.1, 1_000, 1_000), null);
+
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(),
+                List.of(result));
+
+        assertThat(MarkdownReport.row(result)).endsWith("| **FAILED: kv 3, etcd 0** |");
+        assertThat(report).contains("3 failed requests; the first: RequestFailedException: POST /key answered 503")
+            .contains("**3 requests failed");
+    }
+
+    @Test
+    void failedWarmUpRequestsCountAsFailuresOfTheBenchmark() {
+        SessionNotes notes = new SessionNotes(List.of("warm-up: kv **2 FAILED**"), 2);
+
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), notes, List.of());
+
+        assertThat(report).contains("- warm-up: kv **2 FAILED**").contains("**2 requests failed");
+        assertThat(MarkdownReport.failures(notes, List.of())).isEqualTo(2);
+    }
+
+    @Test
+    void theHeaderNamesTheMachineTheCommitAndMarksAQuickRun() {
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(), List.of());
+
+        assertThat(report).contains("(quick smoke run)", "commit abc1234", "2 processors, 23.5 GiB memory",
+                "load average 0.10 0.20 0.30", "etcd Version: 3.4.23", "1.5 s measured after 0.5 s warm-up",
+                "10,000-key read set of 256 B values", "`java -Xmx512m -jar`", "No request failed.");
+    }
+
+    @Test
+    void ratiosAndMillisecondsAreRoundedForReading() {
+        assertThat(MarkdownReport.ratio(3, 2)).isEqualTo("1.50");
+        assertThat(MarkdownReport.ratio(1, 0)).isEqualTo("n/a");
+        assertThat(MarkdownReport.ratio(Double.NaN, 2)).isEqualTo("n/a");
+        assertThat(MarkdownReport.millis(0.4123)).isEqualTo("0.412");
+        assertThat(MarkdownReport.millis(41.23)).isEqualTo("41.2");
+        assertThat(MarkdownReport.millis(412.3)).isEqualTo("412");
+    }
+
+    @Test
+    void mergedRunsAddRequestsTimeCpuAndLatencies() {
+        RunResult merged = result(100, 1.0, 0.2, 1_000, 1_000).merge(result(300, 1.0, 0.2, 3_000, 3_000));
+
+        assertThat(merged.throughput()).isEqualTo(200.0);
+        assertThat(merged.cpuMicrosPerRequest()).isEqualTo(1_000.0);
+        assertThat(merged.latencyMicros().getTotalCount()).isEqualTo(4);
+        assertThat(merged.runs()).isEqualTo(2);
+    }
+
+    private static BenchmarkSettings settings(List<Workload> workloads) {
+        return new BenchmarkSettings(workloads, Duration.ofMillis(1500), Duration.ofMillis(500), 2, 10_000, 256,
+                Duration.ofSeconds(3), List.of("-Xmx512m"), true);
+    }
+
+    /** A result whose histogram holds one fast and one slow request (so p50 = fast, p99 = slow). */
+    private static RunResult result(long requests, double seconds, double cpuSeconds, long fastMicros,
+            long slowMicros) {
+        Histogram histogram = histogram(fastMicros);
+        histogram.recordValue(slowMicros);
+        return new RunResult(requests, 0, null, 0, histogram, seconds, cpuSeconds, 1);
+    }
+
+    private static Histogram histogram(long micros) {
+        Histogram histogram = RunResult.newHistogram();
+        histogram.recordValue(micros);
+        return histogram;
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.raftspringboot.engine.atomix;
+
+import io.atomix.cluster.ClusterMembershipService;
+import io.atomix.cluster.MemberId;
+import io.atomix.primitive.PrimitiveTypeRegistry;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.RaftServerProtocol;
+import io.atomix.protocols.raft.session.RaftSession;
+import io.atomix.protocols.raft.session.RaftSessionRegistry;
+import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.utils.concurrent.ThreadContextFactory;
+
+/**
+ * Atomix's Raft server context, with a session registry that stores {@link ThreadSafeRaftSession}s in place of the
+ * sessions Atomix creates. Every part of the server reaches sessions through {@link #getSessions()} and keeps the
+ * instance the registry returns, so this is the one place where the patched session class is wired in.
+ */
+final class ThreadSafeSessionsRaftContext extends RaftContext {
+
+    private final RaftSessionRegistry threadSafeSessions;
+
+    ThreadSafeSessionsRaftContext(String name, MemberId localMemberId, ClusterMembershipService membershipService,
+            RaftServerProtocol protocol, RaftStorage storage, PrimitiveTypeRegistry primitiveTypes,
+            ThreadContextFactory threadContextFactory, boolean closeOnStop) {
+        super(name, localMemberId, membershipService, protocol, storage, primitiveTypes, threadContextFactory,
+                closeOnStop);
+        this.threadSafeSessions = new Registry(this, threadContextFactory);
+    }
+
+    @Override
+    public RaftSessionRegistry getSessions() {
+        return threadSafeSessions;
+    }
+
+    /** Atomix adds a session right after creating it, and uses the session the registry returns from then on. */
+    static final class Registry extends RaftSessionRegistry {
+
+        private final RaftContext server;
+
+        private final ThreadContextFactory threadContextFactory;
+
+        Registry(RaftContext server, ThreadContextFactory threadContextFactory) {
+            this.server = server;
+            this.threadContextFactory = threadContextFactory;
+        }
+
+        @Override
+        public RaftSession addSession(RaftSession session) {
+            RaftSession existing = getSession(session.sessionId().id());
+            if (existing != null) {
+                return existing;
+            }
+            RaftSession threadSafe = (session instanceof ThreadSafeRaftSession) ? session
+                    : new ThreadSafeRaftSession(session, server, threadContextFactory);
+            return super.addSession(threadSafe);
+        }
+    }
+}

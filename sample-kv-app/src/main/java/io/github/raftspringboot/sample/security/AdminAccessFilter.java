@@ -1,0 +1,125 @@
+package io.github.raftspringboot.sample.security;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Guards the sample's cluster endpoints ({@code /join}, {@code /remove}, {@code /transfer-leadership},
+ * {@code /restore}, {@code /backup}), the Actuator write operations and {@code GET /actuator/raft/backup}: with
+ * {@code RAFT_ADMIN_TOKEN} set they need {@code Authorization: Bearer <token>}; without it they answer callers on
+ * this host only. Key reads and writes, {@code /status} and Actuator reads stay open, as in hraftd. Refusals are
+ * problem details that say what to send or set.
+ */
+public final class AdminAccessFilter extends OncePerRequestFilter {
+
+    private static final Set<String> CLUSTER_PATHS = Set.of("/join", "/remove", "/transfer-leadership", "/restore",
+            "/backup");
+
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private static final String BEARER = "bearer ";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final byte[] tokenDigest;
+
+    /** @param token the admin token, or {@code null} to serve loopback callers only */
+    public AdminAccessFilter(String token) {
+        this.tokenDigest = (token != null) ? digest(token) : null;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!isAdminRequest(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        if (tokenDigest == null) {
+            if (isLoopback(request.getRemoteAddr())) {
+                chain.doFilter(request, response);
+            }
+            else {
+                refuse(request, response, HttpStatus.FORBIDDEN, "Cluster operations are served to callers on the "
+                        + "node's own host only, because the node has no admin token: start every node with "
+                        + "RAFT_ADMIN_TOKEN=<secret> and send 'Authorization: Bearer <secret>'.");
+            }
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"raft\"");
+            refuse(request, response, HttpStatus.UNAUTHORIZED, "Cluster operations need the header "
+                    + "'Authorization: Bearer <token>' with the node's RAFT_ADMIN_TOKEN.");
+            return;
+        }
+        byte[] presented = digest(authorization.substring(BEARER.length()).strip());
+        if (!MessageDigest.isEqual(presented, tokenDigest)) {
+            refuse(request, response, HttpStatus.FORBIDDEN,
+                    "The bearer token is not this node's RAFT_ADMIN_TOKEN.");
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    static boolean isAdminRequest(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (CLUSTER_PATHS.contains(path)) {
+            return true;
+        }
+        if (path.equals("/actuator") || path.startsWith("/actuator/")) {
+            return !READ_METHODS.contains(request.getMethod()) || path.equals("/actuator/raft/backup");
+        }
+        return false;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            // A numeric address from the connection: no name lookup happens.
+            return address != null && InetAddress.getByName(address).isLoopbackAddress();
+        }
+        catch (UnknownHostException ex) {
+            return false;
+        }
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+            String detail) throws IOException {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", status.getReasonPhrase());
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        problem.put("instance", request.getRequestURI());
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JSON.writeValue(response.getOutputStream(), problem);
+    }
+
+    private static byte[] digest(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", ex);
+        }
+    }
+}

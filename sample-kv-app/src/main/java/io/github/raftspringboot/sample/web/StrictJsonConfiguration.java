@@ -1,0 +1,23 @@
+package io.github.raftspringboot.sample.web;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
+
+/**
+ * Reads request bodies by the store's rules (docs/store.md): a duplicate object key is a 400 that names it (never
+ * "last one wins"), and decimal numbers are read as {@link java.math.BigDecimal}, so that {@code 1e999999} or
+ * {@code 0.1000000000000000055511151231257827} are stored exactly as written instead of as Infinity or a rounded
+ * double.
+ */
+@Configuration(proxyBeanMethods = false)
+class StrictJsonConfiguration {
+
+    @Bean
+    JsonMapperBuilderCustomizer storeJsonRules() {
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.raftspringboot.sample.it;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import tools.jackson.databind.JsonNode;
+
+import io.github.raftspringboot.test.history.HistoryRecorder;
+import io.github.raftspringboot.test.history.KvOperation;
+import io.github.raftspringboot.test.history.OperationHandle;
+
+/**
+ * One client of the fault suite: puts (unique values), linearizable gets and deletes on a few keys, each to a random
+ * node over the sample's HTTP API, recorded for the checker. A write whose outcome is unknown (a timeout, an error
+ * after the request may have been proposed) is recorded as {@code info}; one that never reached a node
+ * (connection refused) as {@code fail}; a read that did not answer is dropped ({@code fail}), as reads change nothing.
+ */
+final class FaultClient implements Runnable {
+
+    /** Keys rotate so that each key's history stays short enough to check quickly. */
+    private static final int KEYS = 5;
+
+    private static final int OPERATIONS_PER_KEY_GENERATION = 150;
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
+
+    private final String name;
+
+    private final List<NodeProcess> nodes;
+
+    private final HistoryRecorder recorder;
+
+    private final Stats stats;
+
+    private final long deadline;
+
+    private long sequence;
+
+    FaultClient(String name, List<NodeProcess> nodes, HistoryRecorder recorder, Stats stats, long deadline) {
+        this.name = name;
+        this.nodes = nodes;
+        this.recorder = recorder;
+        this.stats = stats;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public void run() {
+        while (System.nanoTime() - deadline < 0) {
+            long generation = stats.operations.incrementAndGet() / (OPERATIONS_PER_KEY_GENERATION * KEYS);
+            String key = "g" + generation + "-k" + FaultSuiteIT.random(KEYS);
+            NodeProcess node = nodes.get(FaultSuiteIT.random(nodes.size()));
+            int choice = FaultSuiteIT.random(10);
+            if (choice < 4) {
+                put(node, key, name + "-" + (++sequence));
+            }
+            else if (choice < 9) {
+                get(node, key, recorder, name);
+            }
+            else {
+                delete(node, key);
+            }
+        }
+    }
+
+    private void put(NodeProcess node, String key, String value) {
+        OperationHandle handle = recorder.invoke(name, KvOperation.put(key, value));
+        String body = HttpJson.JSON.createObjectNode().put(key, value).toString();
+        complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))), true, null);
+    }
+
+    private void delete(NodeProcess node, String key) {
+        OperationHandle handle = recorder.invoke(name, KvOperation.delete(key));
+        complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).DELETE()), true, null);
+    }
+
+    static void get(NodeProcess node, String key, HistoryRecorder recorder, String client) {
+        OperationHandle handle = recorder.invoke(client, KvOperation.get(key));
+        Answer answer = send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).GET());
+        if (answer.status == 200) {
+            JsonNode value = HttpJson.JSON.readTree(answer.body);
+            recorder.ok(handle, value.isNull() ? null : value.asString());
+        }
+        else {
+            recorder.fail(handle);
+        }
+    }
+
+    /** A last linearizable read of every key from every node, after the faults: lost writes cannot hide. */
+    static void finalReads(String client, List<NodeProcess> nodes, HistoryRecorder recorder) {
+        for (String key : recorder.history().byKey().keySet()) {
+            for (NodeProcess node : nodes) {
+                get(node, key, recorder, client);
+            }
+        }
+    }
+
+    private void complete(OperationHandle handle, Answer answer, boolean write, Object result) {
+        if (answer.status == 200) {
+            recorder.ok(handle, result);
+            if (write) {
+                stats.ackedWrite();
+            }
+        }
+        else if (answer.status == Answer.NOT_SENT) {
+            recorder.fail(handle);
+        }
+        else {
+            recorder.info(handle);
+        }
+    }
+
+    private static Answer send(NodeProcess node, HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(REQUEST_TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        }
+        catch (ConnectException | HttpConnectTimeoutException ex) {
+            return new Answer(Answer.NOT_SENT, ex.toString());
+        }
+        catch (IOException ex) {
+            return new Answer(Answer.UNKNOWN, ex.toString());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return new Answer(Answer.UNKNOWN, ex.toString());
+        }
+    }
+
+    private static URI uri(NodeProcess node, String path) {
+        return URI.create(node.http().base() + path);
+    }
+
+    private static String encode(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    /** An HTTP status, or one of the two outcomes without one. */
+    private record Answer(int status, String body) {
+
+        static final int NOT_SENT = -1;
+
+        static final int UNKNOWN = -2;
+    }
+
+    /** Counters shared by the clients and the nemesis. */
+    static final class Stats {
+
+        private final AtomicLong operations = new AtomicLong();
+
+        private final AtomicLong okWrites = new AtomicLong();
+
+        /** When the nemesis injected its current fault. */
+        private volatile long faultAt;
+
+        /** When the first write after {@link #faultAt} was acknowledged; 0 until then. */
+        private final AtomicLong firstAckAfterFault = new AtomicLong();
+
+        void ackedWrite() {
+            okWrites.incrementAndGet();
+            long now = System.nanoTime();
+            if (firstAckAfterFault.get() == 0 && now - faultAt > 0) {
+                firstAckAfterFault.compareAndSet(0, now);
+            }
+        }
+
+        long okWrites() {
+            return okWrites.get();
+        }
+
+        /** Starts watching for the first acknowledged write after a fault injected at {@code at}. */
+        void faultInjected(long at) {
+            firstAckAfterFault.set(0);
+            faultAt = at;
+        }
+
+        /** The first acknowledged write since the last fault, or 0 if there has been none yet. */
+        long firstAckAfterFault() {
+            return firstAckAfterFault.get();
+        }
+    }
+}

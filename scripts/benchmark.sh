@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The sample's HTTP API (3 nodes) and etcd's v3 JSON gateway (3 members) measured side by side, in one run.
+#
+#   scripts/benchmark.sh            every workload, 10 s per run after 2 s warm-up, 2 alternating runs each
+#   scripts/benchmark.sh --quick    a smoke run: 5 workloads, 1.5 s per run
+#   scripts/benchmark.sh --help     every option (workloads, run time, rounds, value size, ...)
+#
+# Installs etcd from the distribution's packages when it is missing (Debian/Ubuntu: etcd-server, etcd-client),
+# builds the sample's jar and the benchmark, starts both clusters on loopback in a temporary directory, prints
+# the report and writes it to raft-benchmarks/target/benchmark-report.md. Everything it started is stopped and
+# the temporary directory deleted at the end, also after a failure or Ctrl-C.
+# Settings, all optional:
+#   BENCHMARK_SKIP_BUILD=1   use the jars already in sample-kv-app/target and raft-benchmarks/target
+#   MAVEN_ARGS               extra Maven arguments for the build, e.g. -o
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+install_etcd() {
+  echo "etcd is not installed: installing the distribution's etcd-server and etcd-client packages"
+  if ! command -v apt-get >/dev/null; then
+    echo "No apt-get here: install etcd 3.4 or later with your distribution's package manager and run again." >&2
+    exit 1
+  fi
+  local sudo=""
+  if [[ "$(id -u)" -ne 0 ]]; then
+    sudo="sudo"
+  fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q etcd-server etcd-client
+}
+
+build() {
+  local mvn="mvn"
+  if ! command -v mvn >/dev/null; then
+    mvn="./mvnw"
+  fi
+  echo "Building the sample app and the benchmark..."
+  # shellcheck disable=SC2086
+  "$mvn" -B -q ${MAVEN_ARGS:-} -DskipTests -pl sample-kv-app,raft-benchmarks -am package
+}
+
+command -v etcd >/dev/null || install_etcd
+ETCD="$(command -v etcd)"
+if [[ "${BENCHMARK_SKIP_BUILD:-}" != 1 ]]; then
+  build
+fi
+SAMPLE_JAR="$(ls "$ROOT"/sample-kv-app/target/sample-kv-app-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -n 1 || true)"
+BENCHMARK_JAR="$ROOT/raft-benchmarks/target/raft-benchmarks.jar"
+if [[ -z "$SAMPLE_JAR" || ! -f "$BENCHMARK_JAR" ]]; then
+  echo "The jars are missing: run without BENCHMARK_SKIP_BUILD=1 to build them." >&2
+  exit 1
+fi
+
+WORK_DIR="$(mktemp -d -t raft-benchmark.XXXXXX)"
+KEEP_WORK_DIR=false
+for arg in "$@"; do
+  [[ "$arg" == --keep-work-dir ]] && KEEP_WORK_DIR=true
+done
+
+# The Java side stops its servers itself (a shutdown hook covers Ctrl-C); this catches what a killed JVM left:
+# only processes it recorded whose command line is still one of ours.
+cleanup() {
+  local pid
+  if [[ -f "$WORK_DIR/pids" ]]; then
+    while read -r pid; do
+      if [[ -r "/proc/$pid/cmdline" ]] \
+          && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -e "$WORK_DIR" -e "$SAMPLE_JAR"; then
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    done <"$WORK_DIR/pids"
+  fi
+  if [[ "$KEEP_WORK_DIR" != true ]]; then
+    rm -rf "$WORK_DIR"
+  fi
+}
+trap cleanup EXIT
+
+java -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
+  --project-root "$ROOT" --report "$ROOT/raft-benchmarks/target/benchmark-report.md" "$@"
