@@ -13,6 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
 import io.github.raftspringboot.sample.SampleKvApplication;
+import io.github.raftspringboot.test.FreePorts;
 import io.github.raftspringboot.test.RaftTestCluster;
 
 import static org.awaitility.Awaitility.await;
@@ -30,6 +31,9 @@ final class DocCluster implements AutoCloseable {
 
     private RaftTestCluster cluster;
 
+    /** Raft ports the docs give a node that moved ({@link #move}), to the real new ones. */
+    private final Map<Integer, Integer> movedTo = new LinkedHashMap<>();
+
     /** Last known ports of each node, by kind: a stopped node keeps its entry, so commands to it fail as they should. */
     private final Map<String, Map<String, Integer>> ports = new LinkedHashMap<>();
 
@@ -42,6 +46,7 @@ final class DocCluster implements AutoCloseable {
     void replace() {
         cluster.close();
         ports.clear();
+        movedTo.clear();
         startNew();
     }
 
@@ -65,6 +70,9 @@ final class DocCluster implements AutoCloseable {
     }
 
     private Optional<Integer> map(int documented) {
+        if (movedTo.containsKey(documented)) {
+            return Optional.of(movedTo.get(documented));
+        }
         String kind;
         int node;
         if (documented == 8080 || documented == 9090) {
@@ -94,6 +102,19 @@ final class DocCluster implements AutoCloseable {
             cluster.startJoining(id);
         }
         recordPorts(id);
+    }
+
+    /**
+     * Restarts {@code id} on its state directory with a new Raft port, which stands for {@code documentedPort} in the
+     * commands: a node moved to a new address, as a {@code replace} of its address documents.
+     */
+    void move(String id, int documentedPort) {
+        stop(id);
+        int port = FreePorts.next();
+        cluster.start(id, Map.of("raft.port", port));
+        recordPorts(id);
+        ports.get(id).put("raft", port);
+        movedTo.put(documentedPort, port);
     }
 
     void stop(String id) {

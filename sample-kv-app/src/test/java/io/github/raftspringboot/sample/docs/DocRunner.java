@@ -59,6 +59,10 @@ final class DocRunner {
             case "start" -> cluster.start(action.argument());
             case "stop" -> cluster.stop(action.argument());
             case "new-cluster" -> cluster.replace();
+            case "move" -> {
+                String[] nodeAndPort = action.argument().split("\\s+");
+                cluster.move(nodeAndPort[0], Integer.parseInt(nodeAndPort[1]));
+            }
             case "run" -> {
                 Shell.Result result = shell.run(cluster.rewrite(action.argument()), rewrittenEnvironment());
                 if (result.exitCode() != 0) {

@@ -31,7 +31,8 @@ sealed interface DocStep {
 
     /**
      * A change to the cluster the document asks for: {@code start nodeN}, {@code stop nodeN} (annotations, or
-     * {@code scripts/local-cluster.sh start|stop nodeN} lines), {@code new-cluster} (a fresh cluster on empty state
+     * {@code scripts/local-cluster.sh start|stop nodeN} lines), {@code move nodeN PORT} (restart it on a new Raft
+     * port, which the docs call {@code PORT}), {@code new-cluster} (a fresh cluster on empty state
      * directories, as a restore into a new cluster needs), or {@code run <bash>} to prepare files.
      */
     record Action(String location, String verb, String argument) implements DocStep {

@@ -91,10 +91,10 @@ final class MarkdownCommands {
                     String[] pair = annotation.keyValue();
                     steps.add(new DocStep.Env(annotation.location(), pair[0], pair[1]));
                 }
-                case "start", "stop", "run", "new-cluster" -> steps.add(new DocStep.Action(annotation.location(), annotation.verb(),
+                case "start", "stop", "move", "run", "new-cluster" -> steps.add(new DocStep.Action(annotation.location(), annotation.verb(),
                         annotation.argument()));
                 default -> throw new IllegalArgumentException(annotation.location() + ": unknown docs-test annotation '"
-                        + annotation.verb() + "' (illustrative, expect-error, env, start, stop, run, new-cluster, property)");
+                        + annotation.verb() + "' (illustrative, expect-error, env, start, stop, move, run, new-cluster, property)");
             }
         }
         boolean transcript = block.stream().anyMatch(line -> line.startsWith("$ "));
