@@ -4,6 +4,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.engine.RaftEngine;
@@ -34,7 +35,7 @@ public final class RaftAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RaftEngineLifecycle raftEngineLifecycle(RaftEngine engine) {
-        return new RaftEngineLifecycle(engine);
+    RaftEngineLifecycle raftEngineLifecycle(RaftEngine engine, ApplicationContext applicationContext) {
+        return new RaftEngineLifecycle(engine, applicationContext);
     }
 }

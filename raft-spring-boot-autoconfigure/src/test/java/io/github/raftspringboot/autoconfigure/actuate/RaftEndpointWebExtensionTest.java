@@ -32,7 +32,7 @@ class RaftEndpointWebExtensionTest {
     @Test
     void anOperationThatOutlastsTheTimeoutIsA503() {
         when(leader.snapshot()).thenReturn(new CompletableFuture<>());
-        WebEndpointResponse<Object> response = web.change("snapshot", null, null, null);
+        WebEndpointResponse<Object> response = web.change("snapshot", null, null, null, null, null);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(error(response).error()).isEqualTo("TIMEOUT");
         assertThat(error(response).message()).contains("did not complete within 100 ms");
@@ -42,11 +42,11 @@ class RaftEndpointWebExtensionTest {
     void aBusyConfigurationIsA409AndNoLeaderA503NamingNobody() {
         when(leader.removeServer(anyString(), anyLong())).thenReturn(CompletableFuture.failedFuture(
                 new RaftException(RaftException.Reason.CONFIGURATION_BUSY, "a change is in progress")));
-        assertThat(web.remove("node2", null).getStatus()).isEqualTo(409);
+        assertThat(web.remove("node2", null, null).getStatus()).isEqualTo(409);
 
         when(leader.transferLeadership()).thenReturn(CompletableFuture.failedFuture(
                 new RaftException(RaftException.Reason.NO_LEADER, "no leader is known right now")));
-        WebEndpointResponse<Object> response = web.change("transfer-leadership", null, null, null);
+        WebEndpointResponse<Object> response = web.change("transfer-leadership", null, null, null, null, null);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(error(response).message()).isEqualTo("no leader is known right now");
         assertThat(error(response).leader()).isNull();
