@@ -97,16 +97,16 @@ final class MembershipOperations {
             DefaultRaftMember existing = context.getCluster().getMember(MemberId.from(id));
             String current = directory.addressOf(id);
             boolean moves = existing != null && !target.equals(current);
-            if (moves && id.equals(settings.nodeId())) {
-                throw new RaftException(Reason.INVALID_REQUEST, operation + ": '" + id + "' is the leader itself, at "
-                        + current + "; its address comes from its own raft.advertise-address and raft.port");
-            }
             if (moves && current != null && !options.replaceAddress()) {
                 throw new RaftException(Reason.ADDRESS_CONFLICT, operation + " refused: '" + id
                         + "' is already a member at " + current + ", not " + target + ". To move it to " + target
                         + ", ask for the replacement explicitly (\"replace\": true over HTTP, "
                         + "MembershipOptions.withReplaceAddress(true) in Java); to add another server, give it "
                         + "another id", leaderId(), null);
+            }
+            if (moves && id.equals(settings.nodeId())) {
+                throw new RaftException(Reason.INVALID_REQUEST, operation + ": '" + id + "' is the leader itself, at "
+                        + current + "; its address comes from its own raft.advertise-address and raft.port");
             }
             boolean wasVoter = existing != null && existing.getType() == RaftMember.Type.ACTIVE;
             boolean becomesVoter = voter && !wasVoter;
