@@ -111,10 +111,10 @@ class FailFastStartupTest {
                     "raft.election-timeout=300ms", "raft.heartbeat-interval=100ms", "spring.grpc.server.address=127.0.0.1",
                     "spring.grpc.server.port=" + (mode.equals("grpc") ? args[3] : "0"), "server.port=" + args[3],
                     "server.address=0.0.0.0", "child.fail-runner=" + mode.equals("runner")));
+            // As command-line arguments: they win over the test resources' application.properties.
             new SpringApplicationBuilder(ChildApplication.class)
                 .web(mode.equals("web") ? WebApplicationType.SERVLET : WebApplicationType.NONE)
-                .properties(properties.toArray(String[]::new))
-                .run(args);
+                .run(properties.stream().map(property -> "--" + property).toArray(String[]::new));
         }
     }
 

@@ -374,19 +374,29 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     /**
      * Atomix moves an inactive node into the cluster when a configuration makes it a voter, but leaves a node that
-     * the leader added as a non-voter inactive until it commits; start it as a passive member right away.
+     * the leader added as a non-voter inactive until it commits; start it as a passive member right away. A node
+     * that is not started yet (its application still starting) takes no configuration.
      */
     private Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> activateAddedNonVoter(
             Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
-        return request -> handler.apply(request).thenApply(response -> {
-            RaftMember local = context.getCluster().getMember();
-            if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
-                    && context.getCluster().getConfiguration() != null
-                    && context.getCluster().getConfiguration().members().contains(local)) {
-                context.transition(RaftServer.Role.PASSIVE);
+        return request -> {
+            if (!running) {
+                // Opened but not started: the application is still starting, and may yet fail.
+                return CompletableFuture.completedFuture(ConfigureResponse.builder()
+                    .withStatus(RaftResponse.Status.ERROR)
+                    .withError(io.atomix.protocols.raft.RaftError.Type.UNAVAILABLE)
+                    .build());
             }
-            return response;
-        });
+            return handler.apply(request).thenApply(response -> {
+                RaftMember local = context.getCluster().getMember();
+                if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
+                        && context.getCluster().getConfiguration() != null
+                        && context.getCluster().getConfiguration().members().contains(local)) {
+                    context.transition(RaftServer.Role.PASSIVE);
+                }
+                return response;
+            });
+        };
     }
 
     // ---- commands and queries ----

@@ -55,10 +55,10 @@ final class LeaderForwardingNode implements RaftNode {
 
     private static CompletableFuture<Long> operation(RaftNode node, String[] parts) {
         return switch (parts[0]) {
-            case "addVoter" -> node.addVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts[4]));
-            case "addNonVoter" -> node.addNonVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts[4]));
-            case "demoteVoter" -> node.demoteVoter(parts[1], Long.parseLong(parts[2]), options(parts[3]));
-            case "removeServer" -> node.removeServer(parts[1], Long.parseLong(parts[2]), options(parts[3]));
+            case "addVoter" -> node.addVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
+            case "addNonVoter" -> node.addNonVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
+            case "demoteVoter" -> node.demoteVoter(parts[1], Long.parseLong(parts[2]), options(parts, 3));
+            case "removeServer" -> node.removeServer(parts[1], Long.parseLong(parts[2]), options(parts, 3));
             case "transferLeadership" -> parts[1].isEmpty() ? node.transferLeadership() : node.transferLeadership(parts[1]);
             case "barrier" -> node.barrier();
             case "verifyLeader" -> node.verifyLeader();
@@ -195,7 +195,9 @@ final class LeaderForwardingNode implements RaftNode {
         return (options.replaceAddress() ? "replace," : "") + (options.force() ? "force" : "");
     }
 
-    private static MembershipOptions options(String flags) {
+    /** A node of an earlier version sends no options: the defaults, every check on. */
+    private static MembershipOptions options(String[] parts, int index) {
+        String flags = (parts.length > index) ? parts[index] : "";
         return new MembershipOptions(flags.contains("replace"), flags.contains("force"));
     }
 

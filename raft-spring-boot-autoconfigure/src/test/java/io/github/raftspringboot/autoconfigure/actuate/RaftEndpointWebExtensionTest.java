@@ -10,6 +10,7 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
@@ -40,7 +41,7 @@ class RaftEndpointWebExtensionTest {
 
     @Test
     void aBusyConfigurationIsA409AndNoLeaderA503NamingNobody() {
-        when(leader.removeServer(anyString(), anyLong())).thenReturn(CompletableFuture.failedFuture(
+        when(leader.removeServer(anyString(), anyLong(), any())).thenReturn(CompletableFuture.failedFuture(
                 new RaftException(RaftException.Reason.CONFIGURATION_BUSY, "a change is in progress")));
         assertThat(web.remove("node2", null, null).getStatus()).isEqualTo(409);
 
