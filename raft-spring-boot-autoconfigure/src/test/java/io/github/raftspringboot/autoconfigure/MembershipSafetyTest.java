@@ -128,6 +128,8 @@ class MembershipSafetyTest {
         cluster.store(leader).put("k", 1);
         List<RaftServerInfo> before = cluster.node(leader).status().servers();
         cluster.stop(down);
+        // A write after the stop: the leader has sent to 'down' and seen the request fail.
+        cluster.store(cluster.awaitLeader()).put("k", 2);
 
         // Without the other running node the voters would be the leader and 'down': one of two reachable, no quorum.
         // (On a loaded machine the leader may change once the node is down, so each attempt asks the current one.)
@@ -153,7 +155,7 @@ class MembershipSafetyTest {
         String current = cluster.awaitLeader();
         assertThat(cluster.node(current).status().servers()).extracting(RaftServerInfo::id)
             .containsExactlyInAnyOrder(current, other(current));
-        cluster.store(current).put("k", 2);
+        cluster.store(current).put("k", 3);
     }
 
     private String other(String leader) {

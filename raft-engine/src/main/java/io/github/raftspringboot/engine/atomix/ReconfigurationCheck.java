@@ -100,10 +100,14 @@ final class ReconfigurationCheck {
 
     private boolean heardSince(String voter, long sinceMillis) {
         RaftMemberContext state = context.getCluster().getMemberState(MemberId.from(voter));
-        return state != null && state.getResponseTime() >= sinceMillis;
+        // A node that just went down still has a recent response time, but the leader's next request to it fails.
+        return state != null && state.getResponseTime() >= sinceMillis && state.getFailureCount() == 0;
     }
 
-    /** A voter that answered a heartbeat within two election timeouts counts as reachable. */
+    /**
+     * A voter counts as reachable if it answered the leader within two election timeouts and the leader's requests
+     * to it have not failed since.
+     */
     private Duration recentContactWindow() {
         return settings.electionTimeout().multipliedBy(2);
     }
