@@ -1,5 +1,8 @@
 package io.github.raftspringboot.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -7,10 +10,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
+import io.github.raftspringboot.api.RaftStateMachines;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.autoconfigure.kv.RaftKeyValueStoreAutoConfiguration;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftNodeSettings;
-import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.atomix.AtomixRaftEngine;
+import io.github.raftspringboot.engine.statemachine.RoutedStateMachines;
+import io.github.raftspringboot.engine.statemachine.StateMachineRouter;
 
 /**
  * Auto-configures the local Raft node from {@code raft.*} properties: its resolved settings, the engine (which is
@@ -27,10 +34,40 @@ public final class RaftAutoConfiguration {
         return RaftNodeSettingsResolver.resolve(properties);
     }
 
+    /**
+     * Every {@link ReplicatedStateMachine} bean on the one log, named by its bean name; the key-value store's runs as
+     * {@link RaftStateMachines#KEY_VALUE} and takes the commands that name no state machine.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    StateMachineRouter raftStateMachineRouter(Map<String, ReplicatedStateMachine> machines) {
+        Map<String, ReplicatedStateMachine> named = new LinkedHashMap<>();
+        ReplicatedStateMachine keyValue = machines.get(RaftKeyValueStoreAutoConfiguration.STATE_MACHINE_BEAN_NAME);
+        if (keyValue != null) {
+            named.put(RaftStateMachines.KEY_VALUE, keyValue);
+        }
+        machines.forEach((bean, machine) -> {
+            if (!bean.equals(RaftKeyValueStoreAutoConfiguration.STATE_MACHINE_BEAN_NAME)) {
+                named.put(bean, machine);
+            }
+        });
+        if (named.isEmpty()) {
+            throw new IllegalStateException("No ReplicatedStateMachine bean: the key-value store's is off, so "
+                    + "define a state machine for the Raft log to drive");
+        }
+        return new StateMachineRouter(named, (keyValue != null) ? RaftStateMachines.KEY_VALUE : null);
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    RaftEngine raftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
-        return new AtomixRaftEngine(settings, stateMachine);
+    RaftEngine raftEngine(RaftNodeSettings settings, StateMachineRouter stateMachines) {
+        return new AtomixRaftEngine(settings, stateMachines.stateMachine());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftStateMachines raftStateMachines(RaftEngine engine, StateMachineRouter router, RaftNodeSettings settings) {
+        return new RoutedStateMachines(engine, router, settings.requestTimeout().toMillis());
     }
 
     @Bean

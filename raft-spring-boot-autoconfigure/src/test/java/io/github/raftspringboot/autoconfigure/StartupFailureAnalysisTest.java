@@ -96,6 +96,21 @@ class StartupFailureAnalysisTest {
                 "is not a valid node id", "Set raft.node-id");
     }
 
+    @Test
+    void theAnalysisSaysWhereTheValueCameFrom(CapturedOutput output) {
+        int port = TestCluster.freePort();
+        assertThatThrownBy(() -> new SpringApplicationBuilder(TestCluster.NodeApplication.class)
+            .web(WebApplicationType.NONE)
+            .properties(Map.of("raft.node-id", "node1", "raft.port", port, "raft.peers", "node1@127.0.0.1:" + port,
+                    "raft.state-dir", dir.resolve("node1").toString()))
+            .run("--raft.heartbeat-interval=900ms")
+            .close()).isNotNull();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value 'PT0.9S' for raft.heartbeat-interval")
+            .contains("The value came from")
+            .contains("commandLineArgs");
+    }
+
     private void assertFailure(CapturedOutput output, Map<String, String> overrides, String description,
             String action) {
         Map<String, Object> properties = new LinkedHashMap<>();

@@ -1,47 +1,31 @@
 package io.github.raftspringboot.autoconfigure;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.EventListener;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.api.RaftRole;
-
-import static org.awaitility.Awaitility.await;
+import io.github.raftspringboot.test.FreePorts;
+import io.github.raftspringboot.test.RaftTestCluster;
 
 /**
- * Real clusters for tests: N Spring Boot applications in this JVM, each a Raft node on its own free loopback
- * port with its own state directory. Nodes can be stopped and restarted on the same port and directory.
+ * The project's own clusters for tests: a {@link RaftTestCluster} (the published test support) of a minimal
+ * application with an event recorder, plus the shorthands the tests use.
  */
 public final class TestCluster implements AutoCloseable {
 
-    private final Path baseDir;
+    private final RaftTestCluster cluster;
 
-    private final Map<String, String> extraProperties;
-
-    private final List<String> ids = new ArrayList<>();
-
-    private final Map<String, Integer> ports = new LinkedHashMap<>();
-
-    private final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
-
-    private TestCluster(Path baseDir, Map<String, String> extraProperties) {
-        this.baseDir = baseDir;
-        this.extraProperties = extraProperties;
+    private TestCluster(RaftTestCluster cluster) {
+        this.cluster = cluster;
     }
 
     /** Starts {@code size} nodes named node1..nodeN that bootstrap one cluster. */
@@ -51,135 +35,85 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts {@code size} nodes named {@code <prefix>1..<prefix>N} that bootstrap one cluster. */
     public static TestCluster start(int size, Path baseDir, Map<String, String> extraProperties, String idPrefix) {
-        TestCluster cluster = new TestCluster(baseDir, extraProperties);
-        for (int i = 1; i <= size; i++) {
-            String id = idPrefix + i;
-            cluster.ids.add(id);
-            cluster.ports.put(id, freePort());
-        }
-        cluster.ids.forEach(cluster::startNode);
-        return cluster;
+        return new TestCluster(RaftTestCluster.builder(NodeApplication.class)
+            .nodes(size)
+            .idPrefix(idPrefix)
+            .stateDirectory(baseDir)
+            .properties(extraProperties)
+            .start());
     }
 
     /** Test-tuned timings: fast elections, still safe on a loaded 2-core machine. */
     public static Map<String, String> fastTimings() {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("raft.election-timeout", "500ms");
-        properties.put("raft.heartbeat-interval", "100ms");
-        properties.put("raft.session-timeout", "5s");
-        properties.put("raft.request-timeout", "10s");
-        properties.put("raft.shutdown-timeout", "5s");
-        return properties;
+        return RaftTestCluster.fastTimings();
+    }
+
+    /** The published harness underneath, for what the shorthands do not cover. */
+    public RaftTestCluster raft() {
+        return cluster;
     }
 
     public String peers() {
-        return ids.stream().map(id -> id + "@127.0.0.1:" + ports.get(id)).collect(Collectors.joining(","));
+        return cluster.peers();
     }
 
     public ConfigurableApplicationContext startNode(String id) {
-        return startNode(id, Map.of());
+        return cluster.start(id);
     }
 
     public ConfigurableApplicationContext startNode(String id, Map<String, String> overrides) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("raft.node-id", id);
-        properties.put("raft.port", ports.get(id));
-        properties.put("raft.bind-address", "127.0.0.1");
-        properties.put("raft.advertise-address", "127.0.0.1");
-        properties.put("raft.peers", peers());
-        properties.put("raft.state-dir", baseDir.resolve(id).toString());
-        properties.putAll(fastTimings());
-        properties.putAll(extraProperties);
-        properties.putAll(overrides);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(NodeApplication.class)
-            .web(WebApplicationType.NONE)
-            .properties(properties)
-            .run();
-        nodes.put(id, context);
-        return context;
+        return cluster.start(id, overrides);
     }
 
     /** Adds a node id with a fresh port, for nodes that join later; it is not in the initial peers. */
     public String reserve(String id) {
-        ids.add(id);
-        ports.put(id, freePort());
-        return "127.0.0.1:" + ports.get(id);
+        return cluster.reserve(id);
     }
 
     public List<String> ids() {
-        return List.copyOf(ids);
+        return cluster.ids();
     }
 
     public List<String> running() {
-        return nodes.entrySet()
-            .stream()
-            .filter(entry -> entry.getValue().isActive())
-            .map(Map.Entry::getKey)
-            .toList();
+        return cluster.running();
     }
 
     public ConfigurableApplicationContext context(String id) {
-        return nodes.get(id);
+        return cluster.context(id);
     }
 
     public RaftKeyValueStore store(String id) {
-        return nodes.get(id).getBean(RaftKeyValueStore.class);
+        return cluster.store(id);
     }
 
     public RaftNode node(String id) {
-        return nodes.get(id).getBean(RaftNode.class);
+        return cluster.node(id);
     }
 
     public RecordedEvents events(String id) {
-        return nodes.get(id).getBean(RecordedEvents.class);
+        return cluster.bean(id, RecordedEvents.class);
     }
 
     public void stop(String id) {
-        nodes.get(id).close();
+        cluster.stop(id);
     }
 
     public Optional<String> currentLeader() {
-        return running().stream().filter(id -> node(id).status().role() == RaftRole.LEADER).findFirst();
+        return cluster.leader();
     }
 
     /** Waits until exactly one running node leads and every running voter follows it; returns its id. */
     public String awaitLeader() {
-        try {
-            return awaitLeaderUnreported();
-        }
-        catch (org.awaitility.core.ConditionTimeoutException ex) {
-            StringBuilder states = new StringBuilder("No single leader followed by every node:");
-            running().forEach(id -> states.append("\n  ").append(node(id).status()));
-            throw new AssertionError(states.toString(), ex);
-        }
-    }
-
-    private String awaitLeaderUnreported() {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<String> leaders = running().stream()
-                .filter(id -> node(id).status().role() == RaftRole.LEADER)
-                .toList();
-            if (leaders.size() != 1) {
-                return null;
-            }
-            String leader = leaders.get(0);
-            boolean followed = running().stream()
-                .allMatch(id -> node(id).status().leader() != null
-                        && leader.equals(node(id).status().leader().id()));
-            return followed ? leader : null;
-        }, leader -> leader != null);
+        return cluster.awaitLeader();
     }
 
     public String anyFollower() {
-        String leader = awaitLeader();
-        return running().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+        return cluster.followers().get(0);
     }
 
     @Override
     public void close() {
-        List<ConfigurableApplicationContext> open = new ArrayList<>(nodes.values());
-        java.util.Collections.reverse(open);
-        open.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
+        cluster.close();
     }
 
     /** A port for a node to bind later; see {@link FreePorts}. */

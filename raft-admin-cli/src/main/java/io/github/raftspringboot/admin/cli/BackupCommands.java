@@ -1,5 +1,6 @@
 package io.github.raftspringboot.admin.cli;
 
+import io.github.raftspringboot.api.InvalidBackupException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -53,7 +54,7 @@ final class BackupCommands {
     }
 
     /** Saves a backup to {@code file}: written to a temporary file next to it, verified, then renamed. */
-    int save(String target, Path file) throws InterruptedException, BackupFile.InvalidException {
+    int save(String target, Path file) throws InterruptedException, InvalidBackupException {
         Path absolute = file.toAbsolutePath();
         Path directory = absolute.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
@@ -66,7 +67,7 @@ final class BackupCommands {
             BackupMetadata metadata = download(channel, partial);
             BackupFile saved = BackupFile.verify(Files.readAllBytes(partial));
             if (saved.size() != metadata.getSize() || !saved.sha256().equals(metadata.getSha256())) {
-                throw new BackupFile.InvalidException("the received file does not match the server's size/checksum ("
+                throw new InvalidBackupException("the received file does not match the server's size/checksum ("
                         + metadata.getSize() + " bytes, sha256 " + metadata.getSha256() + "): retry the backup");
             }
             Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -83,7 +84,7 @@ final class BackupCommands {
     }
 
     /** Verifies {@code file}, then restores it; prints the index at which the restored state took effect. */
-    int restore(String target, Path file) throws InterruptedException, BackupFile.InvalidException {
+    int restore(String target, Path file) throws InterruptedException, InvalidBackupException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -168,9 +169,9 @@ final class BackupCommands {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", action.equals("Saved") ? "Save" : "Restore");
             json.put("file", file.toString());
-            json.put("node_id", backup.nodeId());
-            json.put("index", backup.index());
-            json.put("created_at", backup.createdAt().toString());
+            json.put("node_id", backup.backup().nodeId());
+            json.put("index", backup.backup().index());
+            json.put("created_at", backup.backup().createdAt().toString());
             json.put("size", backup.size());
             json.put("sha256", backup.sha256());
             if (restoredAt != null) {
@@ -179,8 +180,8 @@ final class BackupCommands {
             out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         }
         else {
-            out.println(action + " " + file + ": index " + backup.index() + " (taken on " + backup.nodeId() + " at "
-                    + backup.createdAt() + "), " + backup.size() + " bytes, sha256 " + backup.sha256());
+            out.println(action + " " + file + ": index " + backup.backup().index() + " (taken on " + backup.backup().nodeId() + " at "
+                    + backup.backup().createdAt() + "), " + backup.size() + " bytes, sha256 " + backup.sha256());
             if (restoredAt != null) {
                 out.println("The restored state took effect at index " + restoredAt);
             }

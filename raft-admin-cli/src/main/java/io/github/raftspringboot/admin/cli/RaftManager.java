@@ -1,5 +1,6 @@
 package io.github.raftspringboot.admin.cli;
 
+import io.github.raftspringboot.api.InvalidBackupException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -161,7 +162,7 @@ public final class RaftManager {
             err.println("raftmanager: " + ex.describe());
             return 1;
         }
-        catch (BackupFile.InvalidException ex) {
+        catch (InvalidBackupException ex) {
             err.println("raftmanager: " + name + ": " + ex.getMessage());
             return 1;
         }

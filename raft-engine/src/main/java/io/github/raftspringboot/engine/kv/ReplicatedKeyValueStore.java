@@ -1,19 +1,17 @@
 package io.github.raftspringboot.engine.kv;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
-import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.WriteResult;
@@ -25,13 +23,13 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     private final JsonMapper mapper;
 
-    private final long timeoutMillis;
+    private final Duration timeout;
 
     ReplicatedKeyValueStore(ReplicatedAsyncKeyValueStore async, JsonMapper mapper, long timeoutMillis) {
         this.async = async;
         this.mapper = mapper;
         // A little over the engine's own limit, so that the engine's clearer timeout error wins.
-        this.timeoutMillis = timeoutMillis + 1000;
+        this.timeout = Duration.ofMillis(timeoutMillis + 1000);
     }
 
     @Override
@@ -100,23 +98,6 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
     }
 
     private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new RaftException(RaftException.Reason.TIMEOUT, "Interrupted while waiting for the cluster", null, ex);
-        }
-        catch (TimeoutException ex) {
-            throw new RaftException(RaftException.Reason.TIMEOUT, "The cluster did not answer within "
-                    + timeoutMillis + " ms", null, ex);
-        }
-        catch (ExecutionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new RaftException(RaftException.Reason.INTERNAL, String.valueOf(cause), null, cause);
-        }
+        return RaftFutures.await(future, timeout);
     }
 }

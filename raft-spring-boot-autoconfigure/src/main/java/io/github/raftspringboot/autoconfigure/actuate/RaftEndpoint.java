@@ -4,9 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -21,6 +18,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftServerInfo;
@@ -164,26 +162,7 @@ public class RaftEndpoint {
     }
 
     private <T> T await(CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        catch (ExecutionException ex) {
-            if (ex.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new RaftException(RaftException.Reason.INTERNAL, "The operation failed: " + ex.getCause(), null,
-                    ex.getCause());
-        }
-        catch (TimeoutException ex) {
-            throw new RaftException(RaftException.Reason.TIMEOUT, "The operation did not complete within "
-                    + timeout.toMillis() + " ms; it may still complete: check GET /actuator/raft/configuration", null,
-                    ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new RaftException(RaftException.Reason.SHUTDOWN, "Interrupted while waiting for the operation",
-                    null, ex);
-        }
+        return RaftFutures.await(future, timeout, "check GET /actuator/raft/configuration");
     }
 
     private static @Nullable Long millisSinceContact(RaftNodeStatus status) {

@@ -15,7 +15,7 @@ import io.github.raftspringboot.engine.RaftEngineListener;
  * Publishes the engine's role and leader changes as Spring application events, in the order they happened, on
  * the engine's single notification thread. A listener that throws is logged and does not stop the others.
  */
-final class RaftEventPublisher implements RaftEngineListener {
+public final class RaftEventPublisher implements RaftEngineListener {
 
     private static final Logger logger = LoggerFactory.getLogger(RaftEventPublisher.class);
 

@@ -1,6 +1,7 @@
 package io.github.raftspringboot.autoconfigure.kv;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -8,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
 import io.github.raftspringboot.engine.RaftEngine;
@@ -23,23 +25,31 @@ import io.github.raftspringboot.engine.kv.StoreLimits;
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
 public final class RaftKeyValueStoreAutoConfiguration {
 
-    @Bean
-    @ConditionalOnMissingBean
-    ReplicatedStateMachine raftStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
+    /**
+     * The key-value state machine's bean name; it runs as {@link RaftStateMachines#KEY_VALUE} beside the
+     * application's own {@link ReplicatedStateMachine} beans.
+     */
+    public static final String STATE_MACHINE_BEAN_NAME = "raftKeyValueStateMachine";
+
+    @Bean(STATE_MACHINE_BEAN_NAME)
+    @ConditionalOnMissingBean(name = STATE_MACHINE_BEAN_NAME)
+    ReplicatedStateMachine raftKeyValueStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
         return KeyValueStores.stateMachine(mapper(mapper), limits(properties));
     }
 
     @Bean
     @ConditionalOnMissingBean
-    RaftKeyValueStore raftKeyValueStore(RaftEngine engine, ReplicatedStateMachine stateMachine,
+    RaftKeyValueStore raftKeyValueStore(RaftEngine engine,
+            @Qualifier(STATE_MACHINE_BEAN_NAME) ReplicatedStateMachine stateMachine,
             ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
         try {
             return KeyValueStores.store(engine, stateMachine, mapper(mapper), limits(properties),
                     properties.getRequestTimeout());
         }
         catch (IllegalArgumentException ex) {
-            throw new IllegalStateException(ex.getMessage() + ": a custom ReplicatedStateMachine bean replaces it, "
-                    + "so define your own RaftKeyValueStore bean too", ex);
+            throw new IllegalStateException(ex.getMessage() + ": a bean named " + STATE_MACHINE_BEAN_NAME
+                    + " replaces it, so define your own RaftKeyValueStore bean too (or give your state machine "
+                    + "another bean name: it then runs beside the store)", ex);
         }
     }
 

@@ -36,7 +36,7 @@ class RaftEndpointWebExtensionTest {
         WebEndpointResponse<Object> response = web.change("snapshot", null, null, null, null, null);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(error(response).error()).isEqualTo("TIMEOUT");
-        assertThat(error(response).message()).contains("did not complete within 100 ms");
+        assertThat(error(response).message()).contains("did not answer within 100 ms").contains("it may still complete: check GET /actuator/raft/configuration");
     }
 
     @Test

@@ -8,31 +8,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.api.RaftRole;
-import io.github.raftspringboot.autoconfigure.TestCluster;
-
-import static org.awaitility.Awaitility.await;
+import io.github.raftspringboot.test.RaftTestCluster;
 
 /**
- * Real clusters of Spring Boot web applications with Actuator, for the endpoint and health tests: like
- * {@link TestCluster}, but each node also serves HTTP on its own free port and exposes {@code health} and
- * {@code raft}.
+ * Real clusters of Spring Boot web applications with Actuator, for the endpoint and health tests: a
+ * {@link RaftTestCluster} whose nodes serve HTTP on their own free ports and expose {@code health} and {@code raft},
+ * plus an HTTP client for them.
  */
 final class WebCluster implements AutoCloseable {
 
@@ -40,102 +31,58 @@ final class WebCluster implements AutoCloseable {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final Path baseDir;
+    private final RaftTestCluster cluster;
 
-    private final Map<String, String> extraProperties;
-
-    private final List<String> ids = new ArrayList<>();
-
-    private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
-
-    private final Map<String, ConfigurableApplicationContext> nodes = new LinkedHashMap<>();
-
-    private WebCluster(Path baseDir, Map<String, String> extraProperties) {
-        this.baseDir = baseDir;
-        this.extraProperties = extraProperties;
+    private WebCluster(RaftTestCluster cluster) {
+        this.cluster = cluster;
     }
 
     static WebCluster start(int size, Path baseDir, Map<String, String> extraProperties) {
-        WebCluster cluster = new WebCluster(baseDir, extraProperties);
-        for (int i = 1; i <= size; i++) {
-            cluster.reserve("node" + i);
-        }
-        new ArrayList<>(cluster.ids).forEach(id -> cluster.startNode(id, Map.of()));
-        return cluster;
+        return new WebCluster(RaftTestCluster.builder(WebNodeApplication.class)
+            .nodes(size)
+            .web(true)
+            .stateDirectory(baseDir)
+            .property("management.endpoints.web.exposure.include", "health,raft,info")
+            .property("management.endpoint.health.show-details", "always")
+            .properties(extraProperties)
+            .start());
     }
 
     /** Adds a node id with a free Raft port; returns its Raft address. */
     String reserve(String id) {
-        ids.add(id);
-        raftPorts.put(id, TestCluster.freePort());
-        return raftAddress(id);
+        return cluster.reserve(id);
     }
 
     String raftAddress(String id) {
-        return "127.0.0.1:" + raftPorts.get(id);
+        return cluster.raftAddress(id);
     }
 
     void startNode(String id, Map<String, String> overrides) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("server.port", 0);
-        properties.put("server.address", "127.0.0.1");
-        properties.put("management.endpoints.web.exposure.include", "health,raft,info");
-        properties.put("management.endpoint.health.show-details", "always");
-        properties.put("spring.jmx.enabled", "false");
-        properties.put("raft.node-id", id);
-        properties.put("raft.port", raftPorts.get(id));
-        properties.put("raft.bind-address", "127.0.0.1");
-        properties.put("raft.advertise-address", "127.0.0.1");
-        properties.put("raft.peers", initialPeers());
-        properties.put("raft.state-dir", baseDir.resolve(id).toString());
-        properties.putAll(TestCluster.fastTimings());
-        properties.putAll(extraProperties);
-        properties.putAll(overrides);
-        nodes.put(id, new SpringApplicationBuilder(WebNodeApplication.class).web(WebApplicationType.SERVLET)
-            .properties(properties)
-            .run());
-    }
-
-    /** Every node known so far: the first ones bootstrap from it, later ones start with raft.bootstrap=false. */
-    private String initialPeers() {
-        return ids.stream()
-            .map(id -> id + "@" + raftAddress(id))
-            .collect(Collectors.joining(","));
+        cluster.start(id, overrides);
     }
 
     void stop(String id) {
-        nodes.get(id).close();
+        cluster.stop(id);
     }
 
     List<String> running() {
-        return nodes.entrySet().stream().filter(entry -> entry.getValue().isActive()).map(Map.Entry::getKey).toList();
+        return cluster.running();
     }
 
     RaftNode node(String id) {
-        return nodes.get(id).getBean(RaftNode.class);
+        return cluster.node(id);
     }
 
     ConfigurableApplicationContext context(String id) {
-        return nodes.get(id);
+        return cluster.context(id);
     }
 
     String awaitLeader() {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<String> leaders = running().stream().filter(id -> node(id).status().role() == RaftRole.LEADER).toList();
-            if (leaders.size() != 1) {
-                return null;
-            }
-            String leader = leaders.get(0);
-            boolean followed = running().stream()
-                .filter(id -> node(id).status().role() != RaftRole.INACTIVE)
-                .allMatch(id -> node(id).status().leader() != null && leader.equals(node(id).status().leader().id()));
-            return followed ? leader : null;
-        }, leader -> leader != null);
+        return cluster.awaitLeader();
     }
 
     List<String> followers() {
-        String leader = awaitLeader();
-        return running().stream().filter(id -> !id.equals(leader)).toList();
+        return cluster.followers();
     }
 
     Response get(String id, String path) {
@@ -168,8 +115,7 @@ final class WebCluster implements AutoCloseable {
     }
 
     private URI uri(String id, String path) {
-        String port = nodes.get(id).getEnvironment().getProperty("local.server.port");
-        return URI.create("http://127.0.0.1:" + port + path);
+        return cluster.baseUri(id).resolve(path);
     }
 
     private Response send(String id, HttpRequest.Builder request) {
@@ -190,9 +136,7 @@ final class WebCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        List<ConfigurableApplicationContext> open = new ArrayList<>(nodes.values());
-        Collections.reverse(open);
-        open.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
+        cluster.close();
     }
 
     record Response(int status, JsonNode body, String text) {

@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.github.raftspringboot.api.MembershipOptions;
+import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftPeerAddress;
@@ -49,7 +50,7 @@ class ClusterController {
         MembershipOptions options = new MembershipOptions(Boolean.TRUE.equals(join.replace()),
                 Boolean.TRUE.equals(join.force()));
         RaftNode leader = node.viaLeader();
-        return new IndexResponse(Futures.await(voter ? leader.addVoter(id, address, 0, options)
+        return new IndexResponse(RaftFutures.await(voter ? leader.addVoter(id, address, 0, options)
                 : leader.addNonVoter(id, address, 0, options), timeout));
     }
 
@@ -58,14 +59,14 @@ class ClusterController {
     IndexResponse remove(@RequestBody RemoveRequest remove) {
         String id = required("id", remove.id(), "{\"id\":\"node3\"}");
         MembershipOptions options = MembershipOptions.defaults().withForce(Boolean.TRUE.equals(remove.force()));
-        return new IndexResponse(Futures.await(node.viaLeader().removeServer(id, 0, options), timeout));
+        return new IndexResponse(RaftFutures.await(node.viaLeader().removeServer(id, 0, options), timeout));
     }
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
     IndexResponse transferLeadership(@RequestParam(required = false) String id) {
         RaftNode leader = node.viaLeader();
-        return new IndexResponse(Futures.await(
+        return new IndexResponse(RaftFutures.await(
                 (id == null || id.isBlank()) ? leader.transferLeadership() : leader.transferLeadership(id.trim()),
                 timeout));
     }

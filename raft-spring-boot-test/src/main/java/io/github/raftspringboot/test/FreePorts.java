@@ -1,4 +1,4 @@
-package io.github.raftspringboot.autoconfigure;
+package io.github.raftspringboot.test;
 
 import java.io.IOException;
 import java.net.InetAddress;

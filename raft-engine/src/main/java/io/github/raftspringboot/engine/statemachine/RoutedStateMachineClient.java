@@ -1,0 +1,72 @@
+package io.github.raftspringboot.engine.statemachine;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftStateMachineClient;
+import io.github.raftspringboot.api.ReadConsistency;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.RaftEngine;
+
+/** Frames commands and queries for one named state machine. */
+final class RoutedStateMachineClient implements RaftStateMachineClient {
+
+    private final RaftEngine engine;
+
+    private final ReplicatedStateMachine machine;
+
+    private final String name;
+
+    private final long timeoutMillis;
+
+    /** The highest index this client's writes were applied at: LOCAL queries wait for it (read your writes). */
+    private final AtomicLong lastWriteIndex = new AtomicLong();
+
+    RoutedStateMachineClient(RaftEngine engine, StateMachineRouter router, String name, long timeoutMillis) {
+        this.engine = engine;
+        this.machine = router.machine(name);
+        this.name = name;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public CompletableFuture<Applied> submit(byte[] command) {
+        String problem = machine.validate(command);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.INVALID_REQUEST,
+                    "State machine '" + name + "' refused the command: " + problem));
+        }
+        return engine.submit(StateMachineRouter.frame(name, command)).thenApply(result -> {
+            lastWriteIndex.accumulateAndGet(result.index(), Math::max);
+            return new Applied(result.index(), result.result());
+        });
+    }
+
+    @Override
+    public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
+        if (consistency == ReadConsistency.LOCAL) {
+            return engine.awaitApplied(lastWriteIndex.get())
+                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                .handle((ignored, error) -> {
+                    if (error != null) {
+                        throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL query waited " + timeoutMillis
+                                + " ms for this node to apply this client's earlier writes");
+                    }
+                    return machine.query(query);
+                });
+        }
+        return engine.linearizableQuery(StateMachineRouter.frame(name, query));
+    }
+
+    @Override
+    public String toString() {
+        return "RaftStateMachineClient{" + name + "}";
+    }
+}
