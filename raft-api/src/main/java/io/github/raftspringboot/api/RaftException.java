@@ -48,6 +48,16 @@ public class RaftException extends RuntimeException {
         UNKNOWN_SERVER,
         /** The request itself is wrong. */
         INVALID_REQUEST,
+        /**
+         * The server id is already a member at another address; ask to replace the address explicitly
+         * ({@link MembershipOptions#replaceAddress()}).
+         */
+        ADDRESS_CONFLICT,
+        /**
+         * The strict reconfiguration check refused the change: the new voter does not answer on its Raft port, or
+         * fewer voters than a quorum would be reachable afterwards. {@link MembershipOptions#force()} overrides it.
+         */
+        UNSAFE_RECONFIGURATION,
         /** Any other failure of the engine; the message and cause say more. */
         INTERNAL
     }

@@ -27,17 +27,43 @@ public interface RaftNode {
         return status().role() == RaftRole.LEADER;
     }
 
-    /** Adds a voting server, or makes an existing non-voter a voter. */
-    CompletableFuture<Long> addVoter(String id, String address, long previousIndex);
+    /**
+     * Adds a voting server, or makes an existing non-voter a voter, with every membership check on
+     * ({@link MembershipOptions#defaults()}): an id that is already a member at another address is refused.
+     */
+    default CompletableFuture<Long> addVoter(String id, String address, long previousIndex) {
+        return addVoter(id, address, previousIndex, MembershipOptions.defaults());
+    }
+
+    /**
+     * Adds a voting server, or makes an existing non-voter a voter. The address is checked (host name or IP literal,
+     * port 1-65535) before anything is proposed; a bad one fails with {@link IllegalArgumentException}.
+     */
+    CompletableFuture<Long> addVoter(String id, String address, long previousIndex, MembershipOptions options);
+
+    /** Adds a server that receives the log but does not vote; a voter stays a voter. Every check on. */
+    default CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex) {
+        return addNonVoter(id, address, previousIndex, MembershipOptions.defaults());
+    }
 
     /** Adds a server that receives the log but does not vote; a voter stays a voter. */
-    CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex);
+    CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex, MembershipOptions options);
+
+    /** Takes a server's vote away; it stays a non-voter. Every check on. */
+    default CompletableFuture<Long> demoteVoter(String id, long previousIndex) {
+        return demoteVoter(id, previousIndex, MembershipOptions.defaults());
+    }
 
     /** Takes a server's vote away; it stays a non-voter. */
-    CompletableFuture<Long> demoteVoter(String id, long previousIndex);
+    CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options);
+
+    /** Removes a server from the cluster. Every check on. */
+    default CompletableFuture<Long> removeServer(String id, long previousIndex) {
+        return removeServer(id, previousIndex, MembershipOptions.defaults());
+    }
 
     /** Removes a server from the cluster. */
-    CompletableFuture<Long> removeServer(String id, long previousIndex);
+    CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options);
 
     /** Hands leadership to the most up-to-date voter. */
     CompletableFuture<Long> transferLeadership();

@@ -10,6 +10,14 @@ public final class RaftPeerAddress {
 
     private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9._-]{1,128}$");
 
+    /** A DNS label; '_' is tolerated because container platforms use it in service names. */
+    private static final Pattern HOST_NAME = Pattern
+        .compile("^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$");
+
+    private static final Pattern DOTTED_NUMBERS = Pattern.compile("^[0-9.]+$");
+
+    private static final Pattern IPV6_LITERAL = Pattern.compile("^[0-9a-fA-F:.]+(%[A-Za-z0-9_.-]+)?$");
+
     private RaftPeerAddress() {
     }
 
@@ -57,6 +65,47 @@ public final class RaftPeerAddress {
         if (host.startsWith("[")) {
             host = host.substring(1, host.length() - 1);
         }
+        String problem = hostProblem(host);
+        if (problem != null) {
+            throw new IllegalArgumentException(what + " '" + value + "' has host '" + host + "', which " + problem
+                    + ": use a host name (letters, digits, '-' and '.'), an IPv4 address or a bracketed IPv6 "
+                    + "address, e.g. 10.0.0.4:12000 or [::1]:12000");
+        }
         return new RaftPeer((id != null) ? checkNodeId(id, what) : null, host, port);
+    }
+
+    /** Why {@code host} is neither a host name nor an IP literal, or {@code null} when it is one. */
+    private static String hostProblem(String host) {
+        if (host.indexOf(':') >= 0) {
+            return IPV6_LITERAL.matcher(host).matches() && isIpv6(host) ? null : "is not a valid IPv6 address";
+        }
+        if (DOTTED_NUMBERS.matcher(host).matches()) {
+            return isIpv4(host) ? null : "is not a valid IPv4 address";
+        }
+        return HOST_NAME.matcher(host).matches() ? null : "is not a valid host name";
+    }
+
+    private static boolean isIpv4(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A literal with a colon is parsed by the JDK without any name lookup. */
+    private static boolean isIpv6(String host) {
+        try {
+            java.net.InetAddress.getByName("[" + host + "]");
+            return true;
+        }
+        catch (java.net.UnknownHostException ex) {
+            return false;
+        }
     }
 }

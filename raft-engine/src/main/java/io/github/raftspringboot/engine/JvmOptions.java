@@ -1,5 +1,7 @@
 package io.github.raftspringboot.engine;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,20 +13,35 @@ public final class JvmOptions {
     /** The flag every JVM that runs a node needs. */
     public static final String REQUIRED_FLAG = "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED";
 
+    /** The second one: the serializer also reflects into java.util's collections. */
+    public static final String REQUIRED_UTIL_FLAG = "--add-opens=java.base/java.util=ALL-UNNAMED";
+
     private JvmOptions() {
     }
 
     public static void verify() {
-        Module atomics = AtomicBoolean.class.getModule();
-        if (!atomics.isOpen(AtomicBoolean.class.getPackageName(), JvmOptions.class.getModule())) {
+        List<String> missing = new ArrayList<>();
+        if (!isOpen(AtomicBoolean.class)) {
+            missing.add(REQUIRED_FLAG);
+        }
+        if (!isOpen(ArrayList.class)) {
+            missing.add(REQUIRED_UTIL_FLAG);
+        }
+        if (!missing.isEmpty()) {
+            String flags = String.join(" ", missing);
             throw new RaftStartupException(RaftStartupException.Problem.JVM_OPTIONS_MISSING,
-                    "The JVM was started without " + REQUIRED_FLAG
+                    "The JVM was started without " + flags
                             + ", which the Raft engine's serializer needs on Java 17 and later.",
-                    "Add the flag where the JVM is started: 'java " + REQUIRED_FLAG + " -jar app.jar'; for an "
-                            + "executable jar, the manifest entry 'Add-Opens: java.base/java.util.concurrent.atomic'; "
-                            + "for spring-boot:run, <jvmArguments>; for tests, Surefire's <argLine>; or the "
+                    "Add the flags where the JVM is started: 'java " + REQUIRED_FLAG + " " + REQUIRED_UTIL_FLAG
+                            + " -jar app.jar'; for an executable jar, the manifest entry "
+                            + "'Add-Opens: java.base/java.util.concurrent.atomic java.base/java.util'; for "
+                            + "spring-boot:run, <jvmArguments>; for tests, Surefire's <argLine>; or the "
                             + "JDK_JAVA_OPTIONS environment variable. See docs/configuration.md.",
                     null);
         }
+    }
+
+    private static boolean isOpen(Class<?> type) {
+        return type.getModule().isOpen(type.getPackageName(), JvmOptions.class.getModule());
     }
 }

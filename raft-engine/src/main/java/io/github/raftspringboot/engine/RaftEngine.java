@@ -10,7 +10,17 @@ import io.github.raftspringboot.api.RaftNode;
  */
 public interface RaftEngine extends RaftNode, RaftMetricsSource, AutoCloseable {
 
-    /** Starts the node. Fails fast (port in use, unusable state directory) but does not wait for a leader. */
+    /**
+     * Prepares the node without letting it take part in the cluster: checks the state directory, binds the Raft
+     * port and opens the storage. Fails fast (port in use, unusable state directory). Until {@link #start()}, the
+     * node neither campaigns nor accepts entries; {@link #close()} releases what it holds. Idempotent.
+     */
+    void open();
+
+    /**
+     * Starts the node ({@link #open() opening} it first if needed): it joins or forms the cluster, without waiting
+     * for a leader.
+     */
     void start();
 
     /** Whether {@link #start()} succeeded and the node has not been stopped or shut down since. */

@@ -24,11 +24,13 @@ import io.github.raftspringboot.api.RaftPeer;
  * @param shutdownTimeout   longest a graceful stop may take
  * @param segmentSize       bytes per log segment: a snapshot follows each full segment below the applied index
  * @param maxEntrySize      largest log entry, in bytes
+ * @param strictReconfigCheck whether membership changes must pass the strict reconfiguration check (a new voter
+ *                          answers on its Raft port, a quorum of voters stays reachable) unless forced
  */
 public record RaftNodeSettings(String nodeId, Path stateDir, String bindHost, int bindPort, String advertiseHost,
         int advertisePort, List<RaftPeer> peers, boolean bootstrap, Duration electionTimeout,
         Duration heartbeatInterval, Duration sessionTimeout, Duration requestTimeout, Duration shutdownTimeout,
-        int segmentSize, int maxEntrySize) {
+        int segmentSize, int maxEntrySize, boolean strictReconfigCheck) {
 
     public RaftNodeSettings {
         peers = List.copyOf(peers);

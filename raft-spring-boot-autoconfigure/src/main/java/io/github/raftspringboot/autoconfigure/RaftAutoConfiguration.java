@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import io.github.raftspringboot.api.RaftStateMachines;
@@ -77,7 +78,7 @@ public final class RaftAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RaftEngineLifecycle raftEngineLifecycle(RaftEngine engine) {
-        return new RaftEngineLifecycle(engine);
+    RaftEngineLifecycle raftEngineLifecycle(RaftEngine engine, ApplicationContext applicationContext) {
+        return new RaftEngineLifecycle(engine, applicationContext);
     }
 }

@@ -1,38 +1,60 @@
 package io.github.raftspringboot.autoconfigure;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextRefreshedEvent;
 
 import io.github.raftspringboot.engine.RaftEngine;
 
 /**
- * Starts the Raft node with the application context and stops it on context close (SIGTERM included). Its phase
- * is below the web server's, so the node starts before the server accepts requests and stops after it has
- * drained them.
+ * Opens the Raft node with the application context, lets it join the cluster once the context has fully started,
+ * and stops it on context close (SIGTERM included).
+ * <p>
+ * Opening (state directory, Raft port, storage) runs in a phase below the web server's, so those failures stop the
+ * start-up early, and the node stops after the web server has drained its requests. Joining waits for the context's
+ * refresh to complete (every server bound, every bean ready): a node whose application fails to start never
+ * campaigns, votes or accepts entries, and {@link #stop()} then releases what it opened.
  */
-final class RaftEngineLifecycle implements SmartLifecycle {
+final class RaftEngineLifecycle implements SmartLifecycle, ApplicationListener<ContextRefreshedEvent> {
 
     /** Below the web server's start/stop and graceful-shutdown phases. */
     static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
 
     private final RaftEngine engine;
 
-    RaftEngineLifecycle(RaftEngine engine) {
+    private final ApplicationContext applicationContext;
+
+    private volatile boolean opened;
+
+    RaftEngineLifecycle(RaftEngine engine, ApplicationContext applicationContext) {
         this.engine = engine;
+        this.applicationContext = applicationContext;
     }
 
     @Override
     public void start() {
-        engine.start();
+        engine.open();
+        opened = true;
+    }
+
+    /** The refresh of this context (not of a child, such as a separate management context) has completed. */
+    @Override
+    public void onApplicationEvent(ContextRefreshedEvent event) {
+        if (opened && event.getApplicationContext() == applicationContext) {
+            engine.start();
+        }
     }
 
     @Override
     public void stop() {
+        opened = false;
         engine.close();
     }
 
     @Override
     public boolean isRunning() {
-        return engine.isRunning();
+        return opened;
     }
 
     @Override

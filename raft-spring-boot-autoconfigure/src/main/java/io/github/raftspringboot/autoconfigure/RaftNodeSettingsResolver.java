@@ -61,7 +61,8 @@ final class RaftNodeSettingsResolver {
                 properties.isBootstrap(), election, heartbeat,
                 positive("raft.session-timeout", properties.getSessionTimeout()),
                 positive("raft.request-timeout", properties.getRequestTimeout()),
-                positive("raft.shutdown-timeout", properties.getShutdownTimeout()), (int) segmentSize, (int) maxEntry);
+                positive("raft.shutdown-timeout", properties.getShutdownTimeout()), (int) segmentSize, (int) maxEntry,
+                properties.getMembership().isStrictReconfigCheck());
     }
 
     private static String nodeId(RaftProperties properties) {

@@ -79,6 +79,8 @@ public class RaftProperties {
 
     private final Limits limits = new Limits();
 
+    private final Membership membership = new Membership();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -207,6 +209,10 @@ public class RaftProperties {
         return tls;
     }
 
+    public Membership getMembership() {
+        return membership;
+    }
+
     public Limits getLimits() {
         return limits;
     }
@@ -307,6 +313,26 @@ public class RaftProperties {
 
         public void setMaxEntrySize(DataSize maxEntrySize) {
             this.maxEntrySize = maxEntrySize;
+        }
+    }
+
+    /** Checks on membership changes (AddVoter, AddNonvoter, DemoteVoter, RemoveServer). */
+    public static class Membership {
+
+        /**
+         * Whether the leader refuses a membership change that could cost the cluster its quorum (as etcd's
+         * --strict-reconfig-check): a voter that is added, promoted or moved must answer on its Raft port, and a
+         * quorum of the voters after the change must have answered the leader recently. A request can still
+         * override it with force.
+         */
+        private boolean strictReconfigCheck = true;
+
+        public boolean isStrictReconfigCheck() {
+            return strictReconfigCheck;
+        }
+
+        public void setStrictReconfigCheck(boolean strictReconfigCheck) {
+            this.strictReconfigCheck = strictReconfigCheck;
         }
     }
 }

@@ -24,18 +24,34 @@ class MissingJvmFlagTest {
 
     @Test
     void startupFailsWithAnAnalysisNamingTheFlag() throws IOException, InterruptedException {
+        String output = runNode(List.of());
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The JVM was started without --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED "
+                    + "--add-opens=java.base/java.util=ALL-UNNAMED")
+            .contains("Add-Opens: java.base/java.util.concurrent.atomic java.base/java.util")
+            .doesNotContain("ExceptionInInitializerError");
+    }
+
+    @Test
+    void theSecondFlagIsCheckedToo() throws IOException, InterruptedException {
+        String output = runNode(List.of("--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"));
+        assertThat(output).contains("APPLICATION FAILED TO START")
+            .contains("The JVM was started without --add-opens=java.base/java.util=ALL-UNNAMED,")
+            .doesNotContain("InaccessibleObjectException");
+    }
+
+    /** Runs a node in a child JVM with only {@code flags}; returns its output once it exited non-zero. */
+    private String runNode(List<String> flags) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                NodeWithoutFlags.class.getName(), dir.resolve("node").toString(), String.valueOf(TestCluster.freePort())))
-            .redirectErrorStream(true)
-            .start();
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        command.addAll(flags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeWithoutFlags.class.getName(),
+                dir.resolve("node").toString(), String.valueOf(TestCluster.freePort())));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).isNotZero();
-        assertThat(output).contains("APPLICATION FAILED TO START")
-            .contains("The JVM was started without --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED")
-            .contains("Add-Opens: java.base/java.util.concurrent.atomic")
-            .doesNotContain("ExceptionInInitializerError");
+        return output;
     }
 
     /** Runs a node in a JVM started without the engine's flags. */

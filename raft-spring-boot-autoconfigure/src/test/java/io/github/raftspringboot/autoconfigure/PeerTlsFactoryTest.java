@@ -91,6 +91,6 @@ class PeerTlsFactoryTest {
     private static RaftNodeSettings settings(String bindHost) {
         return new RaftNodeSettings("node1", null, bindHost, 12000, "127.0.0.1", 12000, List.of(), true,
                 Duration.ofSeconds(1), Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), 32 * 1024 * 1024, 4 * 1024 * 1024);
+                Duration.ofSeconds(10), 32 * 1024 * 1024, 4 * 1024 * 1024, true);
     }
 }

@@ -31,6 +31,9 @@ final class AtomixErrors {
         if (cause instanceof RaftException raftException) {
             return raftException;
         }
+        if (cause instanceof IllegalArgumentException) {
+            return new RaftException(Reason.INVALID_REQUEST, operation + ": " + cause.getMessage(), leaderId, cause);
+        }
         if (cause instanceof TimeoutException || cause instanceof PrimitiveException.Timeout) {
             return new RaftException(Reason.TIMEOUT, operation + " did not complete in time"
                     + leaderHint(leaderId) + "; it may still be applied later", leaderId, cause);
@@ -51,8 +54,23 @@ final class AtomixErrors {
         return new RaftException(Reason.INTERNAL, operation + " failed: " + cause, leaderId, cause);
     }
 
-    /** Our reason for an error a Raft response carried. */
+    /**
+     * Our reason for an error a Raft response carried. Atomix answers a membership change with an error status but
+     * no error at all while another change is still being committed or a new leader has not yet committed its
+     * first entry.
+     */
     static RaftException fromResponse(RaftError error, String operation, String leaderId) {
+        if (error == null || error.type() == null) {
+            return new RaftException(Reason.CONFIGURATION_BUSY, operation + " failed: another membership change is "
+                    + "still being committed, or the leader was elected a moment ago and has not committed its first "
+                    + "entry yet; retry in a moment" + leaderHint(leaderId), leaderId, null);
+        }
+        if (error.type() == RaftError.Type.PROTOCOL_ERROR) {
+            return new RaftException(Reason.TIMEOUT, operation + ": the leader appended the new configuration but "
+                    + "could not confirm that a quorum committed it (a quorum of voters may be unreachable); it may "
+                    + "still take effect: check the configuration (GetConfiguration, GET /actuator/raft/configuration)"
+                    + leaderHint(leaderId), leaderId, null);
+        }
         String detail = (error.message() != null) ? ": " + error.message() : "";
         Reason reason = switch (error.type()) {
             case NO_LEADER, UNAVAILABLE -> Reason.NO_LEADER;

@@ -46,6 +46,7 @@ import io.atomix.utils.concurrent.ThreadModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
@@ -127,6 +128,9 @@ public final class AtomixRaftEngine implements RaftEngine {
     /** Set once by close(); unlike {@code running} it is false while start() is still under way. */
     private volatile boolean closed;
 
+    /** Set by open(): the port is bound and the storage open, so close() has something to release. */
+    private volatile boolean opened;
+
     private volatile long lastContactMillis;
 
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
@@ -146,9 +150,13 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
+    public synchronized void open() {
+        if (opened) {
             return;
+        }
+        if (closed) {
+            throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node '" + settings.nodeId()
+                    + "' was stopped and cannot be started again; create a new engine");
         }
         JvmOptions.verify();
         if (!settings.inMemory()) {
@@ -160,22 +168,45 @@ public final class AtomixRaftEngine implements RaftEngine {
                 MAX_MESSAGE_SIZE, peerTls);
         startTransport();
         try {
-            startRaft();
+            prepareRaft();
         }
         catch (RuntimeException ex) {
+            if (context != null) {
+                context.close();
+            }
             transport.close();
-            throw (ex instanceof RaftStartupException) ? ex
-                    : new RaftStartupException(RaftStartupException.Problem.ENGINE_FAILED,
-                            "The Raft engine failed to start: " + ex.getMessage(),
-                            "Check the log above for the cause; if the state directory is damaged, restore it "
-                                    + "from a backup or remove it and re-add the node (see docs/operations.md).",
-                            ex);
+            throw engineFailure(ex);
+        }
+        opened = true;
+    }
+
+    @Override
+    public synchronized void start() {
+        open();
+        if (running) {
+            return;
+        }
+        try {
+            joinCluster();
+        }
+        catch (RuntimeException ex) {
+            close();
+            throw engineFailure(ex);
         }
         running = true;
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
                 settings.nodeId(), settings.bindHost(), transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
                 settings.inMemory() ? "memory" : settings.stateDir(), settings.peers());
+    }
+
+    private static RaftStartupException engineFailure(RuntimeException ex) {
+        return (ex instanceof RaftStartupException startup) ? startup
+                : new RaftStartupException(RaftStartupException.Problem.ENGINE_FAILED,
+                        "The Raft engine failed to start: " + ex.getMessage(),
+                        "Check the log above for the cause; if the state directory is damaged, restore it "
+                                + "from a backup or remove it and re-add the node (see docs/operations.md).",
+                        ex);
     }
 
     private void startTransport() {
@@ -199,7 +230,8 @@ public final class AtomixRaftEngine implements RaftEngine {
         }
     }
 
-    private void startRaft() {
+    /** Builds the Raft server and client on the bound transport; {@link #joinCluster()} then lets it take part. */
+    private void prepareRaft() {
         StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState,
                 measurements);
         primitiveType = new StateMachinePrimitiveType(service);
@@ -247,7 +279,6 @@ public final class AtomixRaftEngine implements RaftEngine {
             .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
             .withThreadPoolSize(4)
             .build();
-        joinCluster();
     }
 
     private void stopOnCorruptState(RuntimeException failure) {
@@ -307,7 +338,6 @@ public final class AtomixRaftEngine implements RaftEngine {
         configuredOthers.remove(settings.nodeId());
         if (!storedOthers.isEmpty() && !configuredOthers.isEmpty()
                 && java.util.Collections.disjoint(storedOthers, configuredOthers)) {
-            context.close();
             throw new RaftStartupException(RaftStartupException.Problem.STATE_DIR_OF_ANOTHER_CLUSTER,
                     "The Raft state directory " + settings.stateDir() + " belongs to a cluster of " + storedOthers
                             + " and this node, but raft.peers names " + configuredOthers + ".",
@@ -355,19 +385,29 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     /**
      * Atomix moves an inactive node into the cluster when a configuration makes it a voter, but leaves a node that
-     * the leader added as a non-voter inactive until it commits; start it as a passive member right away.
+     * the leader added as a non-voter inactive until it commits; start it as a passive member right away. A node
+     * that is not started yet (its application still starting) takes no configuration.
      */
     private Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> activateAddedNonVoter(
             Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
-        return request -> handler.apply(request).thenApply(response -> {
-            RaftMember local = context.getCluster().getMember();
-            if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
-                    && context.getCluster().getConfiguration() != null
-                    && context.getCluster().getConfiguration().members().contains(local)) {
-                context.transition(RaftServer.Role.PASSIVE);
+        return request -> {
+            if (!running) {
+                // Opened but not started: the application is still starting, and may yet fail.
+                return CompletableFuture.completedFuture(ConfigureResponse.builder()
+                    .withStatus(RaftResponse.Status.ERROR)
+                    .withError(io.atomix.protocols.raft.RaftError.Type.UNAVAILABLE)
+                    .build());
             }
-            return response;
-        });
+            return handler.apply(request).thenApply(response -> {
+                RaftMember local = context.getCluster().getMember();
+                if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
+                        && context.getCluster().getConfiguration() != null
+                        && context.getCluster().getConfiguration().members().contains(local)) {
+                    context.transition(RaftServer.Role.PASSIVE);
+                }
+                return response;
+            });
+        };
     }
 
     // ---- commands and queries ----
@@ -518,23 +558,25 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     @Override
-    public CompletableFuture<Long> addVoter(String id, String address, long previousIndex) {
-        return membership().addServer(id, address, previousIndex, true);
+    public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
+            MembershipOptions options) {
+        return membership().addServer(id, address, previousIndex, true, options);
     }
 
     @Override
-    public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex) {
-        return membership().addServer(id, address, previousIndex, false);
+    public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
+            MembershipOptions options) {
+        return membership().addServer(id, address, previousIndex, false, options);
     }
 
     @Override
-    public CompletableFuture<Long> demoteVoter(String id, long previousIndex) {
-        return membership().demote(id, previousIndex);
+    public CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options) {
+        return membership().demote(id, previousIndex, options);
     }
 
     @Override
-    public CompletableFuture<Long> removeServer(String id, long previousIndex) {
-        return membership().remove(id, previousIndex);
+    public CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options) {
+        return membership().remove(id, previousIndex, options);
     }
 
     @Override
@@ -685,14 +727,15 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public synchronized void close() {
-        if (!running) {
+        if (!opened) {
             return;
         }
+        opened = false;
         logger.info("Stopping Raft node '{}'", settings.nodeId());
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         // Each step is bounded on its own, so that a node that lost its quorum still stops promptly.
         long step = settings.electionTimeout().multipliedBy(2).toNanos();
-        if (context.isLeader() && !context.getCluster().getActiveMemberStates().isEmpty()) {
+        if (running && context.isLeader() && !context.getCluster().getActiveMemberStates().isEmpty()) {
             awaitQuietly(membership.transferLeadership(null), Math.min(deadline, System.nanoTime() + step),
                     "hand over leadership");
         }
@@ -704,12 +747,28 @@ public final class AtomixRaftEngine implements RaftEngine {
                     "close the client session");
         }
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
-        awaitQuietly(server.shutdown(), deadline, "stop the Raft server");
+        awaitQuietly(stopServer(), deadline, "stop the Raft server");
         observer.refresh();
         transport.close();
         notifier.shutdown();
         deleteScratchDirectory();
         logger.info("Raft node '{}' stopped", settings.nodeId());
+    }
+
+    /**
+     * Atomix's shutdown() refuses a server that has not finished joining (and then leaves its threads running and
+     * its timers campaigning), so such a server's Raft context is stopped here directly.
+     */
+    private CompletableFuture<Void> stopServer() {
+        if (server.isRunning()) {
+            return server.shutdown();
+        }
+        CompletableFuture<Void> inactive = new CompletableFuture<>();
+        context.getThreadContext().execute(() -> {
+            context.transition(RaftServer.Role.INACTIVE);
+            inactive.complete(null);
+        });
+        return inactive.whenCompleteAsync((ignored, error) -> context.close());
     }
 
     private void awaitQuietly(CompletableFuture<?> future, long deadlineNanos, String what) {

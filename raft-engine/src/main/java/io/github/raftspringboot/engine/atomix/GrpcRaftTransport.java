@@ -131,6 +131,47 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
         return call(memberId, frame(CONTROL_MESSAGE, message)).thenApply(GrpcRaftTransport::unframe);
     }
 
+    /**
+     * Sends an engine control message straight to {@code address} (a server that is not, or not yet, a member at
+     * that address) over a channel of its own, closed after the answer, and returns the reply.
+     */
+    CompletableFuture<byte[]> controlAt(String address, byte[] message, Duration timeout) {
+        ManagedChannel channel;
+        try {
+            channel = openChannel(address);
+        }
+        catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Context previous = Context.ROOT.attach();
+        try {
+            Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(EXCHANGE,
+                    CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)),
+                    frame(CONTROL_MESSAGE, message)), new FutureCallback<>() {
+                        @Override
+                        public void onSuccess(byte[] reply) {
+                            result.complete(unframe(reply));
+                        }
+
+                        @Override
+                        public void onFailure(Throwable error) {
+                            Status status = Status.fromThrowable(error);
+                            result.completeExceptionally(new ConnectException(status.getCode() + ": "
+                                    + ((status.getDescription() != null) ? status.getDescription()
+                                            : String.valueOf(status.getCause()))));
+                        }
+                    }, MoreExecutors.directExecutor());
+        }
+        catch (RuntimeException ex) {
+            result.completeExceptionally(ex);
+        }
+        finally {
+            Context.ROOT.detach(previous);
+        }
+        return result.whenComplete((reply, error) -> channel.shutdownNow());
+    }
+
     /** Delivers a message to this node's own handler, as if it came from a peer. */
     @SuppressWarnings("unchecked")
     <T, R> CompletableFuture<R> local(T request) {

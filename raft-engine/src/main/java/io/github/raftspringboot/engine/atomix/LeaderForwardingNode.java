@@ -5,10 +5,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
+import io.github.raftspringboot.api.RaftPeerAddress;
 
 /**
  * The {@link RaftNode#viaLeader()} view: leader-only operations run locally on the leader and are otherwise sent
@@ -33,18 +35,13 @@ final class LeaderForwardingNode implements RaftNode {
     /** Runs a forwarded operation on this node, which the sender believes to be the leader. */
     static CompletableFuture<byte[]> run(RaftNode node, String message) {
         String[] parts = message.substring(PREFIX.length()).split("\n", -1);
-        CompletableFuture<Long> result = switch (parts[0]) {
-            case "addVoter" -> node.addVoter(parts[1], parts[2], Long.parseLong(parts[3]));
-            case "addNonVoter" -> node.addNonVoter(parts[1], parts[2], Long.parseLong(parts[3]));
-            case "demoteVoter" -> node.demoteVoter(parts[1], Long.parseLong(parts[2]));
-            case "removeServer" -> node.removeServer(parts[1], Long.parseLong(parts[2]));
-            case "transferLeadership" -> parts[1].isEmpty() ? node.transferLeadership() : node.transferLeadership(parts[1]);
-            case "barrier" -> node.barrier();
-            case "verifyLeader" -> node.verifyLeader();
-            case "snapshot" -> node.snapshot();
-            case "applyCommand" -> node.applyCommand(parts[1].getBytes(StandardCharsets.UTF_8));
-            default -> CompletableFuture.failedFuture(new IllegalArgumentException("Unknown forwarded operation " + parts[0]));
-        };
+        CompletableFuture<Long> result;
+        try {
+            result = operation(node, parts);
+        }
+        catch (RuntimeException ex) {
+            result = CompletableFuture.failedFuture(ex);
+        }
         // Errors travel back as text: "error\n<reason>\n<leader>\n<message>".
         return result.handle((index, error) -> {
             if (error == null) {
@@ -54,6 +51,21 @@ final class LeaderForwardingNode implements RaftNode {
             return AtomixRaftEngine.utf8("error\n" + failure.reason() + "\n"
                     + ((failure.leaderId() != null) ? failure.leaderId() : "") + "\n" + failure.getMessage());
         });
+    }
+
+    private static CompletableFuture<Long> operation(RaftNode node, String[] parts) {
+        return switch (parts[0]) {
+            case "addVoter" -> node.addVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
+            case "addNonVoter" -> node.addNonVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
+            case "demoteVoter" -> node.demoteVoter(parts[1], Long.parseLong(parts[2]), options(parts, 3));
+            case "removeServer" -> node.removeServer(parts[1], Long.parseLong(parts[2]), options(parts, 3));
+            case "transferLeadership" -> parts[1].isEmpty() ? node.transferLeadership() : node.transferLeadership(parts[1]);
+            case "barrier" -> node.barrier();
+            case "verifyLeader" -> node.verifyLeader();
+            case "snapshot" -> node.snapshot();
+            case "applyCommand" -> node.applyCommand(parts[1].getBytes(StandardCharsets.UTF_8));
+            default -> CompletableFuture.failedFuture(new IllegalArgumentException("Unknown forwarded operation " + parts[0]));
+        };
     }
 
     private CompletableFuture<Long> forward(Supplier<CompletableFuture<Long>> locally, String... operation) {
@@ -95,27 +107,31 @@ final class LeaderForwardingNode implements RaftNode {
     }
 
     @Override
-    public CompletableFuture<Long> addVoter(String id, String address, long previousIndex) {
-        return forward(() -> local.addVoter(id, address, previousIndex), "addVoter", text(id), text(address),
-                Long.toString(previousIndex));
+    public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
+            MembershipOptions options) {
+        RaftPeerAddress.parse(address, "AddVoter address");
+        return forward(() -> local.addVoter(id, address, previousIndex, options), "addVoter", text(id),
+                text(address), Long.toString(previousIndex), text(options));
     }
 
     @Override
-    public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex) {
-        return forward(() -> local.addNonVoter(id, address, previousIndex), "addNonVoter", text(id), text(address),
-                Long.toString(previousIndex));
+    public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
+            MembershipOptions options) {
+        RaftPeerAddress.parse(address, "AddNonvoter address");
+        return forward(() -> local.addNonVoter(id, address, previousIndex, options), "addNonVoter", text(id),
+                text(address), Long.toString(previousIndex), text(options));
     }
 
     @Override
-    public CompletableFuture<Long> demoteVoter(String id, long previousIndex) {
-        return forward(() -> local.demoteVoter(id, previousIndex), "demoteVoter", text(id),
-                Long.toString(previousIndex));
+    public CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options) {
+        return forward(() -> local.demoteVoter(id, previousIndex, options), "demoteVoter", text(id),
+                Long.toString(previousIndex), text(options));
     }
 
     @Override
-    public CompletableFuture<Long> removeServer(String id, long previousIndex) {
-        return forward(() -> local.removeServer(id, previousIndex), "removeServer", text(id),
-                Long.toString(previousIndex));
+    public CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options) {
+        return forward(() -> local.removeServer(id, previousIndex, options), "removeServer", text(id),
+                Long.toString(previousIndex), text(options));
     }
 
     @Override
@@ -172,6 +188,17 @@ final class LeaderForwardingNode implements RaftNode {
     @Override
     public RaftNode viaLeader() {
         return this;
+    }
+
+    /** Membership options travel as the flags that are set, e.g. {@code replace,force}. */
+    private static String text(MembershipOptions options) {
+        return (options.replaceAddress() ? "replace," : "") + (options.force() ? "force" : "");
+    }
+
+    /** A node of an earlier version sends no options: the defaults, every check on. */
+    private static MembershipOptions options(String[] parts, int index) {
+        String flags = (parts.length > index) ? parts[index] : "";
+        return new MembershipOptions(flags.contains("replace"), flags.contains("force"));
     }
 
     /** Arguments are single lines; a line break in one would be an invalid id or address anyway. */

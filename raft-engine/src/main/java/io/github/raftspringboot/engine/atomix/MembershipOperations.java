@@ -3,6 +3,8 @@ package io.github.raftspringboot.engine.atomix;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.protocol.ReconfigureRequest;
 import io.atomix.protocols.raft.storage.system.Configuration;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
 import io.github.raftspringboot.engine.RaftNodeSettings;
@@ -34,6 +37,9 @@ import io.github.raftspringboot.api.RaftPeerAddress;
 final class MembershipOperations {
 
     private static final String ANOINT = "anoint";
+
+    /** Asks a node for its id: the strict reconfiguration check's probe of a new voter. */
+    static final String WHOAMI = "whoami";
 
     private static final int TRANSFER_ATTEMPTS = 3;
 
@@ -49,6 +55,8 @@ final class MembershipOperations {
 
     private final BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem;
 
+    private final ReconfigurationCheck safety;
+
     MembershipOperations(RaftContext context, DefaultRaftServer server, GrpcRaftTransport transport,
             PeerDirectory directory, RaftNodeSettings settings,
             BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem) {
@@ -58,6 +66,7 @@ final class MembershipOperations {
         this.directory = directory;
         this.settings = settings;
         this.submitSystem = submitSystem;
+        this.safety = new ReconfigurationCheck(context, transport, settings);
     }
 
     CompletableFuture<Void> requireLeader(String operation) {
@@ -74,29 +83,60 @@ final class MembershipOperations {
                 new RaftException((leaderId != null) ? Reason.NOT_LEADER : Reason.NO_LEADER, message, leaderId, null));
     }
 
-    CompletableFuture<Long> addServer(String id, String address, long previousIndex, boolean voter) {
+    /**
+     * AddVoter/AddNonvoter. The id and address are checked before anything else; an existing member keeps its
+     * address unless the caller asked to replace it; the strict reconfiguration check runs before the change is
+     * proposed (and before the address is recorded), so a refused change leaves the configuration as it was.
+     */
+    CompletableFuture<Long> addServer(String id, String address, long previousIndex, boolean voter,
+            MembershipOptions options) {
         String operation = voter ? "AddVoter" : "AddNonvoter";
         requireId(id, operation);
-        RaftPeerAddress.parse(address, operation + " address");
-        return guarded(operation, previousIndex)
-            .thenCompose(ignored -> registerAddresses(id, address))
-            .thenCompose(ignored -> {
-                DefaultRaftMember existing = context.getCluster().getMember(MemberId.from(id));
-                RaftMember.Type wanted = voter ? RaftMember.Type.ACTIVE : RaftMember.Type.PASSIVE;
-                if (existing == null) {
-                    JoinRequest request = JoinRequest.builder()
-                        .withMember(new DefaultRaftMember(MemberId.from(id), wanted, Instant.now()))
-                        .build();
-                    return configurationChange(operation, transport.local(request));
-                }
-                if (voter && existing.getType() != RaftMember.Type.ACTIVE) {
-                    return reconfigure(operation, id, RaftMember.Type.ACTIVE);
-                }
+        String target = RaftPeerAddress.parse(address, operation + " address").address();
+        return guarded(operation, previousIndex).thenCompose(ignored -> {
+            DefaultRaftMember existing = context.getCluster().getMember(MemberId.from(id));
+            String current = directory.addressOf(id);
+            boolean moves = existing != null && !target.equals(current);
+            if (moves && current != null && !options.replaceAddress()) {
+                throw new RaftException(Reason.ADDRESS_CONFLICT, operation + " refused: '" + id
+                        + "' is already a member at " + current + ", not " + target + ". To move it to " + target
+                        + ", ask for the replacement explicitly (\"replace\": true over HTTP, "
+                        + "MembershipOptions.withReplaceAddress(true) in Java); to add another server, give it "
+                        + "another id", leaderId(), null);
+            }
+            if (moves && id.equals(settings.nodeId())) {
+                throw new RaftException(Reason.INVALID_REQUEST, operation + ": '" + id + "' is the leader itself, at "
+                        + current + "; its address comes from its own raft.advertise-address and raft.port");
+            }
+            boolean wasVoter = existing != null && existing.getType() == RaftMember.Type.ACTIVE;
+            boolean becomesVoter = voter && !wasVoter;
+            if (existing != null && !moves && !becomesVoter) {
                 return CompletableFuture.completedFuture(context.getCluster().getConfiguration().index());
-            });
+            }
+            Set<String> votersAfter = voters();
+            if (voter) {
+                votersAfter.add(id);
+            }
+            String probe = (becomesVoter || moves) ? target : null;
+            return safety.check(operation, id, probe, votersAfter, options)
+                .thenCompose(checked -> registerAddresses(id, target))
+                .thenCompose(registered -> {
+                    if (existing == null) {
+                        RaftMember.Type type = voter ? RaftMember.Type.ACTIVE : RaftMember.Type.PASSIVE;
+                        JoinRequest request = JoinRequest.builder()
+                            .withMember(new DefaultRaftMember(MemberId.from(id), type, Instant.now()))
+                            .build();
+                        return configurationChange(operation, transport.local(request));
+                    }
+                    if (becomesVoter) {
+                        return reconfigure(operation, id, RaftMember.Type.ACTIVE);
+                    }
+                    return CompletableFuture.completedFuture(registered);
+                });
+        });
     }
 
-    CompletableFuture<Long> demote(String id, long previousIndex) {
+    CompletableFuture<Long> demote(String id, long previousIndex, MembershipOptions options) {
         requireId(id, "DemoteVoter");
         return guarded("DemoteVoter", previousIndex).thenCompose(ignored -> {
             DefaultRaftMember existing = existing(id, "DemoteVoter");
@@ -107,11 +147,14 @@ final class MembershipOperations {
             if (existing.getType() != RaftMember.Type.ACTIVE) {
                 return CompletableFuture.completedFuture(context.getCluster().getConfiguration().index());
             }
-            return reconfigure("DemoteVoter", id, RaftMember.Type.PASSIVE);
+            Set<String> votersAfter = voters();
+            votersAfter.remove(id);
+            return safety.check("DemoteVoter", id, null, votersAfter, options)
+                .thenCompose(checked -> reconfigure("DemoteVoter", id, RaftMember.Type.PASSIVE));
         });
     }
 
-    CompletableFuture<Long> remove(String id, long previousIndex) {
+    CompletableFuture<Long> remove(String id, long previousIndex, MembershipOptions options) {
         requireId(id, "RemoveServer");
         return guarded("RemoveServer", previousIndex).thenCompose(ignored -> {
             DefaultRaftMember existing = existing(id, "RemoveServer");
@@ -119,9 +162,24 @@ final class MembershipOperations {
                 throw new RaftException(Reason.INVALID_REQUEST, "RemoveServer cannot remove the leader itself ('" + id
                         + "'): transfer leadership to another voter first, then remove it");
             }
-            LeaveRequest request = LeaveRequest.builder().withMember(existing).build();
-            return configurationChange("RemoveServer", transport.local(request));
+            Set<String> votersAfter = voters();
+            votersAfter.remove(id);
+            return safety.check("RemoveServer", id, null, votersAfter, options).thenCompose(checked -> {
+                LeaveRequest request = LeaveRequest.builder().withMember(existing).build();
+                return configurationChange("RemoveServer", transport.local(request));
+            });
         });
+    }
+
+    /** The ids of the voters of the current configuration. */
+    private Set<String> voters() {
+        Set<String> voters = new TreeSet<>();
+        context.getCluster()
+            .getMembers()
+            .stream()
+            .filter(member -> member.getType() == RaftMember.Type.ACTIVE)
+            .forEach(member -> voters.add(member.memberId().id()));
+        return voters;
     }
 
     CompletableFuture<Long> transferLeadership(String target) {
@@ -156,6 +214,9 @@ final class MembershipOperations {
     /** Handles engine control messages from other nodes. */
     CompletableFuture<byte[]> onControl(byte[] message) {
         String command = new String(message, StandardCharsets.UTF_8);
+        if (WHOAMI.equals(command)) {
+            return CompletableFuture.completedFuture(AtomixRaftEngine.utf8(settings.nodeId()));
+        }
         if (ANOINT.equals(command)) {
             return server.promote()
                 .thenApply(ignored -> AtomixRaftEngine.utf8(Long.toString(context.getLogWriter().getLastIndex())));
@@ -245,6 +306,7 @@ final class MembershipOperations {
         if (id == null || id.isBlank()) {
             throw new RaftException(Reason.INVALID_REQUEST, operation + ": the server id must not be empty");
         }
+        RaftPeerAddress.checkNodeId(id, operation + " id");
     }
 
     private String leaderId() {

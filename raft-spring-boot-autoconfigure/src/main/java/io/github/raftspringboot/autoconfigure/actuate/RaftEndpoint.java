@@ -15,6 +15,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftFutures;
@@ -85,11 +86,14 @@ public class RaftEndpoint {
 
     /**
      * {@code POST /actuator/raft/{operation}} with a JSON body (or query parameters) {@code id}, {@code address},
-     * {@code previousIndex}: one of {@link #OPERATIONS}, run on the leader.
+     * {@code previousIndex}, {@code replace} and {@code force}: one of {@link #OPERATIONS}, run on the leader.
+     * {@code replace} lets add-voter/add-nonvoter move an existing member to a new address; {@code force} skips the
+     * strict reconfiguration check.
      */
     @WriteOperation
     public OperationDescriptor change(@Selector String operation, @Nullable String id, @Nullable String address,
-            @Nullable Long previousIndex) {
+            @Nullable Long previousIndex, @Nullable Boolean replace, @Nullable Boolean force) {
+        MembershipOptions options = new MembershipOptions(Boolean.TRUE.equals(replace), Boolean.TRUE.equals(force));
         long previous = (previousIndex != null) ? previousIndex : 0;
         if (previous < 0) {
             throw new IllegalArgumentException("previousIndex must be 0 (no check) or a configuration index, not "
@@ -98,12 +102,13 @@ public class RaftEndpoint {
         RaftNode leader = node.viaLeader();
         return switch (operation) {
             case "add-voter" -> run(operation, id,
-                    server -> leader.addVoter(server, requireAddress(operation, address), previous));
+                    server -> leader.addVoter(server, requireAddress(operation, address), previous, options));
             case "add-nonvoter" -> run(operation, id,
-                    server -> leader.addNonVoter(server, requireAddress(operation, address), previous));
-            case "promote" -> run(operation, id, server -> leader.addVoter(server, addressOf(server), previous));
-            case "demote" -> run(operation, id, server -> leader.demoteVoter(server, previous));
-            case "remove" -> run(operation, id, server -> leader.removeServer(server, previous));
+                    server -> leader.addNonVoter(server, requireAddress(operation, address), previous, options));
+            case "promote" -> run(operation, id,
+                    server -> leader.addVoter(server, addressOf(server), previous, options));
+            case "demote" -> run(operation, id, server -> leader.demoteVoter(server, previous, options));
+            case "remove" -> run(operation, id, server -> leader.removeServer(server, previous, options));
             case "transfer-leadership" -> (id == null || id.isBlank())
                     ? new OperationDescriptor(operation, null, await(leader.transferLeadership()))
                     : run(operation, id, leader::transferLeadership);
@@ -113,10 +118,10 @@ public class RaftEndpoint {
         };
     }
 
-    /** {@code DELETE /actuator/raft/{id}}: removes the server from the cluster. */
+    /** {@code DELETE /actuator/raft/{id}}: removes the server from the cluster ({@code ?force=true} skips the check). */
     @DeleteOperation
-    public OperationDescriptor remove(@Selector String id, @Nullable Long previousIndex) {
-        return change("remove", id, null, previousIndex);
+    public OperationDescriptor remove(@Selector String id, @Nullable Long previousIndex, @Nullable Boolean force) {
+        return change("remove", id, null, previousIndex, null, force);
     }
 
     private OperationDescriptor run(String operation, @Nullable String id,

@@ -21,7 +21,8 @@ import io.github.raftspringboot.api.RaftException;
 /**
  * HTTP face of {@link RaftEndpoint}: the same operations, with failures answered by a status and a JSON body
  * {@code {"error": ..., "message": ..., "leader": ...}} instead of a 500. A wrong request is a 400, an unknown server
- * or path a 404, a configuration that changed since {@code previousIndex} (or is being changed) a 409, and a
+ * or path a 404, a configuration that changed since {@code previousIndex} (or is being changed), an id that is a
+ * member at another address or a change the strict reconfiguration check refused a 409, and a
  * cluster that cannot answer now (no leader, timeout, node stopping) a 503.
  */
 @EndpointWebExtension(endpoint = RaftEndpoint.class)
@@ -77,18 +78,20 @@ public class RaftEndpointWebExtension {
 
     @WriteOperation
     public WebEndpointResponse<Object> change(@Selector String operation, @Nullable String id,
-            @Nullable String address, @Nullable Long previousIndex) {
+            @Nullable String address, @Nullable Long previousIndex, @Nullable Boolean replace,
+            @Nullable Boolean force) {
         if (!RaftEndpoint.OPERATIONS.contains(operation)) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no operation '" + operation
                     + "': POST to /actuator/raft/ followed by one of " + String.join(", ", RaftEndpoint.OPERATIONS),
                     null);
         }
-        return respond(() -> endpoint.change(operation, id, address, previousIndex));
+        return respond(() -> endpoint.change(operation, id, address, previousIndex, replace, force));
     }
 
     @DeleteOperation
-    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex) {
-        return respond(() -> endpoint.remove(id, previousIndex));
+    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex,
+            @Nullable Boolean force) {
+        return respond(() -> endpoint.remove(id, previousIndex, force));
     }
 
     /**
@@ -128,7 +131,7 @@ public class RaftEndpointWebExtension {
         return switch (reason) {
             case INVALID_REQUEST -> WebEndpointResponse.STATUS_BAD_REQUEST;
             case UNKNOWN_SERVER -> WebEndpointResponse.STATUS_NOT_FOUND;
-            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> STATUS_CONFLICT;
+            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY, ADDRESS_CONFLICT, UNSAFE_RECONFIGURATION -> STATUS_CONFLICT;
             case NO_LEADER, NOT_LEADER, TIMEOUT, SHUTDOWN -> WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE;
             case INTERNAL -> WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR;
         };

@@ -42,6 +42,7 @@ import io.github.raftspringboot.admin.proto.StateResponse;
 import io.github.raftspringboot.admin.proto.StatsRequest;
 import io.github.raftspringboot.admin.proto.StatsResponse;
 import io.github.raftspringboot.admin.proto.VerifyLeaderRequest;
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
@@ -55,6 +56,12 @@ import io.github.raftspringboot.api.RaftServerInfo;
 final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
 
     private static final Logger logger = LoggerFactory.getLogger(RaftAdminService.class);
+
+    /**
+     * hashicorp/raft's AddVoter/AddNonvoter update the address of a server that is already a member; the wire keeps
+     * that, behind the strict reconfiguration check (the new address must answer as that server).
+     */
+    private static final MembershipOptions HASHICORP_ADD = MembershipOptions.defaults().withReplaceAddress(true);
 
     private final RaftNode node;
 
@@ -71,7 +78,7 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
             String id = RaftAdminRequests.serverId(request.getId());
             String address = RaftAdminRequests.address(request.getAddress());
             long previousIndex = RaftAdminRequests.previousIndex(request.getPreviousIndex());
-            return () -> node.addVoter(id, address, previousIndex);
+            return () -> node.addVoter(id, address, previousIndex, HASHICORP_ADD);
         });
     }
 
@@ -81,7 +88,7 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
             String id = RaftAdminRequests.serverId(request.getId());
             String address = RaftAdminRequests.address(request.getAddress());
             long previousIndex = RaftAdminRequests.previousIndex(request.getPreviousIndex());
-            return () -> node.addNonVoter(id, address, previousIndex);
+            return () -> node.addNonVoter(id, address, previousIndex, HASHICORP_ADD);
         });
     }
 

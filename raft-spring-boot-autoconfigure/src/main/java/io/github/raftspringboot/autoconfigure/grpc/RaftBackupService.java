@@ -169,7 +169,8 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
         Status status = switch (failure.reason()) {
             case NO_LEADER, NOT_LEADER, SHUTDOWN -> Status.UNAVAILABLE;
             case TIMEOUT -> Status.DEADLINE_EXCEEDED;
-            case INVALID_REQUEST, CONFIGURATION_CHANGED, CONFIGURATION_BUSY, UNKNOWN_SERVER -> Status.FAILED_PRECONDITION;
+            case INVALID_REQUEST, CONFIGURATION_CHANGED, CONFIGURATION_BUSY, UNKNOWN_SERVER, ADDRESS_CONFLICT,
+                    UNSAFE_RECONFIGURATION -> Status.FAILED_PRECONDITION;
             default -> Status.INTERNAL;
         };
         return status.withDescription(failure.getMessage()).withCause(failure).asRuntimeException();

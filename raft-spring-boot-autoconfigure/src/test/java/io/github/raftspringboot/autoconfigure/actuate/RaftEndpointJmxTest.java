@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jmx.JmxAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftRole;
@@ -43,7 +44,8 @@ class RaftEndpointJmxTest {
         when(node.status()).thenReturn(new RaftNodeStatus("node1", "127.0.0.1:12001", RaftRole.LEADER, 4, NODE1, 9, 9,
                 9, 4, 0, 0, null, 1, List.of(NODE1), Instant.now()));
         when(node.stats()).thenReturn(Map.of("state", "Leader"));
-        when(leader.demoteVoter("node2", 0L)).thenReturn(CompletableFuture.completedFuture(12L));
+        when(leader.demoteVoter("node2", 0L, MembershipOptions.defaults()))
+            .thenReturn(CompletableFuture.completedFuture(12L));
         new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(JmxAutoConfiguration.class, EndpointAutoConfiguration.class,
                     JacksonEndpointAutoConfiguration.class, JmxEndpointAutoConfiguration.class,
@@ -62,15 +64,15 @@ class RaftEndpointJmxTest {
                 assertThat(status.get("term")).isEqualTo(4L);
 
                 Map<?, ?> demoted = (Map<?, ?>) server.invoke(name, "change",
-                        new Object[] { "demote", "node2", null, null },
+                        new Object[] { "demote", "node2", null, null, null, null },
                         new String[] { String.class.getName(), String.class.getName(), String.class.getName(),
-                                Long.class.getName() });
+                                Long.class.getName(), Boolean.class.getName(), Boolean.class.getName() });
                 assertThat(demoted.get("index")).isEqualTo(12L);
-                verify(leader).demoteVoter("node2", 0L);
+                verify(leader).demoteVoter("node2", 0L, MembershipOptions.defaults());
 
-                assertThatThrownBy(() -> server.invoke(name, "change", new Object[] { "demote", null, null, null },
+                assertThatThrownBy(() -> server.invoke(name, "change", new Object[] { "demote", null, null, null, null, null },
                         new String[] { String.class.getName(), String.class.getName(), String.class.getName(),
-                                Long.class.getName() }))
+                                Long.class.getName(), Boolean.class.getName(), Boolean.class.getName() }))
                     .isInstanceOf(MBeanException.class)
                     .rootCause()
                     .hasMessageContaining("demote needs the server's \"id\"");

@@ -291,6 +291,28 @@ class RaftEndpointTest {
     }
 
     @Test
+    void refusesMembershipChangesThatWouldHurtTheClusterAndChangesNothing() {
+        String node = cluster.followers().get(0);
+        String leader = cluster.awaitLeader();
+        List<RaftServerInfo> before = cluster.node(leader).status().servers();
+        String current = before.stream().filter(server -> server.id().equals(node)).findFirst().orElseThrow()
+            .address();
+        String dead = "127.0.0.1:" + io.github.raftspringboot.autoconfigure.TestCluster.freePort();
+
+        assertError(cluster.post(node, "/actuator/raft/add-voter", "{\"id\":\"x4\",\"address\":\"!!!:1\"}"), 400,
+                "INVALID_REQUEST", "not a valid host name");
+        assertError(cluster.post(node, "/actuator/raft/add-voter",
+                "{\"id\":\"" + node + "\",\"address\":\"" + dead + "\"}"), 409, "ADDRESS_CONFLICT",
+                "'" + node + "' is already a member at " + current);
+        assertError(cluster.post(node, "/actuator/raft/add-voter",
+                "{\"id\":\"" + node + "\",\"address\":\"" + dead + "\",\"replace\":true}"), 409,
+                "UNSAFE_RECONFIGURATION", "does not answer on its Raft port at " + dead);
+        assertError(cluster.post(node, "/actuator/raft/add-voter", "{\"id\":\"x4\",\"address\":\"" + dead + "\"}"),
+                409, "UNSAFE_RECONFIGURATION", "'x4' does not answer on its Raft port");
+        assertThat(cluster.node(leader).status().servers()).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
     void publishesMetricsAndInfo() {
         String leader = cluster.awaitLeader();
         RaftKeyValueStore store = cluster.context(leader).getBean(RaftKeyValueStore.class);

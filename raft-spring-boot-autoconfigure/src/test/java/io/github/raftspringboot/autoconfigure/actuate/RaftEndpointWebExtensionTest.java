@@ -10,6 +10,7 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
@@ -32,7 +33,7 @@ class RaftEndpointWebExtensionTest {
     @Test
     void anOperationThatOutlastsTheTimeoutIsA503() {
         when(leader.snapshot()).thenReturn(new CompletableFuture<>());
-        WebEndpointResponse<Object> response = web.change("snapshot", null, null, null);
+        WebEndpointResponse<Object> response = web.change("snapshot", null, null, null, null, null);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(error(response).error()).isEqualTo("TIMEOUT");
         assertThat(error(response).message()).contains("did not answer within 100 ms").contains("it may still complete: check GET /actuator/raft/configuration");
@@ -40,13 +41,13 @@ class RaftEndpointWebExtensionTest {
 
     @Test
     void aBusyConfigurationIsA409AndNoLeaderA503NamingNobody() {
-        when(leader.removeServer(anyString(), anyLong())).thenReturn(CompletableFuture.failedFuture(
+        when(leader.removeServer(anyString(), anyLong(), any())).thenReturn(CompletableFuture.failedFuture(
                 new RaftException(RaftException.Reason.CONFIGURATION_BUSY, "a change is in progress")));
-        assertThat(web.remove("node2", null).getStatus()).isEqualTo(409);
+        assertThat(web.remove("node2", null, null).getStatus()).isEqualTo(409);
 
         when(leader.transferLeadership()).thenReturn(CompletableFuture.failedFuture(
                 new RaftException(RaftException.Reason.NO_LEADER, "no leader is known right now")));
-        WebEndpointResponse<Object> response = web.change("transfer-leadership", null, null, null);
+        WebEndpointResponse<Object> response = web.change("transfer-leadership", null, null, null, null, null);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(error(response).message()).isEqualTo("no leader is known right now");
         assertThat(error(response).leader()).isNull();

@@ -155,22 +155,26 @@ class RaftHealthIndicatorTest {
         }
 
         @Override
-        public CompletableFuture<Long> addVoter(String id, String address, long previousIndex) {
+        public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
+                io.github.raftspringboot.api.MembershipOptions options) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex) {
+        public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
+                io.github.raftspringboot.api.MembershipOptions options) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletableFuture<Long> demoteVoter(String id, long previousIndex) {
+        public CompletableFuture<Long> demoteVoter(String id, long previousIndex,
+                io.github.raftspringboot.api.MembershipOptions options) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public CompletableFuture<Long> removeServer(String id, long previousIndex) {
+        public CompletableFuture<Long> removeServer(String id, long previousIndex,
+                io.github.raftspringboot.api.MembershipOptions options) {
             throw new UnsupportedOperationException();
         }
 

@@ -195,6 +195,28 @@ class RaftAdminGrpcIntegrationTest {
     }
 
     @Test
+    void membershipChangesPassTheSameSafetyChecksAndARefusalChangesNothing() {
+        String leader = cluster.awaitLeader();
+        String follower = cluster.anyFollower();
+        List<RaftServerInfo> before = servers(leader);
+        String dead = "127.0.0.1:" + TestCluster.freePort();
+
+        assertInvalid(() -> admin(leader).addVoter(AddVoterRequest.newBuilder().setId("x4").setAddress("!!!:1")
+            .build()), "not a valid host name");
+        // hashicorp/raft's AddVoter moves an existing server to a new address: here only if it answers there as that
+        // server.
+        AwaitResponse moved = outcome(admin(leader).addVoter(AddVoterRequest.newBuilder().setId(follower)
+            .setAddress(dead)
+            .build()));
+        assertThat(moved.getError()).contains("'" + follower + "' does not answer on its Raft port at " + dead);
+        AwaitResponse added = outcome(admin(leader).addVoter(AddVoterRequest.newBuilder().setId("x4")
+            .setAddress(dead)
+            .build()));
+        assertThat(added.getError()).contains("'x4' does not answer on its Raft port");
+        assertThat(servers(leader)).containsExactlyInAnyOrderElementsOf(before);
+    }
+
+    @Test
     void rejectsBadRequestsWithInvalidArgument() {
         String leader = cluster.awaitLeader();
         RaftAdminBlockingStub admin = admin(leader);

@@ -42,7 +42,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> raftFailure(RaftException ex) {
         HttpStatus status = switch (ex.reason()) {
             case NOT_LEADER, NO_LEADER, TIMEOUT, SHUTDOWN -> HttpStatus.SERVICE_UNAVAILABLE;
-            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY -> HttpStatus.CONFLICT;
+            case CONFIGURATION_CHANGED, CONFIGURATION_BUSY, ADDRESS_CONFLICT, UNSAFE_RECONFIGURATION -> HttpStatus.CONFLICT;
             case UNKNOWN_SERVER -> HttpStatus.NOT_FOUND;
             case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
@@ -126,6 +126,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case SHUTDOWN -> "Node stopped";
             case CONFIGURATION_CHANGED -> "Configuration changed";
             case CONFIGURATION_BUSY -> "Configuration change in progress";
+            case ADDRESS_CONFLICT -> "Server already a member at another address";
+            case UNSAFE_RECONFIGURATION -> "Unsafe reconfiguration refused";
             case UNKNOWN_SERVER -> "Unknown server";
             case INVALID_REQUEST -> "Invalid request";
             case INTERNAL -> "Internal error";

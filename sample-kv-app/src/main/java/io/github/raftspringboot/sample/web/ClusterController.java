@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
@@ -36,7 +37,8 @@ class ClusterController {
 
     /**
      * Adds a server (started with {@code raft.bootstrap=false}) as a voter, or as a non-voter with
-     * {@code "voter": false}.
+     * {@code "voter": false}. An id that is already a member at another address is refused (409) unless
+     * {@code "replace": true}; {@code "force": true} skips the strict reconfiguration check.
      */
     @PostMapping(path = "/join", consumes = MediaType.APPLICATION_JSON_VALUE)
     IndexResponse join(@RequestBody JoinRequest join) {
@@ -45,16 +47,19 @@ class ClusterController {
         RaftPeerAddress.checkNodeId(id, "id");
         RaftPeerAddress.parse(address, "addr");
         boolean voter = join.voter() == null || join.voter();
+        MembershipOptions options = new MembershipOptions(Boolean.TRUE.equals(join.replace()),
+                Boolean.TRUE.equals(join.force()));
         RaftNode leader = node.viaLeader();
-        return new IndexResponse(RaftFutures.await(
-                voter ? leader.addVoter(id, address, 0) : leader.addNonVoter(id, address, 0), timeout));
+        return new IndexResponse(RaftFutures.await(voter ? leader.addVoter(id, address, 0, options)
+                : leader.addNonVoter(id, address, 0, options), timeout));
     }
 
-    /** Removes a server from the cluster. */
+    /** Removes a server from the cluster; {@code "force": true} skips the strict reconfiguration check. */
     @PostMapping(path = "/remove", consumes = MediaType.APPLICATION_JSON_VALUE)
     IndexResponse remove(@RequestBody RemoveRequest remove) {
         String id = required("id", remove.id(), "{\"id\":\"node3\"}");
-        return new IndexResponse(RaftFutures.await(node.viaLeader().removeServer(id, 0), timeout));
+        MembershipOptions options = MembershipOptions.defaults().withForce(Boolean.TRUE.equals(remove.force()));
+        return new IndexResponse(RaftFutures.await(node.viaLeader().removeServer(id, 0, options), timeout));
     }
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
@@ -79,12 +84,12 @@ class ClusterController {
         return value.trim();
     }
 
-    /** {@code POST /join} body, as hraftd names its fields. */
-    record JoinRequest(String id, String addr, Boolean voter) {
+    /** {@code POST /join} body, as hraftd names its fields, plus the membership checks' overrides. */
+    record JoinRequest(String id, String addr, Boolean voter, Boolean replace, Boolean force) {
     }
 
     /** {@code POST /remove} body. */
-    record RemoveRequest(String id) {
+    record RemoveRequest(String id, Boolean force) {
     }
 
     /** The log index a cluster operation reached. */

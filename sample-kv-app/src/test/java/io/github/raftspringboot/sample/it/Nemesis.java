@@ -39,6 +39,9 @@ final class Nemesis {
 
     private static final Duration QUIET = Duration.ofSeconds(2);
 
+    /** Room after the last fault: its length, a restart, and the first acknowledged write after it. */
+    private static final Duration RECOVERY_WINDOW = Duration.ofSeconds(45);
+
     private final List<NodeProcess> nodes;
 
     private final FaultClient.Stats stats;
@@ -54,9 +57,17 @@ final class Nemesis {
         this.stats = stats;
     }
 
+    /**
+     * Injects faults until {@code deadline}, when the clients stop: the last fault is injected early enough for its
+     * recovery to be measured while they still write.
+     */
     void runUntil(long deadline) throws InterruptedException {
-        while (System.nanoTime() - deadline < 0) {
+        long lastInjection = deadline - RECOVERY_WINDOW.toNanos();
+        while (true) {
             pause(QUIET);
+            if (System.nanoTime() - lastInjection > 0) {
+                return;
+            }
             Optional<NodeProcess> leader = leader();
             int kind = FaultSuiteIT.random(3);
             NodeProcess target = (kind == 1 || leader.isEmpty()) ? follower(leader) : leader.get();

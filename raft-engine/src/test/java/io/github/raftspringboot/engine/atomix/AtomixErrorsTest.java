@@ -1,0 +1,40 @@
+package io.github.raftspringboot.engine.atomix;
+
+import io.atomix.protocols.raft.RaftError;
+import org.junit.jupiter.api.Test;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftException.Reason;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Atomix answers a membership change that it cannot start (another change still being committed, a leader that has
+ * not committed its first entry) with an error status and no error: that must be a clear reason, not an NPE.
+ */
+class AtomixErrorsTest {
+
+    @Test
+    void aResponseWithoutAnErrorIsABusyConfiguration() {
+        RaftException failure = AtomixErrors.fromResponse(null, "RemoveServer", "node1");
+        assertThat(failure.reason()).isEqualTo(Reason.CONFIGURATION_BUSY);
+        assertThat(failure.getMessage()).contains("RemoveServer failed: another membership change is still being "
+                + "committed").contains("retry").contains("(leader: node1)");
+    }
+
+    @Test
+    void aConfigurationThatCouldNotBeConfirmedMayStillTakeEffect() {
+        RaftException failure = AtomixErrors.fromResponse(new RaftError(RaftError.Type.PROTOCOL_ERROR, null),
+                "AddVoter", null);
+        assertThat(failure.reason()).isEqualTo(Reason.TIMEOUT);
+        assertThat(failure.getMessage()).contains("it may still take effect");
+    }
+
+    @Test
+    void anInvalidArgumentIsAnInvalidRequest() {
+        RaftException failure = AtomixErrors.translate(new IllegalArgumentException("address 'x' is bad"), "AddVoter",
+                null);
+        assertThat(failure.reason()).isEqualTo(Reason.INVALID_REQUEST);
+        assertThat(failure.getMessage()).isEqualTo("AddVoter: address 'x' is bad");
+    }
+}
