@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * leader. Every operation is recorded (invoke, then ok / fail / info) and the history is checked for linearizability
  * per key. Lost acknowledged writes show up as violations too: a later read that misses one cannot be linearized.
  * <p>
- * The CI variant runs 3 nodes for {@code faults.duration} (default 90 s); the long one is documented in
+ * The CI variant runs 3 nodes for {@code faults.duration} (default 120 s); the long one is documented in
  * docs/reliability.md ({@code -Dfaults.nodes=5 -Dfaults.duration=10m}).
  */
 class FaultSuiteIT {
@@ -51,7 +51,7 @@ class FaultSuiteIT {
     @Test
     void historiesStayLinearizableWhileNodesAreKilledRestartedAndPaused() throws Exception {
         int size = Integer.getInteger("faults.nodes", 3);
-        Duration duration = Duration.parse("PT" + System.getProperty("faults.duration", "90s").toUpperCase());
+        Duration duration = Duration.parse("PT" + System.getProperty("faults.duration", "120s").toUpperCase());
         int clients = Integer.getInteger("faults.clients", 8);
         startCluster(size);
 

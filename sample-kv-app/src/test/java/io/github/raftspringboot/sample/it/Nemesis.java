@@ -24,8 +24,8 @@ import tools.jackson.databind.JsonNode;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Injects one fault at a time into the sample processes, on a schedule: kill -9 of the leader or of a follower with
- * a restart a few seconds later, and SIGSTOP of the leader with SIGCONT a few seconds later. After each fault it
+ * Injects one fault at a time into the sample processes, on a schedule and in turn: kill -9 of the leader, kill -9 of
+ * a follower (each with a restart a few seconds later), and SIGSTOP of the leader with SIGCONT a few seconds later. After each fault it
  * measures the time to the next acknowledged write.
  */
 final class Nemesis {
@@ -52,6 +52,8 @@ final class Nemesis {
 
     private final List<Duration> recoveries = new ArrayList<>();
 
+    private int round;
+
     Nemesis(List<NodeProcess> nodes, FaultClient.Stats stats) {
         this.nodes = nodes;
         this.stats = stats;
@@ -69,7 +71,8 @@ final class Nemesis {
                 return;
             }
             Optional<NodeProcess> leader = leader();
-            int kind = FaultSuiteIT.random(3);
+            // In turn, so that even the short run sees each kind: leader kill, follower kill, leader freeze.
+            int kind = round++ % 3;
             NodeProcess target = (kind == 1 || leader.isEmpty()) ? follower(leader) : leader.get();
             long injected = System.nanoTime();
             stats.faultInjected(injected);
