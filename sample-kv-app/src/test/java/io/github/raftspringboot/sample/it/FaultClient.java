@@ -76,16 +76,18 @@ final class FaultClient implements Runnable {
     }
 
     private void put(NodeProcess node, String key, String value) {
+        long invokedAt = System.nanoTime();
         OperationHandle handle = recorder.invoke(name, KvOperation.put(key, value));
         String body = HttpJson.JSON.createObjectNode().put(key, value).toString();
         complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key"))
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))), true, null);
+            .POST(HttpRequest.BodyPublishers.ofString(body))), invokedAt);
     }
 
     private void delete(NodeProcess node, String key) {
+        long invokedAt = System.nanoTime();
         OperationHandle handle = recorder.invoke(name, KvOperation.delete(key));
-        complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).DELETE()), true, null);
+        complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).DELETE()), invokedAt);
     }
 
     static void get(NodeProcess node, String key, HistoryRecorder recorder, String client) {
@@ -109,12 +111,11 @@ final class FaultClient implements Runnable {
         }
     }
 
-    private void complete(OperationHandle handle, Answer answer, boolean write, Object result) {
+    /** Completes a write invoked at {@code invokedAt}. */
+    private void complete(OperationHandle handle, Answer answer, long invokedAt) {
         if (answer.status == 200) {
-            recorder.ok(handle, result);
-            if (write) {
-                stats.ackedWrite();
-            }
+            recorder.ok(handle, null);
+            stats.ackedWrite(invokedAt);
         }
         else if (answer.status == Answer.NOT_SENT) {
             recorder.fail(handle);
@@ -171,11 +172,11 @@ final class FaultClient implements Runnable {
         /** When the first write after {@link #faultAt} was acknowledged; 0 until then. */
         private final AtomicLong firstAckAfterFault = new AtomicLong();
 
-        void ackedWrite() {
+        /** A write invoked at {@code invokedAt} was acknowledged; only writes begun after the fault show recovery. */
+        void ackedWrite(long invokedAt) {
             okWrites.incrementAndGet();
-            long now = System.nanoTime();
-            if (firstAckAfterFault.get() == 0 && now - faultAt > 0) {
-                firstAckAfterFault.compareAndSet(0, now);
+            if (firstAckAfterFault.get() == 0 && invokedAt - faultAt > 0) {
+                firstAckAfterFault.compareAndSet(0, System.nanoTime());
             }
         }
 
@@ -189,7 +190,7 @@ final class FaultClient implements Runnable {
             faultAt = at;
         }
 
-        /** The first acknowledged write since the last fault, or 0 if there has been none yet. */
+        /** When the first write invoked after the last fault was acknowledged, or 0 if none has been yet. */
         long firstAckAfterFault() {
             return firstAckAfterFault.get();
         }
