@@ -21,6 +21,11 @@ public final class KeyValueStores {
         return new KeyValueStateMachine(StoreCommands.strict(mapper), limits);
     }
 
+    /** As {@link #stateMachine(JsonMapper, StoreLimits)}, keeping the last {@code watchHistory} changes for watches. */
+    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory) {
+        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits, watchHistory);
+    }
+
     /**
      * The store API over an engine that runs {@code stateMachine}.
      *
@@ -35,6 +40,6 @@ public final class KeyValueStores {
         long timeout = requestTimeout.toMillis();
         JsonMapper strict = StoreCommands.strict(mapper);
         ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
-        return new ReplicatedKeyValueStore(async, strict, timeout);
+        return new ReplicatedKeyValueStore(async, state, limits, strict, timeout);
     }
 }

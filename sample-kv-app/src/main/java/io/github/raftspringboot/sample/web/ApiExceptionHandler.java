@@ -46,6 +46,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case UNKNOWN_SERVER -> HttpStatus.NOT_FOUND;
             case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+            case COMPACTED -> HttpStatus.GONE;
         };
         if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
             logger.error("Raft operation failed", ex);
@@ -131,6 +132,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case UNKNOWN_SERVER -> "Unknown server";
             case INVALID_REQUEST -> "Invalid request";
             case INTERNAL -> "Internal error";
+            case COMPACTED -> "Revision compacted";
         };
     }
 }
