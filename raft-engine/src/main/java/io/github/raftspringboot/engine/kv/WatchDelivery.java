@@ -30,6 +30,9 @@ final class WatchDelivery implements RaftWatch {
 
     private final Predicate<String> filter;
 
+    /** The first revision the watch wants: a node that is still replaying its log publishes older ones. */
+    private final long fromRevision;
+
     private final RaftWatchListener listener;
 
     private final Executor executor;
@@ -52,9 +55,10 @@ final class WatchDelivery implements RaftWatch {
     /** The revision after the last one queued (0 until one is): where the watch goes on after a restore. */
     private long nextRevision;
 
-    WatchDelivery(Predicate<String> filter, RaftWatchListener listener, Executor executor,
+    WatchDelivery(Predicate<String> filter, long fromRevision, RaftWatchListener listener, Executor executor,
             Consumer<WatchDelivery> onEnd) {
         this.filter = filter;
+        this.fromRevision = fromRevision;
         this.listener = listener;
         this.executor = executor;
         this.onEnd = onEnd;
@@ -67,7 +71,7 @@ final class WatchDelivery implements RaftWatch {
         }
         long first = events.get(0).revision();
         for (WatchEvent event : events) {
-            if (filter.test(event.key())) {
+            if (event.revision() >= fromRevision && filter.test(event.key())) {
                 if (pending.incrementAndGet() > MAX_PENDING) {
                     fail(new RaftException(RaftException.Reason.COMPACTED, "The watch listener fell more than "
                             + MAX_PENDING + " events behind and was stopped: watch again from revision "
@@ -82,7 +86,7 @@ final class WatchDelivery implements RaftWatch {
     }
 
     long nextRevision() {
-        return nextRevision;
+        return Math.max(nextRevision, fromRevision);
     }
 
     /** Ends the watch with {@code error} once the events queued before it are delivered. */

@@ -66,7 +66,7 @@ final class WatchHub {
             if (fromRevision > 0 && !history.covers(fromRevision)) {
                 throw new RaftCompactedException(fromRevision, history.oldestRevision());
             }
-            WatchDelivery watch = new WatchDelivery(filter, listener, executor, watches::remove);
+            WatchDelivery watch = new WatchDelivery(filter, fromRevision, listener, executor, watches::remove);
             if (fromRevision > 0) {
                 watch.enqueue(history.since(fromRevision));
             }
