@@ -14,7 +14,13 @@ public class RaftCompactedException extends RaftException {
         this.oldestRevision = oldestRevision;
     }
 
-    /** The oldest revision a watch can start from on this node. */
+    /** With a message of its own, for a history whose start is not known yet (its oldest revision is then 0). */
+    public RaftCompactedException(String message, long oldestRevision) {
+        super(Reason.COMPACTED, message);
+        this.oldestRevision = oldestRevision;
+    }
+
+    /** The oldest revision a watch can start from on this node; 0 when only the next change is known to come. */
     public long oldestRevision() {
         return oldestRevision;
     }

@@ -71,6 +71,11 @@ final class ChangeHistory {
         return (compactedRevision == UNKNOWN) ? Long.MAX_VALUE : compactedRevision + 1;
     }
 
+    /** The revision of the last change recorded (the compacted revision when none is kept). */
+    long lastRevision() {
+        return events.isEmpty() ? compactedRevision : events.peekLast().revision();
+    }
+
     /** The changes of revision {@code revision} and later, in order. */
     List<WatchEvent> since(long revision) {
         List<WatchEvent> result = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import tools.jackson.databind.node.ObjectNode;
 
 import io.github.raftspringboot.api.RaftCompactedException;
+import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftWatch;
 import io.github.raftspringboot.api.RaftWatchListener;
 import io.github.raftspringboot.api.WatchEvent;
@@ -64,7 +65,7 @@ final class WatchHub {
         }
         synchronized (lock) {
             if (fromRevision > 0 && !history.covers(fromRevision)) {
-                throw new RaftCompactedException(fromRevision, history.oldestRevision());
+                throw compacted(fromRevision, history);
             }
             WatchDelivery watch = new WatchDelivery(filter, fromRevision, listener, executor, watches::remove);
             if (fromRevision > 0) {
@@ -90,7 +91,9 @@ final class WatchHub {
 
     /**
      * Replaces the history with a restored one. Each watch goes on from the revision it expects next if the restored
-     * history still holds it, and ends with a compacted error if not.
+     * state continues it (a snapshot installed on a node that lagged); it ends with a compacted error if the history
+     * no longer holds that revision, or if the state went back (a backup older than the watch's position), since its
+     * listener could not tell what changed.
      */
     void restore(ChangeHistory restored) {
         synchronized (lock) {
@@ -100,14 +103,28 @@ final class WatchHub {
                 if (next == 0) {
                     continue;
                 }
-                if (restored.covers(next)) {
-                    watch.enqueue(restored.since(next));
+                if (!restored.covers(next)) {
+                    watch.fail(compacted(next, restored));
+                }
+                else if (restored.lastRevision() < next - 1) {
+                    watch.fail(new RaftException(RaftException.Reason.COMPACTED, "The store was restored to an "
+                            + "earlier state (revision " + restored.lastRevision() + ") than this watch had reached ("
+                            + (next - 1) + "): read the current values and watch again"));
                 }
                 else {
-                    watch.fail(new RaftCompactedException(next, restored.oldestRevision()));
+                    watch.enqueue(restored.since(next));
                 }
             }
         }
+    }
+
+    private static RaftCompactedException compacted(long revision, ChangeHistory history) {
+        if (history.oldestRevision() == Long.MAX_VALUE) {
+            return new RaftCompactedException("Revision " + revision + " is not in this node's change history, which "
+                    + "starts with the next write (the state was restored from a backup without history): read the "
+                    + "current values and watch from 0 (the next change)", 0);
+        }
+        return new RaftCompactedException(revision, history.oldestRevision());
     }
 
     /** The history as a snapshot section. */

@@ -102,6 +102,38 @@ class RevisionsAndHistoryTest {
         assertThat(watch.isCancelled()).isTrue();
     }
 
+    @Test
+    void aRestoreThatContinuesAWatchDeliversTheGapAndOneThatGoesBackEndsIt() throws Exception {
+        KeyValueStateMachine ahead = new KeyValueStateMachine(mapper, limits);
+        KeyValueStateMachine behind = new KeyValueStateMachine(mapper, limits);
+        for (int index = 1; index <= 6; index++) {
+            String command = "{\"op\":\"put\",\"key\":\"k\",\"value\":" + index + "}";
+            apply(ahead, index, command);
+            if (index <= 3) {
+                apply(behind, index, command);
+            }
+        }
+        Recorder lagging = new Recorder();
+        behind.watch(key -> true, 1, lagging);
+        await().until(() -> lagging.events.size() == 3);
+        ByteArrayOutputStream newer = new ByteArrayOutputStream();
+        ahead.snapshot(newer);
+        // A snapshot installed on a node that lagged: the watch goes on with revisions 4 to 6.
+        behind.restore(new ByteArrayInputStream(newer.toByteArray()));
+        await().until(() -> lagging.events.size() == 6);
+        assertThat(lagging.events).extracting(WatchEvent::revision).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+
+        KeyValueStateMachine old = new KeyValueStateMachine(mapper, limits);
+        apply(old, 1, "{\"op\":\"put\",\"key\":\"k\",\"value\":0}");
+        ByteArrayOutputStream older = new ByteArrayOutputStream();
+        old.snapshot(older);
+        // A backup from before the watch's position: the listener is told, since it cannot know what changed.
+        behind.restore(new ByteArrayInputStream(older.toByteArray()));
+        await().until(() -> lagging.errors.size() == 1);
+        assertThat(lagging.errors.get(0).getMessage()).contains("restored to an earlier state");
+        assertThat(lagging.events).hasSize(6);
+    }
+
     private static void apply(KeyValueStateMachine state, long index, String command) {
         String result = new String(state.apply(index, command.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         assertThat(result).doesNotContain("\"error\"");
