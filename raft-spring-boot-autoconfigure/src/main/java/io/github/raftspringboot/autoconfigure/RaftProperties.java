@@ -297,6 +297,17 @@ public class RaftProperties {
          */
         private int watchHistory = 10_000;
 
+        /** The most the watch history may weigh (about the JSON size of its changes); the oldest revisions go first. */
+        private DataSize watchHistorySize = DataSize.ofMegabytes(64);
+
+        public DataSize getWatchHistorySize() {
+            return watchHistorySize;
+        }
+
+        public void setWatchHistorySize(DataSize watchHistorySize) {
+            this.watchHistorySize = watchHistorySize;
+        }
+
         public int getWatchHistory() {
             return watchHistory;
         }

@@ -11,40 +11,56 @@ import tools.jackson.databind.node.ObjectNode;
 import io.github.raftspringboot.api.WatchEvent;
 
 /**
- * The most recent changes of the store, at most {@code maxEvents} of them (a revision is kept or dropped whole), so
- * that a watch can start from a past revision. Everything above {@link #compactedRevision} is here. Not thread-safe:
- * {@link WatchHub} guards it.
+ * The most recent changes of the store, at most {@code maxEvents} of them and about {@code maxBytes} of JSON (a
+ * revision is kept or dropped whole), so that a watch can start from a past revision. Everything above
+ * {@link #compactedRevision} is here. Not thread-safe: {@link WatchHub} guards it.
  */
 final class ChangeHistory {
 
     /** The compacted revision of a history restored from a snapshot that had none: known at the next write. */
     private static final long UNKNOWN = -1;
 
-    private final int maxEvents;
+    private final Bounds bounds;
 
     private final ArrayDeque<WatchEvent> events = new ArrayDeque<>();
 
+    /** {revision, bytes} per revision kept, oldest first: what each revision weighs against {@link Bounds#bytes}. */
+    private final ArrayDeque<long[]> weights = new ArrayDeque<>();
+
+    private long bytes;
+
     private long compactedRevision;
 
-    ChangeHistory(int maxEvents) {
-        this(maxEvents, 0);
+    /** How much history to keep: at most {@code events} changes and about {@code bytes} of their JSON. */
+    record Bounds(int events, long bytes) {
+
+        Bounds {
+            if (events < 1 || bytes < 1) {
+                throw new IllegalArgumentException("The watch history must keep at least 1 event and 1 byte (raft."
+                        + "limits.watch-history, raft.limits.watch-history-size), not " + events + " and " + bytes);
+            }
+        }
     }
 
-    private ChangeHistory(int maxEvents, long compactedRevision) {
-        if (maxEvents < 1) {
-            throw new IllegalArgumentException("The watch history must keep at least 1 event, not " + maxEvents);
-        }
-        this.maxEvents = maxEvents;
+    ChangeHistory(Bounds bounds) {
+        this(bounds, 0);
+    }
+
+    private ChangeHistory(Bounds bounds, long compactedRevision) {
+        this.bounds = bounds;
         this.compactedRevision = compactedRevision;
     }
 
     /** A history with nothing known before the next write (a state restored from a snapshot without history). */
-    static ChangeHistory unknownPast(int maxEvents) {
-        return new ChangeHistory(maxEvents, UNKNOWN);
+    static ChangeHistory unknownPast(Bounds bounds) {
+        return new ChangeHistory(bounds, UNKNOWN);
     }
 
-    /** Adds the changes of one write (all of one revision), dropping the oldest revisions beyond the bound. */
-    void append(List<WatchEvent> batch) {
+    /**
+     * Adds the changes of one write (all of one revision), weighing {@code weight} bytes, and drops the oldest
+     * revisions beyond the bounds (never the one just added).
+     */
+    void append(List<WatchEvent> batch, long weight) {
         if (batch.isEmpty()) {
             return;
         }
@@ -52,12 +68,19 @@ final class ChangeHistory {
             compactedRevision = batch.get(0).revision() - 1;
         }
         events.addAll(batch);
-        while (events.size() > maxEvents && events.peekFirst().revision() < batch.get(0).revision()) {
-            long dropped = events.peekFirst().revision();
-            while (!events.isEmpty() && events.peekFirst().revision() == dropped) {
+        weights.addLast(new long[] { batch.get(0).revision(), weight });
+        bytes += weight;
+        trim();
+    }
+
+    private void trim() {
+        while ((events.size() > bounds.events() || bytes > bounds.bytes()) && weights.size() > 1) {
+            long[] oldest = weights.removeFirst();
+            bytes -= oldest[1];
+            while (!events.isEmpty() && events.peekFirst().revision() == oldest[0]) {
                 events.removeFirst();
             }
-            compactedRevision = dropped;
+            compactedRevision = oldest[0];
         }
     }
 
@@ -103,28 +126,26 @@ final class ChangeHistory {
         return json;
     }
 
-    static ChangeHistory fromJson(JsonNode json, int maxEvents) {
+    static ChangeHistory fromJson(JsonNode json, Bounds bounds) {
         if (!json.isObject() || !json.path("compactedRevision").isIntegralNumber() || !json.path("events").isArray()) {
             throw new IllegalArgumentException("the history section needs compactedRevision and events");
         }
-        ChangeHistory history = new ChangeHistory(maxEvents, json.get("compactedRevision").asLong());
-        List<WatchEvent> restored = new ArrayList<>();
+        ChangeHistory history = new ChangeHistory(bounds, json.get("compactedRevision").asLong());
+        List<WatchEvent> revision = new ArrayList<>();
+        long weight = 0;
         for (JsonNode item : json.get("events")) {
-            restored.add(new WatchEvent(WatchEvent.Type.valueOf(item.path("type").asString()),
+            WatchEvent event = new WatchEvent(WatchEvent.Type.valueOf(item.path("type").asString()),
                     item.path("key").asString(), item.get("value"), item.path("revision").asLong(),
-                    item.get("prevValue")));
-        }
-        // A smaller bound than the writer's drops the oldest revisions now rather than at the next write.
-        long compacted = history.compactedRevision;
-        history.events.addAll(restored);
-        while (history.events.size() > maxEvents) {
-            long dropped = history.events.peekFirst().revision();
-            while (!history.events.isEmpty() && history.events.peekFirst().revision() == dropped) {
-                history.events.removeFirst();
+                    item.get("prevValue"));
+            if (!revision.isEmpty() && revision.get(0).revision() != event.revision()) {
+                history.append(revision, weight);
+                revision = new ArrayList<>();
+                weight = 0;
             }
-            compacted = dropped;
+            revision.add(event);
+            weight += item.toString().length();
         }
-        history.compactedRevision = compacted;
+        history.append(revision, weight);
         return history;
     }
 }

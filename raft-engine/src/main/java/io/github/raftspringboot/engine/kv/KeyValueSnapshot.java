@@ -53,7 +53,7 @@ final class KeyValueSnapshot {
         }
     }
 
-    static State read(InputStream in, JsonMapper mapper, int maxHistory) throws IOException {
+    static State read(InputStream in, JsonMapper mapper, ChangeHistory.Bounds maxHistory) throws IOException {
         ConcurrentSkipListMap<String, KeyRecord> entries = new ConcurrentSkipListMap<>();
         try (JsonParser parser = mapper.createParser(in)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -101,7 +101,7 @@ final class KeyValueSnapshot {
     }
 
     private static State readLegacy(JsonParser parser, String firstKey, JsonNode firstValue,
-            Map<String, KeyRecord> entries, int maxHistory) throws IOException {
+            Map<String, KeyRecord> entries, ChangeHistory.Bounds maxHistory) throws IOException {
         String key = firstKey;
         JsonNode value = firstValue;
         while (true) {

@@ -44,13 +44,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     private long applyingIndex;
 
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits) {
-        this(mapper, limits, 10_000);
+        this(mapper, limits, 10_000, 64L << 20);
     }
 
-    KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory) {
+    KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory, long watchHistoryBytes) {
         this.mapper = mapper;
         this.limits = limits;
-        this.watches = new WatchHub(watchHistory);
+        this.watches = new WatchHub(new ChangeHistory.Bounds(watchHistory, watchHistoryBytes));
     }
 
     @Override
@@ -108,7 +108,9 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             }
         }
         finally {
-            watches.publish(List.copyOf(changes));
+            // A change's value came in the command; its previous value in an earlier one: twice the command is a
+            // fair measure of what the changes weigh, without writing them out again.
+            watches.publish(List.copyOf(changes), 2L * command.length);
             changes.clear();
         }
         return StoreCommands.bytes(mapper, result);
@@ -269,7 +271,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     @Override
     public void restore(InputStream in) throws IOException {
-        KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.maxEvents());
+        KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.bounds());
         entries = restored.entries();
         watches.restore(restored.history());
     }

@@ -21,9 +21,13 @@ public final class KeyValueStores {
         return new KeyValueStateMachine(StoreCommands.strict(mapper), limits);
     }
 
-    /** As {@link #stateMachine(JsonMapper, StoreLimits)}, keeping the last {@code watchHistory} changes for watches. */
-    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory) {
-        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits, watchHistory);
+    /**
+     * As {@link #stateMachine(JsonMapper, StoreLimits)}, keeping the last {@code watchHistory} changes, and at most
+     * about {@code watchHistoryBytes} of them, for watches.
+     */
+    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory,
+            long watchHistoryBytes) {
+        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits, watchHistory, watchHistoryBytes);
     }
 
     /**

@@ -28,7 +28,7 @@ final class WatchHub {
 
     private final Object lock = new Object();
 
-    private final int maxEvents;
+    private final ChangeHistory.Bounds bounds;
 
     private final Set<WatchDelivery> watches = ConcurrentHashMap.newKeySet();
 
@@ -41,13 +41,13 @@ final class WatchHub {
 
     private ChangeHistory history;
 
-    WatchHub(int maxEvents) {
-        this.maxEvents = maxEvents;
-        this.history = new ChangeHistory(maxEvents);
+    WatchHub(ChangeHistory.Bounds bounds) {
+        this.bounds = bounds;
+        this.history = new ChangeHistory(bounds);
     }
 
-    int maxEvents() {
-        return maxEvents;
+    ChangeHistory.Bounds bounds() {
+        return bounds;
     }
 
     /**
@@ -76,13 +76,16 @@ final class WatchHub {
         }
     }
 
-    /** Records one write's changes (all of one revision) and hands them to the watches. Called on the apply thread. */
-    void publish(List<WatchEvent> changes) {
+    /**
+     * Records one write's changes (all of one revision; {@code weight}: about their size as JSON) and hands them to
+     * the watches. Called on the apply thread.
+     */
+    void publish(List<WatchEvent> changes, long weight) {
         if (changes.isEmpty()) {
             return;
         }
         synchronized (lock) {
-            history.append(changes);
+            history.append(changes, weight);
             for (WatchDelivery watch : watches) {
                 watch.enqueue(changes);
             }

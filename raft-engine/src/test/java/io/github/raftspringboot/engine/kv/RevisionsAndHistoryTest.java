@@ -68,7 +68,7 @@ class RevisionsAndHistoryTest {
 
     @Test
     void aBoundedHistoryRefusesCompactedRevisionsNamingTheOldest() {
-        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits, 3);
+        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits, 3, 1L << 20);
         for (int index = 1; index <= 5; index++) {
             apply(state, index, "{\"op\":\"put\",\"key\":\"k\",\"value\":" + index + "}");
         }
@@ -79,6 +79,17 @@ class RevisionsAndHistoryTest {
         Recorder recorder = new Recorder();
         state.watch(key -> true, 3, recorder);
         await().until(() -> recorder.events.size() == 3);
+    }
+
+    @Test
+    void theHistoryIsBoundedInBytesTooButKeepsTheLatestRevision() {
+        String big = "{\"op\":\"put\",\"key\":\"k\",\"value\":\"" + "x".repeat(300) + "\"}";
+        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits, 1000, 1000);
+        for (int index = 1; index <= 4; index++) {
+            apply(state, index, big);
+        }
+        // Each write weighs about 2 x 330 bytes: only the latest fits, and it is kept even so.
+        assertThat(state.oldestWatchRevision()).isEqualTo(4);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class RaftKeyValueStoreAutoConfiguration {
     @ConditionalOnMissingBean(name = STATE_MACHINE_BEAN_NAME)
     ReplicatedStateMachine raftKeyValueStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
         return KeyValueStores.stateMachine(mapper(mapper), limits(properties),
-                properties.getLimits().getWatchHistory());
+                properties.getLimits().getWatchHistory(), properties.getLimits().getWatchHistorySize().toBytes());
     }
 
     @Bean

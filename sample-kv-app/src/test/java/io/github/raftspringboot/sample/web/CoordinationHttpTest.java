@@ -129,9 +129,29 @@ class CoordinationHttpTest {
         assertProblem(send("GET", "/watch?prefix=a&fromRevision=-3", null), 400, "fromRevision must be a whole number");
     }
 
+    @Test
+    void aReconnectWithLastEventIdResumesInsideAMultiKeyRevision() throws Exception {
+        long revision = send("POST", "/key", "{\"le/a\":1,\"le/b\":2,\"le/c\":3}").json().get("index").asLong();
+        List<String> ids = new ArrayList<>();
+        watch("/watch?prefix=le/&fromRevision=" + revision + "&limit=2", null, ids);
+        assertThat(ids).containsExactly(Long.toString(revision), revision + ".1");
+        List<JsonNode> rest = watch("/watch?prefix=le/&limit=1", revision + ".1", new ArrayList<>());
+        assertThat(rest).singleElement().satisfies(event -> assertThat(event.get("key").asString()).isEqualTo("le/c"));
+        assertProblem(send("GET", "/watch?prefix=le/", null, "Last-Event-ID", "x.1"), 400, "Last-Event-ID must be");
+    }
+
     private List<JsonNode> watch(String path) throws IOException, InterruptedException {
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + path)).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        return watch(path, null, new ArrayList<>());
+    }
+
+    private List<JsonNode> watch(String path, String lastEventId, List<String> ids)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(20));
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         List<JsonNode> events = new ArrayList<>();
@@ -141,6 +161,9 @@ class CoordinationHttpTest {
             while ((line = reader.readLine()) != null) {
                 if (line.startsWith("data:")) {
                     events.add(json.readTree(line.substring(5)));
+                }
+                else if (line.startsWith("id:")) {
+                    ids.add(line.substring(3));
                 }
             }
         }
@@ -156,8 +179,13 @@ class CoordinationHttpTest {
     }
 
     private Response send(String method, String path, String body) throws IOException, InterruptedException {
+        return send(method, path, body, "X-Test", "1");
+    }
+
+    private Response send(String method, String path, String body, String header, String value)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(20));
+            .timeout(Duration.ofSeconds(20)).header(header, value);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
