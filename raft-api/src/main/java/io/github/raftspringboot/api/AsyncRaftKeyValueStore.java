@@ -31,4 +31,8 @@ public interface AsyncRaftKeyValueStore {
     CompletableFuture<SortedMap<String, JsonNode>> entries(String prefix, ReadConsistency consistency);
 
     CompletableFuture<Long> size(ReadConsistency consistency);
+
+    CompletableFuture<Optional<KeyValueEntry>> getEntry(String key, ReadConsistency consistency);
+
+    CompletableFuture<TxnResult> txn(Txn txn);
 }

@@ -58,6 +58,8 @@ public class RaftException extends RuntimeException {
          * fewer voters than a quorum would be reachable afterwards. {@link MembershipOptions#force()} overrides it.
          */
         UNSAFE_RECONFIGURATION,
+        /** A watch asked for revisions dropped from the store's bounded change history ({@link RaftCompactedException}). */
+        COMPACTED,
         /** Any other failure of the engine; the message and cause say more. */
         INTERNAL
     }

@@ -64,6 +64,32 @@ public interface RaftKeyValueStore {
     /** The number of entries, read with the given consistency. */
     long size(ReadConsistency consistency);
 
+    /** {@code key} with its value and revisions, read with {@link ReadConsistency#LINEARIZABLE}. */
+    Optional<KeyValueEntry> getEntry(String key);
+
+    /** {@code key} with its value and revisions, read with the given consistency. */
+    Optional<KeyValueEntry> getEntry(String key, ReadConsistency consistency);
+
+    /**
+     * Runs a transaction atomically, in one log entry: the compares and the operations of the branch that ran see
+     * no other write in between. The transaction is checked before it is proposed: bad keys, values or compares
+     * throw {@link IllegalArgumentException} and nothing is written.
+     */
+    TxnResult txn(Txn txn);
+
+    /**
+     * Watches the keys that start with {@code prefix} ({@code ""} for all): {@code listener} gets every change with
+     * a revision of at least {@code fromRevision} (0: from the next change on), exactly once and in revision order,
+     * from this node's own copy of the log, so a watch on a follower works like one on the leader. To resume after
+     * a disconnect or a restart, watch again from the last revision received plus one.
+     *
+     * @throws RaftCompactedException if {@code fromRevision} is older than the change history this node keeps
+     */
+    RaftWatch watch(String prefix, long fromRevision, RaftWatchListener listener);
+
+    /** Watches the one key {@code key}, as {@link #watch} does a prefix. */
+    RaftWatch watchKey(String key, long fromRevision, RaftWatchListener listener);
+
     /** The same store with {@code CompletableFuture} results that never block the caller. */
     AsyncRaftKeyValueStore async();
 }

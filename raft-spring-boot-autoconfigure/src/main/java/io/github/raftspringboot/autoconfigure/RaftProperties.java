@@ -291,6 +291,31 @@ public class RaftProperties {
         /** Largest single log entry (a whole multi-key put included). */
         private DataSize maxEntrySize = DataSize.ofMegabytes(4);
 
+        /**
+         * How many recent changes the store keeps for watches that start from a past revision (whole revisions are
+         * dropped, oldest first; it is part of every snapshot).
+         */
+        private int watchHistory = 10_000;
+
+        /** The most the watch history may weigh (about the JSON size of its changes); the oldest revisions go first. */
+        private DataSize watchHistorySize = DataSize.ofMegabytes(64);
+
+        public DataSize getWatchHistorySize() {
+            return watchHistorySize;
+        }
+
+        public void setWatchHistorySize(DataSize watchHistorySize) {
+            this.watchHistorySize = watchHistorySize;
+        }
+
+        public int getWatchHistory() {
+            return watchHistory;
+        }
+
+        public void setWatchHistory(int watchHistory) {
+            this.watchHistory = watchHistory;
+        }
+
         public DataSize getMaxKeySize() {
             return maxKeySize;
         }

@@ -3,24 +3,28 @@ package io.github.raftspringboot.engine.kv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Predicate;
 
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
+import io.github.raftspringboot.api.RaftWatch;
+import io.github.raftspringboot.api.RaftWatchListener;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.api.WatchEvent;
 
 /**
- * The replicated key-value state: a sorted map from keys to JSON values. Commands are applied on the engine's
- * single apply thread; reads may run on any thread at the same time (the map is concurrent).
+ * The replicated key-value state: a sorted map from keys to JSON values with their revisions, and the recent changes
+ * for watches. Commands are applied on the engine's single apply thread; reads may run on any thread at the same time
+ * (the map is concurrent). Every change of a key goes through {@link #write}, which keeps the revisions and emits the
+ * change to the watches.
  */
 final class KeyValueStateMachine implements ReplicatedStateMachine {
 
@@ -29,11 +33,24 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     private final StoreLimits limits;
 
     /** Replaced as a whole by {@link #restore}, so that local readers see the old or the new state, never a mix. */
-    private volatile ConcurrentSkipListMap<String, JsonNode> entries = new ConcurrentSkipListMap<>();
+    private volatile ConcurrentSkipListMap<String, KeyRecord> entries = new ConcurrentSkipListMap<>();
+
+    private final WatchHub watches;
+
+    /** The changes of the command being applied (apply thread only), published when it is done. */
+    private final List<WatchEvent> changes = new ArrayList<>();
+
+    /** The index of the command being applied: the revision of what it writes (apply thread only). */
+    private long applyingIndex;
 
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits) {
+        this(mapper, limits, 10_000, 64L << 20);
+    }
+
+    KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory, long watchHistoryBytes) {
         this.mapper = mapper;
         this.limits = limits;
+        this.watches = new WatchHub(new ChangeHistory.Bounds(watchHistory, watchHistoryBytes));
     }
 
     @Override
@@ -61,32 +78,78 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             return StoreCommands.bytes(mapper, result.put("error", "Invalid store command: " + ex.getMessage()));
         }
         String op = node.get("op").asString();
-        boolean changed = switch (op) {
-            case "put" -> !node.get("value").equals(entries.put(node.get("key").asString(), node.get("value")));
-            case "put_all" -> {
-                boolean any = false;
-                for (Map.Entry<String, JsonNode> entry : node.get("entries").properties()) {
-                    any |= !entry.getValue().equals(entries.put(entry.getKey(), entry.getValue()));
+        applyingIndex = index;
+        changes.clear();
+        try {
+            switch (op) {
+                case "put" -> result.put("changed", write(node.get("key").asString(), node.get("value")));
+                case "put_all" -> {
+                    boolean any = false;
+                    for (Map.Entry<String, JsonNode> entry : node.get("entries").properties()) {
+                        any |= write(entry.getKey(), entry.getValue());
+                    }
+                    result.put("changed", any);
                 }
-                yield any;
+                case "delete" -> result.put("changed", write(node.get("key").asString(), null));
+                case "cas" -> result.put("changed",
+                        compareAndSet(node.get("key").asString(), node.get("expected"), node.get("value")));
+                case "txn" -> result = TxnExecutor.execute(node, new TxnExecutor.KeySpace() {
+                    @Override
+                    public KeyRecord read(String key) {
+                        return entries.get(key);
+                    }
+
+                    @Override
+                    public boolean write(String key, JsonNode value) {
+                        return KeyValueStateMachine.this.write(key, value);
+                    }
+                });
+                default -> throw new IllegalStateException("unreachable: " + op);
             }
-            case "delete" -> entries.remove(node.get("key").asString()) != null;
-            case "cas" -> compareAndSet(node.get("key").asString(), node.get("expected"), node.get("value"));
-            default -> throw new IllegalStateException("unreachable: " + op);
-        };
-        return StoreCommands.bytes(mapper, result.put("changed", changed));
+        }
+        finally {
+            // A change's value came in the command; its previous value in an earlier one: twice the command is a
+            // fair measure of what the changes weigh, without writing them out again.
+            watches.publish(List.copyOf(changes), 2L * command.length);
+            changes.clear();
+        }
+        return StoreCommands.bytes(mapper, result);
+    }
+
+    /**
+     * The one path by which a key changes: puts {@code value}, or deletes the key when it is {@code null}, at the
+     * revision of the command being applied, and records the change for the watches. A put of the value a key
+     * already has is still a write (its version and modRevision move, watches see it) but does not count as changed.
+     *
+     * @return whether the value changed
+     */
+    private boolean write(String key, JsonNode value) {
+        long revision = applyingIndex;
+        KeyRecord previous = entries.get(key);
+        JsonNode before = (previous != null) ? previous.value() : null;
+        if (value == null) {
+            if (previous == null) {
+                return false;
+            }
+            entries.remove(key);
+            changes.add(new WatchEvent(WatchEvent.Type.DELETE, key, null, revision, before));
+            return true;
+        }
+        entries.put(key, KeyRecord.written(previous, value, revision, 0));
+        changes.add(new WatchEvent(WatchEvent.Type.PUT, key, value, revision, before));
+        return !value.equals(before);
     }
 
     private boolean compareAndSet(String key, JsonNode expected, JsonNode value) {
-        JsonNode current = entries.get(key);
+        KeyRecord current = entries.get(key);
         boolean expectAbsent = expected == null || expected.isNull();
-        if (expectAbsent ? current != null : !expected.equals(current)) {
+        if (expectAbsent ? current != null : (current == null || !expected.equals(current.value()))) {
             return false;
         }
         if (value == null || value.isNull()) {
-            return current == null || entries.remove(key) != null;
+            return current == null || write(key, null);
         }
-        entries.put(key, value);
+        write(key, value);
         return true;
     }
 
@@ -97,7 +160,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         }
         JsonNode op = node.get("op");
         if (op == null || !op.isString()) {
-            throw new IllegalArgumentException("\"op\" is missing; use put, put_all, delete or cas");
+            throw new IllegalArgumentException("\"op\" is missing; use put, put_all, delete, cas or txn");
         }
         switch (op.asString()) {
             case "put" -> {
@@ -111,6 +174,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                     limits.checkValue(key(node), node.get("value"), mapper);
                 }
             }
+            case "txn" -> TxnCommands.check(node, limits, mapper);
             case "put_all" -> {
                 JsonNode values = node.get("entries");
                 if (values == null || !values.isObject() || values.isEmpty()) {
@@ -122,7 +186,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 }
             }
             default -> throw new IllegalArgumentException("unknown op \"" + op.asString()
-                    + "\"; use put, put_all, delete or cas");
+                    + "\"; use put, put_all, delete, cas or txn");
         }
     }
 
@@ -142,7 +206,14 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         JsonNode node = StoreCommands.parse(mapper, query);
         String argument = node.path("arg").asString("");
         JsonNode answer = switch (node.get("q").asString()) {
-            case "get" -> entries.getOrDefault(argument, StoreCommands.NODES.missingNode());
+            case "get" -> {
+                KeyRecord record = entries.get(argument);
+                yield (record != null) ? record.value() : StoreCommands.NODES.missingNode();
+            }
+            case "entry" -> {
+                KeyRecord record = entries.get(argument);
+                yield (record != null) ? record.toJson() : StoreCommands.NODES.missingNode();
+            }
             case "keys" -> keys(argument);
             case "entries" -> entries(argument);
             case "size" -> StoreCommands.NODES.numberNode((long) entries.size());
@@ -152,6 +223,11 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     }
 
     JsonNode get(String key) {
+        KeyRecord record = entries.get(key);
+        return (record != null) ? record.value() : null;
+    }
+
+    KeyRecord record(String key) {
         return entries.get(key);
     }
 
@@ -163,7 +239,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     ObjectNode entries(String prefix) {
         ObjectNode result = StoreCommands.NODES.objectNode();
-        withPrefix(prefix).forEach(result::set);
+        withPrefix(prefix).forEach((key, record) -> result.set(key, record.value()));
         return result;
     }
 
@@ -171,8 +247,17 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         return entries.size();
     }
 
-    private NavigableMap<String, JsonNode> withPrefix(String prefix) {
-        NavigableMap<String, JsonNode> current = entries;
+    /** Watches the keys {@code filter} accepts from {@code fromRevision}: see {@link WatchHub#watch}. */
+    RaftWatch watch(Predicate<String> filter, long fromRevision, RaftWatchListener listener) {
+        return watches.watch(filter, fromRevision, listener);
+    }
+
+    long oldestWatchRevision() {
+        return watches.oldestRevision();
+    }
+
+    private NavigableMap<String, KeyRecord> withPrefix(String prefix) {
+        NavigableMap<String, KeyRecord> current = entries;
         if (prefix.isEmpty()) {
             return current;
         }
@@ -181,38 +266,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     @Override
     public void snapshot(OutputStream out) throws IOException {
-        try (JsonGenerator generator = mapper.createGenerator(out)) {
-            generator.writeStartObject();
-            for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
-                generator.writeName(entry.getKey());
-                mapper.writeTree(generator, entry.getValue());
-            }
-            generator.writeEndObject();
-        }
+        KeyValueSnapshot.write(out, mapper, entries, watches.historyJson());
     }
 
     @Override
     public void restore(InputStream in) throws IOException {
-        ConcurrentSkipListMap<String, JsonNode> restored = new ConcurrentSkipListMap<>();
-        try (JsonParser parser = mapper.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("A store snapshot must be a JSON object");
-            }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String key = parser.currentName();
-                parser.nextToken();
-                JsonNode value = parser.readValueAsTree();
-                if (value.isNull()) {
-                    // Refused like every other write of a null: a backup or snapshot holding one changes nothing.
-                    throw new IOException("The state holds null for key '" + key + "': the store does not hold null "
-                            + "values (a missing key reads as empty)");
-                }
-                restored.put(key, value);
-            }
-        }
-        catch (JacksonException ex) {
-            throw new IOException("The state is not valid store JSON: " + ex.getOriginalMessage(), ex);
-        }
-        entries = restored;
+        KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.bounds());
+        entries = restored.entries();
+        watches.restore(restored.history());
     }
 }

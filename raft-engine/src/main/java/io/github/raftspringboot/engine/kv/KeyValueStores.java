@@ -22,6 +22,15 @@ public final class KeyValueStores {
     }
 
     /**
+     * As {@link #stateMachine(JsonMapper, StoreLimits)}, keeping the last {@code watchHistory} changes, and at most
+     * about {@code watchHistoryBytes} of them, for watches.
+     */
+    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory,
+            long watchHistoryBytes) {
+        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits, watchHistory, watchHistoryBytes);
+    }
+
+    /**
      * The store API over an engine that runs {@code stateMachine}.
      *
      * @throws IllegalArgumentException if {@code stateMachine} is not one made by {@link #stateMachine}
@@ -35,6 +44,6 @@ public final class KeyValueStores {
         long timeout = requestTimeout.toMillis();
         JsonMapper strict = StoreCommands.strict(mapper);
         ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
-        return new ReplicatedKeyValueStore(async, strict, timeout);
+        return new ReplicatedKeyValueStore(async, state, limits, strict, timeout);
     }
 }

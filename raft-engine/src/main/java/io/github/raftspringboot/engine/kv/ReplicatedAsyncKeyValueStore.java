@@ -16,8 +16,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.KeyValueEntry;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.ReadConsistency;
+import io.github.raftspringboot.api.Txn;
+import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
 import io.github.raftspringboot.engine.RaftEngine;
 
@@ -132,7 +135,30 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
                 reply -> StoreCommands.parse(mapper, reply).asLong()));
     }
 
+    @Override
+    public CompletableFuture<Optional<KeyValueEntry>> getEntry(String key, ReadConsistency consistency) {
+        return guard(() -> {
+            limits.checkKey(key);
+            return read(consistency, () -> Optional.ofNullable(state.record(key)).map(record -> record.toEntry(key)),
+                    StoreCommands.query(mapper, "entry", key),
+                    reply -> (reply.length == 0) ? Optional.empty()
+                            : Optional.of(KeyRecord.entryFromJson(key, StoreCommands.parse(mapper, reply))));
+        });
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> txn(Txn txn) {
+        return guard(() -> {
+            byte[] command = StoreCommands.bytes(mapper, TxnCommands.encode(txn, limits, mapper, this::toJson));
+            return submit(command, TxnCommands::decodeResult);
+        });
+    }
+
     private CompletableFuture<WriteResult> write(byte[] command) {
+        return submit(command, (reply, index) -> new WriteResult(index, reply.path("changed").asBoolean()));
+    }
+
+    private <T> CompletableFuture<T> submit(byte[] command, java.util.function.BiFunction<JsonNode, Long, T> decode) {
         limits.checkCommand(command);
         return engine.submit(command).thenApply(result -> {
             lastWriteIndex.accumulateAndGet(result.index(), Math::max);
@@ -140,7 +166,7 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
             if (reply.has("error")) {
                 throw new RaftException(RaftException.Reason.INVALID_REQUEST, reply.get("error").asString());
             }
-            return new WriteResult(result.index(), reply.path("changed").asBoolean());
+            return decode.apply(reply, result.index());
         });
     }
 

@@ -11,9 +11,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.KeyValueEntry;
 import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.RaftWatch;
+import io.github.raftspringboot.api.RaftWatchListener;
 import io.github.raftspringboot.api.ReadConsistency;
+import io.github.raftspringboot.api.Txn;
+import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
 
 /** The blocking store: each call waits for its asynchronous counterpart, for at most the request timeout. */
@@ -21,12 +26,19 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     private final ReplicatedAsyncKeyValueStore async;
 
+    private final KeyValueStateMachine state;
+
+    private final StoreLimits limits;
+
     private final JsonMapper mapper;
 
     private final Duration timeout;
 
-    ReplicatedKeyValueStore(ReplicatedAsyncKeyValueStore async, JsonMapper mapper, long timeoutMillis) {
+    ReplicatedKeyValueStore(ReplicatedAsyncKeyValueStore async, KeyValueStateMachine state, StoreLimits limits,
+            JsonMapper mapper, long timeoutMillis) {
         this.async = async;
+        this.state = state;
+        this.limits = limits;
         this.mapper = mapper;
         // A little over the engine's own limit, so that the engine's clearer timeout error wins.
         this.timeout = Duration.ofMillis(timeoutMillis + 1000);
@@ -90,6 +102,33 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
     @Override
     public long size(ReadConsistency consistency) {
         return await(async.size(consistency));
+    }
+
+    @Override
+    public Optional<KeyValueEntry> getEntry(String key) {
+        return getEntry(key, ReadConsistency.LINEARIZABLE);
+    }
+
+    @Override
+    public Optional<KeyValueEntry> getEntry(String key, ReadConsistency consistency) {
+        return await(async.getEntry(key, consistency));
+    }
+
+    @Override
+    public TxnResult txn(Txn txn) {
+        return await(async.txn(txn));
+    }
+
+    @Override
+    public RaftWatch watch(String prefix, long fromRevision, RaftWatchListener listener) {
+        String safePrefix = (prefix != null) ? prefix : "";
+        return state.watch(key -> key.startsWith(safePrefix), fromRevision, listener);
+    }
+
+    @Override
+    public RaftWatch watchKey(String key, long fromRevision, RaftWatchListener listener) {
+        limits.checkKey(key);
+        return state.watch(key::equals, fromRevision, listener);
     }
 
     @Override

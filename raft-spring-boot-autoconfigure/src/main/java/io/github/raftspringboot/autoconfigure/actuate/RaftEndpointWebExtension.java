@@ -134,6 +134,7 @@ public class RaftEndpointWebExtension {
             case CONFIGURATION_CHANGED, CONFIGURATION_BUSY, ADDRESS_CONFLICT, UNSAFE_RECONFIGURATION -> STATUS_CONFLICT;
             case NO_LEADER, NOT_LEADER, TIMEOUT, SHUTDOWN -> WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE;
             case INTERNAL -> WebEndpointResponse.STATUS_INTERNAL_SERVER_ERROR;
+            case COMPACTED -> 410;
         };
     }
 

@@ -34,7 +34,8 @@ public final class RaftKeyValueStoreAutoConfiguration {
     @Bean(STATE_MACHINE_BEAN_NAME)
     @ConditionalOnMissingBean(name = STATE_MACHINE_BEAN_NAME)
     ReplicatedStateMachine raftKeyValueStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
-        return KeyValueStores.stateMachine(mapper(mapper), limits(properties));
+        return KeyValueStores.stateMachine(mapper(mapper), limits(properties),
+                properties.getLimits().getWatchHistory(), properties.getLimits().getWatchHistorySize().toBytes());
     }
 
     @Bean

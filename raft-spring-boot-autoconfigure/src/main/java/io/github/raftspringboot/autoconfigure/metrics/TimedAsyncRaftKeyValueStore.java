@@ -11,6 +11,9 @@ import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.KeyValueEntry;
+import io.github.raftspringboot.api.Txn;
+import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.WriteResult;
 
@@ -64,6 +67,16 @@ final class TimedAsyncRaftKeyValueStore implements AsyncRaftKeyValueStore {
     @Override
     public CompletableFuture<Long> size(ReadConsistency consistency) {
         return time("size", consistency, () -> delegate.size(consistency));
+    }
+
+    @Override
+    public CompletableFuture<Optional<KeyValueEntry>> getEntry(String key, ReadConsistency consistency) {
+        return time("get_entry", consistency, () -> delegate.getEntry(key, consistency));
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> txn(Txn txn) {
+        return time("txn", null, () -> delegate.txn(txn));
     }
 
     private <T> CompletableFuture<T> time(String operation, ReadConsistency consistency,

@@ -12,6 +12,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import tools.jackson.databind.JsonNode;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
+import io.github.raftspringboot.api.KeyValueEntry;
+import io.github.raftspringboot.api.RaftWatch;
+import io.github.raftspringboot.api.RaftWatchListener;
+import io.github.raftspringboot.api.Txn;
+import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.WriteResult;
@@ -91,6 +96,32 @@ final class TimedRaftKeyValueStore implements RaftKeyValueStore {
     @Override
     public long size(ReadConsistency consistency) {
         return time("size", consistency, () -> delegate.size(consistency));
+    }
+
+    @Override
+    public Optional<KeyValueEntry> getEntry(String key) {
+        return time("get_entry", ReadConsistency.LINEARIZABLE, () -> delegate.getEntry(key));
+    }
+
+    @Override
+    public Optional<KeyValueEntry> getEntry(String key, ReadConsistency consistency) {
+        return time("get_entry", consistency, () -> delegate.getEntry(key, consistency));
+    }
+
+    @Override
+    public TxnResult txn(Txn txn) {
+        return time("txn", null, () -> delegate.txn(txn));
+    }
+
+    /** Not timed: a watch is a subscription, not a call with a duration. */
+    @Override
+    public RaftWatch watch(String prefix, long fromRevision, RaftWatchListener listener) {
+        return delegate.watch(prefix, fromRevision, listener);
+    }
+
+    @Override
+    public RaftWatch watchKey(String key, long fromRevision, RaftWatchListener listener) {
+        return delegate.watchKey(key, fromRevision, listener);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
+import io.github.raftspringboot.api.RaftCompactedException;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 
@@ -46,6 +47,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case UNKNOWN_SERVER -> HttpStatus.NOT_FOUND;
             case INVALID_REQUEST -> HttpStatus.BAD_REQUEST;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
+            case COMPACTED -> HttpStatus.GONE;
         };
         if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
             logger.error("Raft operation failed", ex);
@@ -56,6 +58,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setProperty("node", node.nodeId());
         if (ex.leaderId() != null) {
             problem.setProperty("leader", ex.leaderId());
+        }
+        if (ex instanceof RaftCompactedException compacted) {
+            problem.setProperty("oldestRevision", compacted.oldestRevision());
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
         if (status == HttpStatus.SERVICE_UNAVAILABLE) {
@@ -103,8 +108,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No endpoint "
-                + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /join, "
-                + "/remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
+                + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /txn, /watch, "
+                + "/join, /remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
         problem.setTitle("Not Found");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
     }
@@ -131,6 +136,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case UNKNOWN_SERVER -> "Unknown server";
             case INVALID_REQUEST -> "Invalid request";
             case INTERNAL -> "Internal error";
+            case COMPACTED -> "Revision compacted";
         };
     }
 }

@@ -60,8 +60,9 @@ class KeyValueController {
 
     /** The JSON value of the key, or {@code null} when it is not set. The key is read as {@link KeyPath} says. */
     @GetMapping("/{*key}")
-    JsonNode get(HttpServletRequest request, @RequestParam(required = false) String consistency) {
-        return read(KeyPath.of(request), consistency);
+    JsonNode get(HttpServletRequest request, @RequestParam(required = false) String consistency,
+            @RequestParam(required = false) String meta) {
+        return read(KeyPath.of(request), consistency, meta);
     }
 
     /** Removes the key; {@code changed} says whether it existed. */
@@ -76,12 +77,16 @@ class KeyValueController {
      */
     @GetMapping
     JsonNode list(@RequestParam(required = false) String key, @RequestParam(required = false) String prefix,
-            @RequestParam(required = false) String consistency) {
+            @RequestParam(required = false) String consistency, @RequestParam(required = false) String meta) {
         if (key != null) {
             if (prefix != null) {
                 throw new IllegalArgumentException("Give either key (one key) or prefix (a listing), not both");
             }
-            return read(requireKey(key), consistency);
+            return read(requireKey(key), consistency, meta);
+        }
+        if (meta != null) {
+            throw new IllegalArgumentException("meta=true reads one key: GET /key/<key>?meta=true or "
+                    + "GET /key?key=<key>&meta=true");
         }
         SortedMap<String, JsonNode> entries = store.entries((prefix != null) ? prefix : "",
                 ReadConsistencies.parse(consistency));
@@ -99,8 +104,21 @@ class KeyValueController {
         return store.delete(requireKey(key));
     }
 
-    private JsonNode read(String key, String consistency) {
-        return store.get(key, ReadConsistencies.parse(consistency)).orElse(NullNode.getInstance());
+    private JsonNode read(String key, String consistency, String meta) {
+        if (!parseMeta(meta)) {
+            return store.get(key, ReadConsistencies.parse(consistency)).orElse(NullNode.getInstance());
+        }
+        return StoreJson.entry(store.getEntry(key, ReadConsistencies.parse(consistency)).orElse(null));
+    }
+
+    private static boolean parseMeta(String meta) {
+        if (meta == null || meta.equals("false")) {
+            return false;
+        }
+        if (meta.equals("true") || meta.isEmpty()) {
+            return true;
+        }
+        throw new IllegalArgumentException("meta must be true or false, not '" + meta + "'");
     }
 
     private static String requireKey(String key) {
