@@ -3,14 +3,14 @@ package io.github.raftspringboot.engine.kv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,12 +24,19 @@ import io.github.raftspringboot.api.ReplicatedStateMachine;
  */
 final class KeyValueStateMachine implements ReplicatedStateMachine {
 
+    private static final int SECTIONED_FORMAT = 2;
+
+    private static final Set<String> SECTIONS = Set.of("format", "entries", "leases");
+
     private final JsonMapper mapper;
 
     private final StoreLimits limits;
 
     /** Replaced as a whole by {@link #restore}, so that local readers see the old or the new state, never a mix. */
     private volatile ConcurrentSkipListMap<String, JsonNode> entries = new ConcurrentSkipListMap<>();
+
+    /** The leases and the keys attached to them (docs/coordination.md). */
+    private final LeaseTable leases = new LeaseTable(System::nanoTime);
 
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits) {
         this.mapper = mapper;
@@ -61,6 +68,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             return StoreCommands.bytes(mapper, result.put("error", "Invalid store command: " + ex.getMessage()));
         }
         String op = node.get("op").asString();
+        if (LeaseCommands.isLeaseOp(op)) {
+            return StoreCommands.bytes(mapper, LeaseCommands.apply(leases, index, node, this::removeKeys));
+        }
+        long lease = LeaseCommands.leaseOf(node);
+        if (lease != 0 && !leases.exists(lease)) {
+            return StoreCommands.bytes(mapper, LeaseCommands.notFound(result, lease));
+        }
         boolean changed = switch (op) {
             case "put" -> !node.get("value").equals(entries.put(node.get("key").asString(), node.get("value")));
             case "put_all" -> {
@@ -74,7 +88,34 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             case "cas" -> compareAndSet(node.get("key").asString(), node.get("expected"), node.get("value"));
             default -> throw new IllegalStateException("unreachable: " + op);
         };
+        updateLeaseAttachments(index, node, op, changed, lease);
         return StoreCommands.bytes(mapper, result.put("changed", changed));
+    }
+
+    /** A key that a write left in place is attached to the write's lease (or to none); a removed key to none. */
+    private void updateLeaseAttachments(long index, JsonNode node, String op, boolean changed, long lease) {
+        if (op.equals("put_all")) {
+            node.get("entries").propertyNames().forEach(leases::detach);
+        }
+        else if (op.equals("put") || op.equals("delete") || changed) {
+            String key = node.get("key").asString();
+            if (entries.containsKey(key)) {
+                leases.attach(key, lease, index);
+            }
+            else {
+                leases.detach(key);
+            }
+        }
+    }
+
+    /** Deletes the keys of a lease that ended. The one way keys leave the store other than a write to them. */
+    private void removeKeys(Collection<String> keys) {
+        keys.forEach(entries::remove);
+    }
+
+    /** The store's leases, for the lease API and the leader's expiry. */
+    LeaseTable leases() {
+        return leases;
     }
 
     private boolean compareAndSet(String key, JsonNode expected, JsonNode value) {
@@ -103,6 +144,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             case "put" -> {
                 limits.checkKey(key(node));
                 limits.checkValue(key(node), node.get("value"), mapper);
+                LeaseCommands.checkLeaseField(node);
             }
             case "delete" -> limits.checkKey(key(node));
             case "cas" -> {
@@ -110,6 +152,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 if (node.hasNonNull("value")) {
                     limits.checkValue(key(node), node.get("value"), mapper);
                 }
+                LeaseCommands.checkLeaseField(node);
             }
             case "put_all" -> {
                 JsonNode values = node.get("entries");
@@ -121,8 +164,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                     limits.checkValue(entry.getKey(), entry.getValue(), mapper);
                 }
             }
-            default -> throw new IllegalArgumentException("unknown op \"" + op.asString()
-                    + "\"; use put, put_all, delete or cas");
+            default -> {
+                if (!LeaseCommands.isLeaseOp(op.asString())) {
+                    throw new IllegalArgumentException("unknown op \"" + op.asString()
+                            + "\"; use put, put_all, delete or cas");
+                }
+                LeaseCommands.check(node);
+            }
         }
     }
 
@@ -146,6 +194,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             case "keys" -> keys(argument);
             case "entries" -> entries(argument);
             case "size" -> StoreCommands.NODES.numberNode((long) entries.size());
+            case "lease", "leases", "lease_of" -> LeaseCommands.query(leases, node.get("q").asString(), argument);
             default -> throw new IllegalArgumentException("unknown query " + node);
         };
         return answer.isMissingNode() ? new byte[0] : StoreCommands.bytes(mapper, answer);
@@ -179,40 +228,67 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         return current.subMap(prefix, true, prefix + Character.MAX_VALUE, true);
     }
 
+    /**
+     * Without leases, the plain form every version wrote: {@code {"key":value,...}}. With leases, sections:
+     * {@code {"format":2,"entries":{"key":value,...},"leases":[...]}}.
+     */
     @Override
     public void snapshot(OutputStream out) throws IOException {
         try (JsonGenerator generator = mapper.createGenerator(out)) {
+            boolean sectioned = !leases.isEmpty();
+            if (sectioned) {
+                generator.writeStartObject();
+                generator.writeNumberProperty("format", SECTIONED_FORMAT);
+                generator.writeName("entries");
+            }
             generator.writeStartObject();
             for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
                 generator.writeName(entry.getKey());
                 mapper.writeTree(generator, entry.getValue());
             }
             generator.writeEndObject();
+            if (sectioned) {
+                generator.writeName("leases");
+                mapper.writeTree(generator, leases.toJson());
+                generator.writeEndObject();
+            }
         }
     }
 
     @Override
     public void restore(InputStream in) throws IOException {
         ConcurrentSkipListMap<String, JsonNode> restored = new ConcurrentSkipListMap<>();
-        try (JsonParser parser = mapper.createParser(in)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("A store snapshot must be a JSON object");
-            }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String key = parser.currentName();
-                parser.nextToken();
-                JsonNode value = parser.readValueAsTree();
-                if (value.isNull()) {
-                    // Refused like every other write of a null: a backup or snapshot holding one changes nothing.
-                    throw new IOException("The state holds null for key '" + key + "': the store does not hold null "
-                            + "values (a missing key reads as empty)");
-                }
-                restored.put(key, value);
-            }
+        JsonNode root;
+        try {
+            root = mapper.readTree(in);
         }
         catch (JacksonException ex) {
             throw new IOException("The state is not valid store JSON: " + ex.getOriginalMessage(), ex);
         }
+        if (root == null || !root.isObject()) {
+            throw new IOException("A store snapshot must be a JSON object");
+        }
+        boolean sectioned = isSectioned(root);
+        for (Map.Entry<String, JsonNode> entry : (sectioned ? root.get("entries") : root).properties()) {
+            if (entry.getValue().isNull()) {
+                // Refused like every other write of a null: a backup or snapshot holding one changes nothing.
+                throw new IOException("The state holds null for key '" + entry.getKey() + "': the store does not "
+                        + "hold null values (a missing key reads as empty)");
+            }
+            restored.put(entry.getKey(), entry.getValue());
+        }
+        try {
+            leases.restore(sectioned ? root.get("leases") : null);
+        }
+        catch (RuntimeException ex) {
+            throw new IOException("The state's leases are not valid: " + ex.getMessage(), ex);
+        }
         entries = restored;
+    }
+
+    /** A sectioned snapshot has exactly the sections it names; a plain one is a map of user keys. */
+    private static boolean isSectioned(JsonNode root) {
+        return root.path("format").isIntegralNumber() && root.path("entries").isObject()
+                && root.propertyNames().stream().allMatch(name -> SECTIONS.contains(name));
     }
 }

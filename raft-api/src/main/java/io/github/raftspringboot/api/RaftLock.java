@@ -1,0 +1,27 @@
+package io.github.raftspringboot.api;
+
+/** A lock held by this application ({@link RaftLocks#tryLock}); close it to unlock. */
+public interface RaftLock extends AutoCloseable {
+
+    String name();
+
+    /** The fencing token of this acquisition: higher than that of every earlier holder of the lock. */
+    long fencingToken();
+
+    /** The lease the lock lives on. */
+    long leaseId();
+
+    /**
+     * Whether this holder may still consider the lock its own: not unlocked, and its lease was last kept alive less
+     * than a TTL ago (it cannot have expired). Turns {@code false} for good when the lease is lost.
+     */
+    boolean isHeld();
+
+    /** Frees the lock (revokes its lease). Idempotent. */
+    void unlock();
+
+    @Override
+    default void close() {
+        unlock();
+    }
+}
