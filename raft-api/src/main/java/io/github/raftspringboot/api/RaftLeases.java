@@ -22,8 +22,15 @@ public interface RaftLeases {
     /** The longest TTL. */
     Duration MAX_TTL = Duration.ofHours(24);
 
-    /** Grants a lease of {@code ttl} (whole milliseconds). */
+    /** Grants a lease of {@code ttl} (whole milliseconds); its id is chosen by the log (the grant's index). */
     Lease grant(Duration ttl);
+
+    /**
+     * Grants a lease with an id the caller chose (a positive number), e.g. one derived from a process id.
+     *
+     * @throws IllegalArgumentException if a lease with that id exists
+     */
+    Lease grant(long leaseId, Duration ttl);
 
     /** Starts the lease's TTL again, from now. */
     Lease keepAlive(long leaseId);

@@ -12,9 +12,10 @@ import io.github.raftspringboot.api.RaftLeases;
 
 /**
  * The lease commands of the store's log, and how they apply to a {@link LeaseTable}. A lease's id is the index of
- * the entry that granted it.
+ * the entry that granted it unless the client chose one.
  * <pre>
- * {"op":"lease_grant","ttl":10000}                 (milliseconds)
+ * {"op":"lease_grant","ttl":10000}                 (milliseconds; the id is the entry's index, or the next free)
+ * {"op":"lease_grant","ttl":10000,"id":7}          (an id the client chose: refused if in use)
  * {"op":"lease_keepalive","id":42}
  * {"op":"lease_revoke","id":42}
  * {"op":"lease_expire","id":42,"refresh":57}       (the leader's decision; stale if a keep-alive came after 57)
@@ -32,8 +33,10 @@ final class LeaseCommands {
         return op.startsWith(PREFIX);
     }
 
-    static ObjectNode grant(long ttlMillis) {
-        return StoreCommands.NODES.objectNode().put("op", "lease_grant").put("ttl", ttlMillis);
+    /** {@code id} 0: the log chooses. */
+    static ObjectNode grant(long id, long ttlMillis) {
+        ObjectNode command = StoreCommands.NODES.objectNode().put("op", "lease_grant").put("ttl", ttlMillis);
+        return (id == 0) ? command : command.put("id", id);
     }
 
     static ObjectNode keepAlive(long id) {
@@ -52,7 +55,12 @@ final class LeaseCommands {
     static void check(JsonNode node) {
         String op = node.get("op").asString();
         switch (op) {
-            case "lease_grant" -> checkTtl(node.get("ttl"));
+            case "lease_grant" -> {
+                checkTtl(node.get("ttl"));
+                if (node.has("id")) {
+                    checkId(node.get("id"), "\"id\"");
+                }
+            }
             case "lease_keepalive", "lease_revoke" -> checkId(node.get("id"), "\"id\"");
             case "lease_expire" -> {
                 checkId(node.get("id"), "\"id\"");
@@ -101,8 +109,16 @@ final class LeaseCommands {
         long id = node.path("id").asLong();
         switch (node.get("op").asString()) {
             case "lease_grant" -> {
-                leases.grant(index, node.get("ttl").asLong());
-                result.set("lease", describe(leases, index));
+                long chosen = node.path("id").asLong(0);
+                if (chosen != 0 && leases.exists(chosen)) {
+                    result.put("error", "lease " + chosen + " already exists: choose another id, or none")
+                        .put("leaseExists", chosen);
+                }
+                else {
+                    long granted = (chosen != 0) ? chosen : leases.nextFreeId(index);
+                    leases.grant(granted, index, node.get("ttl").asLong());
+                    result.set("lease", describe(leases, granted));
+                }
             }
             case "lease_keepalive" -> {
                 if (leases.keepAlive(index, id)) {

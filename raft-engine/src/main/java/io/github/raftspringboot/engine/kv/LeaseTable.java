@@ -65,9 +65,19 @@ final class LeaseTable {
         return attachments.get(key);
     }
 
-    void grant(long index, long ttlMillis) {
-        leases.put(index, new Entry(index, ttlMillis, index, new ConcurrentSkipListSet<>()));
-        restartClock(index, index, ttlMillis);
+    /** The lowest id from {@code from} on that no lease has (ids a client chose may be in the way). */
+    long nextFreeId(long from) {
+        long id = from;
+        while (leases.containsKey(id)) {
+            id++;
+        }
+        return id;
+    }
+
+    /** Grants lease {@code id} at {@code index}, which is its first refresh index. */
+    void grant(long id, long index, long ttlMillis) {
+        leases.put(id, new Entry(id, ttlMillis, index, new ConcurrentSkipListSet<>()));
+        restartClock(id, index, ttlMillis);
     }
 
     /** @return whether the lease exists */

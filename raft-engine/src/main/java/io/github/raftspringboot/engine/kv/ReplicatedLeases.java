@@ -43,11 +43,30 @@ final class ReplicatedLeases implements RaftLeases, AutoCloseable {
 
     @Override
     public Lease grant(Duration ttl) {
+        return grant(checkTtl(ttl), 0);
+    }
+
+    @Override
+    public Lease grant(long leaseId, Duration ttl) {
+        checkId(leaseId);
+        return grant(checkTtl(ttl), leaseId);
+    }
+
+    private Lease grant(Duration ttl, long leaseId) {
+        Reply reply = submit(LeaseCommands.grant(leaseId, ttl.toMillis()));
+        if (reply.reply().has("leaseExists")) {
+            throw new IllegalArgumentException("Lease " + leaseId + " already exists: choose another id, or let the "
+                    + "cluster choose one (grant(ttl))");
+        }
+        return lease(reply.reply().get("lease"));
+    }
+
+    private static Duration checkTtl(Duration ttl) {
         if (ttl == null || ttl.compareTo(MIN_TTL) < 0 || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("A lease TTL must be from " + MIN_TTL.toSeconds() + " s to "
                     + MAX_TTL.toHours() + " h, not " + ttl);
         }
-        return lease(submit(LeaseCommands.grant(ttl.toMillis())).reply().get("lease"));
+        return ttl;
     }
 
     @Override
@@ -128,7 +147,7 @@ final class ReplicatedLeases implements RaftLeases, AutoCloseable {
         if (reply.has("leaseNotFound")) {
             throw new LeaseNotFoundException(reply.get("leaseNotFound").asLong());
         }
-        if (reply.has("error")) {
+        if (reply.has("error") && !reply.has("leaseExists")) {
             throw new RaftException(RaftException.Reason.INVALID_REQUEST, reply.get("error").asString());
         }
         return new Reply(result.index(), reply);

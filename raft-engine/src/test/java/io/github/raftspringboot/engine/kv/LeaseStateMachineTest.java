@@ -38,6 +38,20 @@ class LeaseStateMachineTest {
     }
 
     @Test
+    void aClientMayChooseTheIdAndTheLogSkipsIdsInUse() {
+        assertThat(apply(3, "{\"op\":\"lease_grant\",\"ttl\":5000,\"id\":7}").get("lease").get("id").asLong())
+            .isEqualTo(7);
+        assertThat(apply(4, "{\"op\":\"lease_grant\",\"ttl\":5000,\"id\":7}").get("leaseExists").asLong())
+            .isEqualTo(7);
+        assertThat(apply(7, "{\"op\":\"lease_grant\",\"ttl\":5000}").get("lease").get("id").asLong()).isEqualTo(8);
+        // An expiry decided for an earlier lease 7 does not end a lease 7 granted again since.
+        apply(9, "{\"op\":\"lease_revoke\",\"id\":7}");
+        apply(10, "{\"op\":\"lease_grant\",\"ttl\":5000,\"id\":7}");
+        assertThat(apply(11, "{\"op\":\"lease_expire\",\"id\":7,\"refresh\":3}").get("changed").asBoolean())
+            .isFalse();
+    }
+
+    @Test
     void anExpiryDecidedBeforeAKeepAliveIsANoOp() {
         apply(20, "{\"op\":\"lease_grant\",\"ttl\":5000}");
         apply(21, "{\"op\":\"put\",\"key\":\"k\",\"value\":1,\"lease\":20}");
@@ -109,9 +123,9 @@ class LeaseStateMachineTest {
     void aNewLeaderGivesEveryLeaseItsWholeTtlBeforeExpiringAny() {
         AtomicLong now = new AtomicLong();
         LeaseTable table = new LeaseTable(now::get);
-        table.grant(1, 1000);
+        table.grant(1, 1, 1000);
         now.addAndGet(900_000_000L);
-        table.grant(2, 1000);
+        table.grant(2, 2, 1000);
         now.addAndGet(200_000_000L);
         assertThat(table.expired()).extracting(due -> due.getKey()).containsExactly(1L);
         table.restartAllClocks();
