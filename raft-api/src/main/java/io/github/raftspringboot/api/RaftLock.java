@@ -12,6 +12,12 @@ public interface RaftLock extends AutoCloseable {
     long leaseId();
 
     /**
+     * How long the lock is certainly still this holder's: a TTL from the last keep-alive the cluster confirmed, as
+     * measured on this node ({@link java.time.Duration#ZERO} once unlocked or lost).
+     */
+    java.time.Duration remaining();
+
+    /**
      * Whether this holder may still consider the lock its own: not unlocked, and its lease was last kept alive less
      * than a TTL ago (it cannot have expired). Turns {@code false} for good when the lease is lost.
      */

@@ -76,6 +76,11 @@ final class HeldLock implements RaftLock {
     }
 
     @Override
+    public Duration remaining() {
+        return ended ? Duration.ZERO : Duration.ofNanos(Math.max(0, ttlNanos - (System.nanoTime() - confirmedAt)));
+    }
+
+    @Override
     public boolean isHeld() {
         return !ended && System.nanoTime() - confirmedAt < ttlNanos;
     }

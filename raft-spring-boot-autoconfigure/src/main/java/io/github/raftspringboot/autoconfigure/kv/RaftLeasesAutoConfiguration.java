@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import tools.jackson.databind.json.JsonMapper;
 
+import io.github.raftspringboot.api.RaftElections;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftLeases;
 import io.github.raftspringboot.api.RaftLocks;
@@ -21,11 +22,12 @@ import io.github.raftspringboot.autoconfigure.RaftProperties;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.kv.KeyValueStores;
 import io.github.raftspringboot.engine.kv.StoreLimits;
+import io.github.raftspringboot.engine.lock.LeaseElections;
 import io.github.raftspringboot.engine.lock.LeaseLocks;
 
 /**
- * Leases and the locks built on them (docs/coordination.md), over the key-value store's state machine: a
- * {@link RaftLeases} bean and a {@link RaftLocks} bean.
+ * Leases, and the locks and named elections built on them (docs/coordination.md), over the key-value store's state machine: a
+ * {@link RaftLeases} bean, a {@link RaftLocks} bean and a {@link RaftElections} bean.
  */
 @AutoConfiguration(after = { RaftKeyValueStoreAutoConfiguration.class, RaftAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "raft.enabled", matchIfMissing = true)
@@ -51,5 +53,11 @@ public final class RaftLeasesAutoConfiguration {
     @ConditionalOnMissingBean
     RaftLocks raftLocks(RaftLeases leases, RaftKeyValueStore store, RaftNode node) {
         return new LeaseLocks(leases, store, node.nodeId());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RaftElections raftElections(RaftLocks locks) {
+        return new LeaseElections(locks);
     }
 }
