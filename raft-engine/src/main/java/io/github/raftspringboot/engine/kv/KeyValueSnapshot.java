@@ -19,7 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <pre>
  * {"format":"raft-kv/2",
  *  "entries":{"a":{"value":1,"createRevision":5,"modRevision":7,"version":2,"lease":0}},
- *  "history":{"compactedRevision":0,"events":[{"type":"PUT","key":"a","revision":7,"value":1,"prevValue":0}]}}
+ *  "history":{"compactedRevision":0,"events":[{"type":"PUT","key":"a","revision":7,"value":1,"prevValue":0}]},
+ *  "leases":[{"id":3,"ttl":10000,"refresh":3,"keys":{"a":7}}]}
  * </pre>
  * A snapshot without the marker is the first format, a plain object of keys to values: its keys get revision 0
  * and version 1, and it has no history (a watch can start from the first write after it).
@@ -28,15 +29,15 @@ final class KeyValueSnapshot {
 
     static final String FORMAT = "raft-kv/2";
 
-    /** A restored state: the entries and the change history. */
-    record State(ConcurrentSkipListMap<String, KeyRecord> entries, ChangeHistory history) {
+    /** A restored state: the entries, the change history and the leases section ({@code null}: no leases). */
+    record State(ConcurrentSkipListMap<String, KeyRecord> entries, ChangeHistory history, JsonNode leases) {
     }
 
     private KeyValueSnapshot() {
     }
 
-    static void write(OutputStream out, JsonMapper mapper, Map<String, KeyRecord> entries, JsonNode history)
-            throws IOException {
+    static void write(OutputStream out, JsonMapper mapper, Map<String, KeyRecord> entries, JsonNode history,
+            JsonNode leases) throws IOException {
         try (JsonGenerator generator = mapper.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeStringProperty("format", FORMAT);
@@ -49,6 +50,8 @@ final class KeyValueSnapshot {
             generator.writeEndObject();
             generator.writeName("history");
             mapper.writeTree(generator, history);
+            generator.writeName("leases");
+            mapper.writeTree(generator, leases);
             generator.writeEndObject();
         }
     }
@@ -60,7 +63,7 @@ final class KeyValueSnapshot {
                 throw new IOException("A store snapshot must be a JSON object");
             }
             if (parser.nextToken() != JsonToken.PROPERTY_NAME) {
-                return new State(entries, new ChangeHistory(maxHistory));
+                return new State(entries, new ChangeHistory(maxHistory), null);
             }
             String first = parser.currentName();
             parser.nextToken();
@@ -69,17 +72,19 @@ final class KeyValueSnapshot {
                 return readLegacy(parser, first, firstValue, entries, maxHistory);
             }
             ChangeHistory history = ChangeHistory.unknownPast(maxHistory);
+            JsonNode leases = null;
             while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                 String section = parser.currentName();
                 parser.nextToken();
                 switch (section) {
                     case "entries" -> readEntries(parser, entries);
                     case "history" -> history = ChangeHistory.fromJson(parser.readValueAsTree(), maxHistory);
+                    case "leases" -> leases = parser.readValueAsTree();
                     default -> throw new IOException("The store snapshot has a section '" + section + "' this version "
                             + "does not know: restore it with the raft-spring-boot version that wrote it, or a newer one");
                 }
             }
-            return new State(entries, history);
+            return new State(entries, history, leases);
         }
         catch (JacksonException ex) {
             throw new IOException("The state is not valid store JSON: " + ex.getOriginalMessage(), ex);
@@ -118,6 +123,7 @@ final class KeyValueSnapshot {
             parser.nextToken();
             value = parser.readValueAsTree();
         }
-        return new State((ConcurrentSkipListMap<String, KeyRecord>) entries, ChangeHistory.unknownPast(maxHistory));
+        return new State((ConcurrentSkipListMap<String, KeyRecord>) entries, ChangeHistory.unknownPast(maxHistory),
+                null);
     }
 }

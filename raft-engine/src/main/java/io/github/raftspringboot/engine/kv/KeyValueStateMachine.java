@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -43,6 +44,9 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     /** The index of the command being applied: the revision of what it writes (apply thread only). */
     private long applyingIndex;
 
+    /** The leases and the keys attached to them (docs/coordination.md); replaced with the entries on restore. */
+    private final LeaseTable leases = new LeaseTable(System::nanoTime);
+
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits) {
         this(mapper, limits, 10_000, 64L << 20);
     }
@@ -81,30 +85,15 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         applyingIndex = index;
         changes.clear();
         try {
-            switch (op) {
-                case "put" -> result.put("changed", write(node.get("key").asString(), node.get("value")));
-                case "put_all" -> {
-                    boolean any = false;
-                    for (Map.Entry<String, JsonNode> entry : node.get("entries").properties()) {
-                        any |= write(entry.getKey(), entry.getValue());
-                    }
-                    result.put("changed", any);
-                }
-                case "delete" -> result.put("changed", write(node.get("key").asString(), null));
-                case "cas" -> result.put("changed",
-                        compareAndSet(node.get("key").asString(), node.get("expected"), node.get("value")));
-                case "txn" -> result = TxnExecutor.execute(node, new TxnExecutor.KeySpace() {
-                    @Override
-                    public KeyRecord read(String key) {
-                        return entries.get(key);
-                    }
-
-                    @Override
-                    public boolean write(String key, JsonNode value) {
-                        return KeyValueStateMachine.this.write(key, value);
-                    }
-                });
-                default -> throw new IllegalStateException("unreachable: " + op);
+            long lease = LeaseCommands.leaseOf(node);
+            if (LeaseCommands.isLeaseOp(op)) {
+                result = LeaseCommands.apply(leases, index, node, this::removeKeys);
+            }
+            else if (lease != 0 && !leases.exists(lease)) {
+                LeaseCommands.notFound(result, lease);
+            }
+            else {
+                result = applyWrite(op, node, lease, result);
             }
         }
         finally {
@@ -116,14 +105,57 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         return StoreCommands.bytes(mapper, result);
     }
 
+    private ObjectNode applyWrite(String op, JsonNode node, long lease, ObjectNode result) {
+        switch (op) {
+            case "put" -> result.put("changed", write(node.get("key").asString(), node.get("value"), lease));
+            case "put_all" -> {
+                boolean any = false;
+                for (Map.Entry<String, JsonNode> entry : node.get("entries").properties()) {
+                    any |= write(entry.getKey(), entry.getValue(), 0);
+                }
+                result.put("changed", any);
+            }
+            case "delete" -> result.put("changed", write(node.get("key").asString(), null, 0));
+            case "cas" -> result.put("changed",
+                    compareAndSet(node.get("key").asString(), node.get("expected"), node.get("value"), lease));
+            case "txn" -> {
+                return TxnExecutor.execute(node, new TxnExecutor.KeySpace() {
+                    @Override
+                    public KeyRecord read(String key) {
+                        return entries.get(key);
+                    }
+
+                    @Override
+                    public boolean write(String key, JsonNode value) {
+                        return KeyValueStateMachine.this.write(key, value, 0);
+                    }
+                });
+            }
+            default -> throw new IllegalStateException("unreachable: " + op);
+        }
+        return result;
+    }
+
+    /** Deletes the keys of a lease that ended (revoked or expired), as writes of this entry, seen by the watches. */
+    private void removeKeys(Collection<String> keys) {
+        keys.forEach(key -> write(key, null, 0));
+    }
+
+    /** The store's leases, for the lease API and the leader's expiry. */
+    LeaseTable leases() {
+        return leases;
+    }
+
     /**
      * The one path by which a key changes: puts {@code value}, or deletes the key when it is {@code null}, at the
      * revision of the command being applied, and records the change for the watches. A put of the value a key
      * already has is still a write (its version and modRevision move, watches see it) but does not count as changed.
      *
+     * A put attaches the key to {@code lease} (0: to none, detaching it from any); a delete detaches it.
+     *
      * @return whether the value changed
      */
-    private boolean write(String key, JsonNode value) {
+    private boolean write(String key, JsonNode value, long lease) {
         long revision = applyingIndex;
         KeyRecord previous = entries.get(key);
         JsonNode before = (previous != null) ? previous.value() : null;
@@ -132,24 +164,26 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 return false;
             }
             entries.remove(key);
+            leases.detach(key);
             changes.add(new WatchEvent(WatchEvent.Type.DELETE, key, null, revision, before));
             return true;
         }
-        entries.put(key, KeyRecord.written(previous, value, revision, 0));
+        entries.put(key, KeyRecord.written(previous, value, revision, lease));
+        leases.attach(key, lease, revision);
         changes.add(new WatchEvent(WatchEvent.Type.PUT, key, value, revision, before));
         return !value.equals(before);
     }
 
-    private boolean compareAndSet(String key, JsonNode expected, JsonNode value) {
+    private boolean compareAndSet(String key, JsonNode expected, JsonNode value, long lease) {
         KeyRecord current = entries.get(key);
         boolean expectAbsent = expected == null || expected.isNull();
         if (expectAbsent ? current != null : (current == null || !expected.equals(current.value()))) {
             return false;
         }
         if (value == null || value.isNull()) {
-            return current == null || write(key, null);
+            return current == null || write(key, null, 0);
         }
-        write(key, value);
+        write(key, value, lease);
         return true;
     }
 
@@ -166,6 +200,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             case "put" -> {
                 limits.checkKey(key(node));
                 limits.checkValue(key(node), node.get("value"), mapper);
+                LeaseCommands.checkLeaseField(node);
             }
             case "delete" -> limits.checkKey(key(node));
             case "cas" -> {
@@ -173,6 +208,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 if (node.hasNonNull("value")) {
                     limits.checkValue(key(node), node.get("value"), mapper);
                 }
+                LeaseCommands.checkLeaseField(node);
             }
             case "txn" -> TxnCommands.check(node, limits, mapper);
             case "put_all" -> {
@@ -185,8 +221,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                     limits.checkValue(entry.getKey(), entry.getValue(), mapper);
                 }
             }
-            default -> throw new IllegalArgumentException("unknown op \"" + op.asString()
-                    + "\"; use put, put_all, delete, cas or txn");
+            default -> {
+                if (!LeaseCommands.isLeaseOp(op.asString())) {
+                    throw new IllegalArgumentException("unknown op \"" + op.asString()
+                            + "\"; use put, put_all, delete, cas, txn or a lease op");
+                }
+                LeaseCommands.check(node);
+            }
         }
     }
 
@@ -217,6 +258,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             case "keys" -> keys(argument);
             case "entries" -> entries(argument);
             case "size" -> StoreCommands.NODES.numberNode((long) entries.size());
+            case "lease", "leases", "lease_of" -> LeaseCommands.query(leases, node.get("q").asString(), argument);
             default -> throw new IllegalArgumentException("unknown query " + node);
         };
         return answer.isMissingNode() ? new byte[0] : StoreCommands.bytes(mapper, answer);
@@ -266,12 +308,18 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     @Override
     public void snapshot(OutputStream out) throws IOException {
-        KeyValueSnapshot.write(out, mapper, entries, watches.historyJson());
+        KeyValueSnapshot.write(out, mapper, entries, watches.historyJson(), leases.toJson());
     }
 
     @Override
     public void restore(InputStream in) throws IOException {
         KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.bounds());
+        try {
+            leases.restore(restored.leases());
+        }
+        catch (RuntimeException ex) {
+            throw new IOException("The state's leases are not valid: " + ex.getMessage(), ex);
+        }
         entries = restored.entries();
         watches.restore(restored.history());
     }

@@ -3,6 +3,7 @@ package io.github.raftspringboot.engine.kv;
 import java.time.Duration;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.RaftLeases;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.RaftEngine;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,5 +46,21 @@ public final class KeyValueStores {
         JsonMapper strict = StoreCommands.strict(mapper);
         ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
         return new ReplicatedKeyValueStore(async, state, limits, strict, timeout);
+    }
+
+    /**
+     * The lease API over an engine that runs {@code stateMachine}. This node proposes expiries while it leads, checking
+     * the lease clocks every {@code expiryTick}; close the returned object (Spring does) to stop that.
+     *
+     * @throws IllegalArgumentException if {@code stateMachine} is not one made by {@link #stateMachine}
+     */
+    public static RaftLeases leases(RaftEngine engine, ReplicatedStateMachine stateMachine, JsonMapper mapper,
+            StoreLimits limits, Duration requestTimeout, Duration expiryTick) {
+        if (!(stateMachine instanceof KeyValueStateMachine state)) {
+            throw new IllegalArgumentException("RaftLeases need the key-value state machine, not "
+                    + stateMachine.getClass().getName());
+        }
+        return new ReplicatedLeases(engine, state, StoreCommands.strict(mapper), limits, requestTimeout.toMillis(),
+                expiryTick.toMillis());
     }
 }

@@ -15,6 +15,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 
+import io.github.raftspringboot.api.LeaseNotFoundException;
 import io.github.raftspringboot.api.RaftCompactedException;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
@@ -69,6 +70,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return response.body(problem);
     }
 
+    @ExceptionHandler(LeaseNotFoundException.class)
+    ResponseEntity<ProblemDetail> leaseNotFound(LeaseNotFoundException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+        problem.setTitle("Lease not found");
+        problem.setProperty("lease", ex.leaseId());
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
+    @ExceptionHandler(LockController.LockHeldException.class)
+    ResponseEntity<ProblemDetail> lockHeld(LockController.LockHeldException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+        problem.setTitle("Lock held");
+        if (ex.holder() != null) {
+            problem.setProperty("lease", ex.holder().leaseId());
+            problem.setProperty("fencingToken", ex.holder().fencingToken());
+        }
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    @ExceptionHandler(LockController.LockFreeException.class)
+    ResponseEntity<ProblemDetail> lockFree(LockController.LockFreeException ex) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+        problem.setTitle("Lock free");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> badRequest(IllegalArgumentException ex) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
@@ -109,7 +136,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No endpoint "
                 + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /txn, /watch, "
-                + "/join, /remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
+                + "/lease, /lock, /join, /remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
         problem.setTitle("Not Found");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
     }

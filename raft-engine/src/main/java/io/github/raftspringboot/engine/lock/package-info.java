@@ -1,0 +1,2 @@
+/** Locks and named elections on the key-value store's leases. */
+package io.github.raftspringboot.engine.lock;

@@ -1,0 +1,116 @@
+package io.github.raftspringboot.sample.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Leases and locks across a leader killed with SIGKILL, on three processes of the sample's jar: the lease outlives the
+ * leader and expires no earlier than its TTL after the last keep-alive, its key vanishing on every survivor; a lock
+ * whose holder stops keeping it alive goes to the next holder with a higher fencing token.
+ */
+class LeaseKillIT {
+
+    private static final Duration TTL = Duration.ofSeconds(4);
+
+    @TempDir
+    Path dir;
+
+    private final List<NodeProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        processes.forEach(NodeProcess::close);
+    }
+
+    @Test
+    void aLeaseOutlivesAKilledLeaderAndThenExpiresNotBeforeItsTtl() {
+        Map<String, Integer> raftPorts = new LinkedHashMap<>();
+        for (String id : List.of("node1", "node2", "node3")) {
+            raftPorts.put(id, SampleJar.freePort());
+        }
+        String peers = raftPorts.entrySet().stream().map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue())
+            .collect(Collectors.joining(","));
+        Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+        raftPorts.forEach((id, raftPort) -> nodes.put(id, start(id, raftPort, peers)));
+        nodes.values().forEach(NodeProcess::awaitServing);
+        String leader = awaitLeader(nodes.values());
+        List<NodeProcess> survivors = nodes.values().stream().filter(node -> !node.name().equals(leader)).toList();
+        HttpJson client = survivors.get(0).http();
+
+        long lease = client.post("/lease", "{\"ttl\":\"" + TTL.toSeconds() + "s\"}").json().get("id").asLong();
+        assertThat(client.post("/key?lease=" + lease, "{\"ephemeral\":\"alive\"}").status()).isEqualTo(200);
+        JsonNode lock = client.post("/lock/report?lease=" + lease, null).json();
+        long firstToken = lock.get("fencingToken").asLong();
+        long lastKeepAlive = System.nanoTime();
+        assertThat(client.post("/lease/" + lease + "/keepalive", null).status()).isEqualTo(200);
+
+        nodes.get(leader).kill();
+        long vanished = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (NodeProcess node : survivors) {
+                if (!"null".equals(node.http().get("/key/ephemeral?consistency=local").body())) {
+                    return 0L;
+                }
+            }
+            return System.nanoTime();
+        }, at -> at != 0L);
+        assertThat(Duration.ofNanos(vanished - lastKeepAlive)).as("lifetime after the last keep-alive")
+            .isGreaterThanOrEqualTo(TTL);
+        assertThat(client.post("/lease/" + lease + "/keepalive", null).status()).isEqualTo(404);
+
+        // The dead holder's lock went with its lease: the next holder's token is higher.
+        HttpJson.Response next = survivors.get(1).http().post("/lock/report", null);
+        assertThat(next.status()).as(next.toString()).isEqualTo(200);
+        assertThat(next.json().get("fencingToken").asLong()).isGreaterThan(firstToken);
+    }
+
+    private NodeProcess start(String id, int raftPort, String peers) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("NODE_ID", id);
+        environment.put("STATE_DIR", dir.resolve(id).toString());
+        environment.put("HTTP_ADDR", "127.0.0.1");
+        environment.put("HTTP_PORT", String.valueOf(SampleJar.freePort()));
+        environment.put("RAFT_ADDR", "127.0.0.1");
+        environment.put("RAFT_PORT", String.valueOf(raftPort));
+        environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
+        environment.put("SPRING_GRPC_SERVER_PORT", "0");
+        environment.put("PEERS", peers);
+        environment.put("RAFT_ELECTION_TIMEOUT", "600ms");
+        environment.put("RAFT_HEARTBEAT_INTERVAL", "150ms");
+        environment.put("RAFT_REQUEST_TIMEOUT", "4s");
+        NodeProcess node = new NodeProcess(id, environment, dir).start();
+        processes.add(node);
+        return node;
+    }
+
+    /** Waits until one node leads and every other node follows it; returns the leader's id. */
+    private static String awaitLeader(Iterable<NodeProcess> nodes) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            String leader = null;
+            for (NodeProcess node : nodes) {
+                JsonNode status = node.http().statusOrNull();
+                if (status == null || status.get("leader") == null || status.get("leader").isNull()) {
+                    return null;
+                }
+                String seen = status.get("leader").get("id").asString();
+                if (leader != null && !leader.equals(seen)) {
+                    return null;
+                }
+                leader = seen;
+            }
+            return leader;
+        }, found -> found != null);
+    }
+}
