@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The CVE scan of the runtime dependency trees (the starter's and the sample's), offline: every library in their
- * CycloneDX SBOMs is looked up in GitHub's reviewed Maven advisories ({@link AdvisoryDatabase}) and compared with
+ * dependency lists is looked up in GitHub's reviewed Maven advisories ({@link AdvisoryDatabase}) and compared with
  * Maven's version-range semantics. An unaccepted HIGH or CRITICAL finding fails the build; the others are reported
  * in {@code target/dependency-advisories.txt}. See docs/security.md#dependency-advisories.
  */
@@ -67,15 +67,15 @@ class DependencyAdvisoryTest {
 
     @Test
     void theRuntimeTreesHaveNoUnacceptedHighOrCriticalAdvisory() throws IOException {
-        List<Path> sboms = RuntimeSboms.configured();
-        Set<RuntimeComponent> components = RuntimeSboms.components(sboms);
+        List<Path> trees = RuntimeDependencies.configured();
+        Set<RuntimeComponent> components = RuntimeDependencies.components(trees);
         AcceptedAdvisories accepted = AcceptedAdvisories.read(ACCEPTED);
-        assertThat(components).as("libraries in %s", sboms).hasSizeGreaterThan(20);
+        assertThat(components).as("libraries in %s", trees).hasSizeGreaterThan(20);
 
         List<String> report = new ArrayList<>();
         report.add("Advisory database: " + database.source() + " (" + database.size() + " rows, newest advisory "
                 + database.newestPublished() + ")");
-        report.add("Scanned " + components.size() + " runtime libraries from " + sboms);
+        report.add("Scanned " + components.size() + " runtime libraries from " + trees);
         List<String> failures = new ArrayList<>();
         Set<String> matchedAccepted = new TreeSet<>();
         for (RuntimeComponent component : components) {

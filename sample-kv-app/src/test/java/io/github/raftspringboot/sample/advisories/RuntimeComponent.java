@@ -1,6 +1,6 @@
 package io.github.raftspringboot.sample.advisories;
 
-/** A library in a runtime dependency tree, as a CycloneDX SBOM lists it. */
+/** A library in a runtime dependency tree. */
 record RuntimeComponent(String group, String name, String version) {
 
     /** The advisory database's package name: {@code groupId:artifactId}. */
