@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The allow-list of advisories accepted after review ({@code security/accepted-advisories.txt}): one line per
@@ -50,7 +51,7 @@ final class AcceptedAdvisories {
     }
 
     /** The accepted entries, as {@code id groupId:artifactId}. */
-    java.util.Set<String> entries() {
+    Set<String> entries() {
         return reasons.keySet();
     }
 

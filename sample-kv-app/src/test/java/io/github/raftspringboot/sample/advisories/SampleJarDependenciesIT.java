@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -29,7 +30,7 @@ class SampleJarDependenciesIT {
                 // Boot's repackager leaves out the starters: POM-only jars without classes.
                 .filter(component -> !component.name().startsWith("spring-boot-starter"))
                 .map(component -> component.name() + "-" + component.version() + ".jar")
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+                .collect(Collectors.toCollection(TreeSet::new));
 
         Set<String> shipped;
         try (ZipFile jar = new ZipFile(jar().toFile())) {
