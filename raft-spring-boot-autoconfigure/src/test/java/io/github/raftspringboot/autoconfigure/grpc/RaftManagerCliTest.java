@@ -140,7 +140,8 @@ class RaftManagerCliTest {
         String target = cluster.anyFollower();
         String targetAddress = cluster.node(target).status().address();
 
-        // The call reaches the leader; its Await must go there too, although the new leader is healthy by then.
+        // The call reaches the leader; its Await goes there too, even when the channel already follows the new
+        // leader (that race is made deterministic in raft-admin-cli's AwaitOnTheIssuingServerTest).
         RaftManagerProcess.Result transfer = RaftManagerProcess.run("--leader", multiTarget(),
                 "leadership_transfer_to_server", target, targetAddress);
 
