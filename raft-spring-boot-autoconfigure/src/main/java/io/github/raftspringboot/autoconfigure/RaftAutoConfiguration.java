@@ -18,7 +18,6 @@ import io.github.raftspringboot.autoconfigure.kv.RaftKeyValueStoreAutoConfigurat
 import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftNodeSettings;
-import io.github.raftspringboot.engine.atomix.AtomixRaftEngine;
 import io.github.raftspringboot.engine.statemachine.RoutedStateMachines;
 import io.github.raftspringboot.engine.statemachine.StateMachineRouter;
 
@@ -61,13 +60,16 @@ public final class RaftAutoConfiguration {
         return new StateMachineRouter(named, (keyValue != null) ? RaftStateMachines.KEY_VALUE : null);
     }
 
+    /** The engine, after every {@link RaftEngineCustomizer} bean has been applied in order. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     RaftEngine raftEngine(RaftNodeSettings settings, StateMachineRouter stateMachines, RaftProperties properties,
-            ObjectProvider<SslBundles> sslBundles) {
+            ObjectProvider<SslBundles> sslBundles, ObjectProvider<RaftEngineCustomizer> customizers) {
         PeerTls tls = PeerTlsFactory.create(properties.getTls(), sslBundles.getIfAvailable());
-        PeerTlsFactory.warnIfExposed(settings, tls);
-        return new AtomixRaftEngine(settings, stateMachines.stateMachine(), tls);
+        RaftEngineBuilder builder = new RaftEngineBuilder(settings, stateMachines.stateMachine(), tls);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        PeerTlsFactory.warnIfExposed(settings, builder.peerTls());
+        return builder.build();
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.github.raftspringboot.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -107,6 +108,13 @@ class MembershipTest {
             .hasMessageContaining("'nobody' is not a member")
             .satisfies(error -> assertThat(((RaftException) error).reason()).isEqualTo(RaftException.Reason.UNKNOWN_SERVER));
         assertThat(cluster.node(follower).viaLeader().barrier().join()).isPositive();
+        // A forwarded command reaches the leader as sent, line breaks included.
+        long applied = cluster.node(follower).viaLeader()
+            .applyCommand("{\"op\":\"put\",\"key\":\"forwarded\",\"value\":\"two\\nlines\"}\n"
+                .getBytes(StandardCharsets.UTF_8))
+            .join();
+        assertThat(applied).isPositive();
+        assertThat(cluster.store(cluster.awaitLeader()).get("forwarded", String.class)).contains("two\nlines");
     }
 
     @Test

@@ -13,7 +13,7 @@ import javax.net.ssl.SSLException;
 import io.grpc.Status;
 import io.netty.handler.ssl.NotSslRecordException;
 
-import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.api.RaftPeer;
 
 /**
  * Why a call could not reach the server (an UNAVAILABLE status), in one line a person can act on: gRPC reports TLS
@@ -48,7 +48,7 @@ final class ConnectionFailure {
      * @param target the single host:port called, or {@code null} (multi:/// targets): when the server hung up
      *               without a word, it is asked whether it speaks HTTP/1.1
      */
-    static String describe(Status status, boolean tls, boolean clientCertificate, HostAndPort target) {
+    static String describe(Status status, boolean tls, boolean clientCertificate, RaftPeer target) {
         Throwable cause = status.getCause();
         Optional<Throwable> unknownHost = find(cause, UnknownHostException.class::isInstance);
         if (unknownHost.isPresent()) {
@@ -111,7 +111,7 @@ final class ConnectionFailure {
                 && ex.getMessage().toLowerCase(java.util.Locale.ROOT).contains(HTTP1_HEX)).isPresent();
     }
 
-    private static String hostOf(Throwable unknownHost, HostAndPort target) {
+    private static String hostOf(Throwable unknownHost, RaftPeer target) {
         if (target != null) {
             return "'" + target.host() + "'";
         }

@@ -3,8 +3,10 @@ package io.github.raftspringboot.admin.cli;
 import java.io.File;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
-import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 import io.github.raftspringboot.admin.client.LeaderRouting;
 import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 import io.grpc.ChannelCredentials;
@@ -66,9 +68,9 @@ final class ConnectionOptions {
     String authority;
 
     /** The host:port of the last single-server channel opened, to diagnose a failed call; null for multi:///. */
-    private HostAndPort singleTarget;
+    private RaftPeer singleTarget;
 
-    HostAndPort singleTarget() {
+    RaftPeer singleTarget() {
         return singleTarget;
     }
 
@@ -94,22 +96,35 @@ final class ConnectionOptions {
 
     /** A channel to {@code target}: {@code host:port} or {@code multi:///host1:port1,host2:port2,...}. */
     ManagedChannel open(String target) {
-        String grpcTarget;
         if (isMulti(target)) {
-            MultiAddressNameResolverProvider.parse(target.substring(MULTI_PREFIX.length() - 1), target);
-            grpcTarget = target;
+            servers(target);
+            return build(target, leader);
         }
-        else {
-            if (leader) {
-                throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
-                        + "multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090");
-            }
-            HostAndPort hostAndPort = HostAndPort.parse(target);
-            singleTarget = hostAndPort;
-            grpcTarget = "dns:///" + hostAndPort;
-        }
-        ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
         if (leader) {
+            throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
+                    + "multi:///10.0.0.1:9090,10.0.0.2:9090,10.0.0.3:9090");
+        }
+        RaftPeer server = RaftPeerAddress.parse(target, "Target");
+        singleTarget = server;
+        return build("dns:///" + server.address(), false);
+    }
+
+    /** The servers of a {@code multi:///} target. */
+    List<RaftPeer> servers(String target) {
+        return MultiAddressNameResolverProvider.parse(target.substring(MULTI_PREFIX.length() - 1), target);
+    }
+
+    /**
+     * A channel to one server of a {@code multi:///} target, without routing to the leader: the Await of a Future
+     * goes to the server that issued it, even once another node leads.
+     */
+    ManagedChannel openServer(RaftPeer server) {
+        return build("dns:///" + server.address(), false);
+    }
+
+    private ManagedChannel build(String grpcTarget, boolean routeToLeader) {
+        ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
+        if (routeToLeader) {
             builder.defaultServiceConfig(LeaderRouting.serviceConfig(healthCheckService));
         }
         if (authority != null) {

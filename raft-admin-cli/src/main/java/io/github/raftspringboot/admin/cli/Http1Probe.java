@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
-import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.api.RaftPeer;
+
 
 /**
  * Tells whether a server that hung up on a gRPC call is an HTTP/1.1 server (a web port instead of the gRPC port):
@@ -22,7 +23,7 @@ final class Http1Probe {
     private Http1Probe() {
     }
 
-    static boolean speaksHttp1(HostAndPort target, Duration timeout) {
+    static boolean speaksHttp1(RaftPeer target, Duration timeout) {
         int millis = (int) timeout.toMillis();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(target.host(), target.port()), millis);

@@ -153,7 +153,7 @@ public final class RaftManager {
                 .toList());
             ManagedChannel channel = connection.open(target);
             try {
-                return new Invocation(channel, connection, printer, err).call(method, request, !noAwait);
+                return new Invocation(channel, target, connection, printer, err).call(method, request, !noAwait);
             }
             finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

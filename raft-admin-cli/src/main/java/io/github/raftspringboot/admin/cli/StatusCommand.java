@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import com.google.gson.GsonBuilder;
 
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 import io.github.raftspringboot.admin.proto.GetConfigurationRequest;
 import io.github.raftspringboot.admin.proto.GetConfigurationResponse;
-import io.github.raftspringboot.admin.client.HostAndPort;
 import io.github.raftspringboot.admin.proto.LeaderRequest;
 import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 import io.github.raftspringboot.admin.proto.RaftAdminGrpc;
@@ -48,9 +49,9 @@ final class StatusCommand {
                 ? MultiAddressNameResolverProvider
                     .parse(target.substring(ConnectionOptions.MULTI_PREFIX.length() - 1), target)
                     .stream()
-                    .map(HostAndPort::toString)
+                    .map(RaftPeer::address)
                     .toList()
-                : List.of(HostAndPort.parse(target).toString());
+                : List.of(RaftPeerAddress.parse(target, "Target").address());
         List<Map<String, String>> rows = new ArrayList<>();
         boolean failed = false;
         for (String endpoint : endpoints) {

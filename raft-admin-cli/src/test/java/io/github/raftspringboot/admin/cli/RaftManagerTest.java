@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.grpc.Status;
 
-import io.github.raftspringboot.admin.client.HostAndPort;
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 import io.github.raftspringboot.admin.client.MultiAddressNameResolverProvider;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +61,7 @@ class RaftManagerTest {
         assertThat(run("--leader", "127.0.0.1:1", "state")).isEqualTo(2);
         assertThat(err.toString()).contains("--leader needs a multi:/// target");
         assertThat(run("nohost", "state")).isEqualTo(2);
-        assertThat(err.toString()).contains("'nohost' is not host:port");
+        assertThat(err.toString()).contains("Target 'nohost' must have the form host:port");
         assertThat(run("multi:///", "status")).isEqualTo(2);
         assertThat(err.toString()).contains("lists no servers");
         assertThat(run("--timeout", "soon", "127.0.0.1:1", "state")).isEqualTo(2);
@@ -80,7 +81,8 @@ class RaftManagerTest {
         // The failures gRPC reports for them (the process-level tests are RaftManagerWrongTargetTest).
         Status dns = Status.UNAVAILABLE.withDescription("Unable to resolve host nohost.invalid")
             .withCause(new UnknownHostException("nohost.invalid: Name or service not known"));
-        assertThat(ConnectionFailure.describe(dns, false, false, HostAndPort.parse("nohost.invalid:9090")))
+        RaftPeer target = RaftPeerAddress.parse("nohost.invalid:9090", "Target");
+        assertThat(ConnectionFailure.describe(dns, false, false, target))
             .isEqualTo("cannot resolve the host name 'nohost.invalid': check the spelling, or give an IP address");
         assertThat(ConnectionFailure.describe(dns, false, false)).startsWith("cannot resolve the host name "
                 + "'nohost.invalid'");
@@ -123,9 +125,9 @@ class RaftManagerTest {
         assertThat(durations.convert("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(durations.convert("PT30S")).isEqualTo(Duration.ofSeconds(30));
         assertThat(MultiAddressNameResolverProvider.parse("/a:1,b:2", "multi:///a:1,b:2"))
-            .extracting(Object::toString)
+            .extracting(RaftPeer::address)
             .isEqualTo(List.of("a:1", "b:2"));
         assertThatThrownBy(() -> MultiAddressNameResolverProvider.parse("/a:1,b", "t"))
-            .hasMessageContaining("'b' is not host:port");
+            .hasMessageContaining("Server 'b' must have the form host:port");
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
+import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftPeerAddress;
 import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -52,42 +54,44 @@ public final class MultiAddressNameResolverProvider extends NameResolverProvider
     }
 
     /**
-     * Parses the comma-separated {@code host:port} list of a {@code multi:///} target.
+     * Parses the comma-separated {@code host:port} list of a {@code multi:///} target (each as
+     * {@link RaftPeerAddress#parse} does).
      * @throws IllegalArgumentException naming the offending part when the list is empty or malformed
      */
-    public static List<HostAndPort> parse(String path, String target) {
+    public static List<RaftPeer> parse(String path, String target) {
         String list = (path != null && path.startsWith("/")) ? path.substring(1) : path;
         if (list == null || list.isBlank()) {
             throw new IllegalArgumentException(
                     "Target '" + target + "' lists no servers; write multi:///host1:port1,host2:port2");
         }
-        List<HostAndPort> servers = new ArrayList<>();
+        List<RaftPeer> servers = new ArrayList<>();
         for (String part : list.split(",")) {
-            servers.add(HostAndPort.parse(part.trim()));
+            servers.add(RaftPeerAddress.parse(part, "Server"));
         }
         return List.copyOf(servers);
     }
 
     private static final class StaticResolver extends NameResolver {
 
-        private final List<HostAndPort> servers;
+        private final List<RaftPeer> servers;
 
         private final String channelAuthority;
 
-        StaticResolver(List<HostAndPort> servers, String channelAuthority) {
+        StaticResolver(List<RaftPeer> servers, String channelAuthority) {
             this.servers = servers;
             this.channelAuthority = channelAuthority;
         }
 
         @Override
         public String getServiceAuthority() {
-            return servers.get(0).host();
+            String host = servers.get(0).host();
+            return (host.indexOf(':') >= 0) ? "[" + host + "]" : host;
         }
 
         @Override
         public void start(Listener2 listener) {
             List<EquivalentAddressGroup> groups = new ArrayList<>();
-            for (HostAndPort server : servers) {
+            for (RaftPeer server : servers) {
                 InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
                 if (address.isUnresolved()) {
                     listener.onError(Status.UNAVAILABLE.withDescription("Cannot resolve host '" + server.host() + "'"));
@@ -102,12 +106,12 @@ public final class MultiAddressNameResolverProvider extends NameResolverProvider
          * Each server is its own authority (with TLS: the name its certificate is checked against), as if it were
          * called alone, unless the channel overrides the authority for all of them.
          */
-        private Attributes attributes(HostAndPort server) {
+        private Attributes attributes(RaftPeer server) {
             if (channelAuthority != null) {
                 return Attributes.EMPTY;
             }
             return Attributes.newBuilder()
-                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, server.toString())
+                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, server.address())
                 .build();
         }
 

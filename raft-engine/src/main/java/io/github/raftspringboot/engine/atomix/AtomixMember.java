@@ -2,7 +2,6 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -119,11 +118,8 @@ final class AtomixMember {
             this.membership = new MembershipOperations(context, server, transport, directory, settings,
                     commands::submitSystem);
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
-            transport.setControlHandler(message -> {
-                String text = new String(message, StandardCharsets.UTF_8);
-                return text.startsWith(LeaderForwardingNode.PREFIX) ? LeaderForwardingNode.run(engine, text)
-                        : membership.onControl(message);
-            });
+            transport.setControlHandler(request -> request.hasForward()
+                    ? LeaderForwardingNode.run(engine, request.getForward()) : membership.onControl(request));
             this.viaLeader = new LeaderForwardingNode(engine, transport, this::leaderId);
             this.observer = new StateObserver(context, directory, parts.listeners(), parts.notifier(),
                     parts.notClosed());

@@ -10,6 +10,8 @@ import java.util.function.Function;
 import io.atomix.protocols.raft.protocol.RaftClientProtocol;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.github.raftspringboot.engine.PeerTls;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Carries Atomix's Raft server and client protocols between nodes over one unary gRPC method. Each message is
  * serialised with Atomix's protocol serializer and dispatched on arrival by its type, so one listener on
  * {@code raft.port} serves the Raft peers and the embedded clients of every node. A second kind of message,
- * engine control, carries requests Atomix has no message for (e.g. "start an election now").
+ * engine control, carries requests Atomix has no message for (e.g. "start an election now") as the protobuf
+ * messages of {@code raft_peer.proto}.
  * <p>
  * This class owns the listener and receives; the parts are {@link PeerMessageCodec} (framing, serialisation),
  * {@link PeerChannels} (outgoing channels), {@link PeerMessenger} (sending Raft messages),
@@ -60,7 +63,7 @@ final class GrpcRaftTransport implements AutoCloseable {
 
     private final GrpcClientProtocol clientProtocol;
 
-    private volatile Function<byte[], CompletableFuture<byte[]>> controlHandler;
+    private volatile Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler;
 
     private volatile Server server;
 
@@ -104,23 +107,22 @@ final class GrpcRaftTransport implements AutoCloseable {
         return clientProtocol;
     }
 
-    void setControlHandler(Function<byte[], CompletableFuture<byte[]>> controlHandler) {
+    void setControlHandler(Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler) {
         this.controlHandler = controlHandler;
     }
 
     /** Sends an engine control message to {@code memberId} and returns its reply. */
-    CompletableFuture<byte[]> control(String memberId, byte[] message) {
-        return channels.call(memberId, PeerMessageCodec.frame(PeerMessageCodec.CONTROL_MESSAGE, message))
-            .thenApply(PeerMessageCodec::unframe);
+    CompletableFuture<ControlReply> control(String memberId, ControlRequest request) {
+        return channels.call(memberId, PeerMessageCodec.control(request)).thenApply(PeerMessageCodec::controlReply);
     }
 
     /**
      * Sends an engine control message straight to {@code address} (a server that is not, or not yet, a member at
      * that address) over a channel of its own, closed after the answer, and returns the reply.
      */
-    CompletableFuture<byte[]> controlAt(String address, byte[] message, Duration timeout) {
-        return channels.callOnce(address, PeerMessageCodec.frame(PeerMessageCodec.CONTROL_MESSAGE, message), timeout)
-            .thenApply(PeerMessageCodec::unframe);
+    CompletableFuture<ControlReply> controlAt(String address, ControlRequest request, Duration timeout) {
+        return channels.callOnce(address, PeerMessageCodec.control(request), timeout)
+            .thenApply(PeerMessageCodec::controlReply);
     }
 
     /** Delivers a message to this node's own handler, as if it came from a peer. */
@@ -138,7 +140,7 @@ final class GrpcRaftTransport implements AutoCloseable {
     private void receive(byte[] frame, StreamObserver<byte[]> responses) {
         CompletableFuture<byte[]> reply;
         try {
-            reply = PeerMessageCodec.isControl(frame) ? receiveControl(PeerMessageCodec.unframe(frame))
+            reply = PeerMessageCodec.isControl(frame) ? receiveControl(PeerMessageCodec.controlRequest(frame))
                     : receiveRaft(codec.decode(PeerMessageCodec.unframe(frame)));
         }
         catch (RuntimeException ex) {
@@ -157,13 +159,12 @@ final class GrpcRaftTransport implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<byte[]> receiveControl(byte[] message) {
-        Function<byte[], CompletableFuture<byte[]>> handler = controlHandler;
+    private CompletableFuture<byte[]> receiveControl(ControlRequest request) {
+        Function<ControlRequest, CompletableFuture<ControlReply>> handler = controlHandler;
         if (handler == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Raft is not running on this node"));
         }
-        return handler.apply(message)
-            .thenApply(response -> PeerMessageCodec.frame(PeerMessageCodec.CONTROL_MESSAGE, response));
+        return handler.apply(request).thenApply(PeerMessageCodec::control);
     }
 
     private CompletableFuture<byte[]> receiveRaft(Object message) {

@@ -1,9 +1,10 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+
+import com.google.protobuf.ByteString;
 
 import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftBackup;
@@ -11,14 +12,24 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftPeerAddress;
+import io.github.raftspringboot.engine.atomix.peer.AddServer;
+import io.github.raftspringboot.engine.atomix.peer.ApplyCommand;
+import io.github.raftspringboot.engine.atomix.peer.Barrier;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
+import io.github.raftspringboot.engine.atomix.peer.Failure;
+import io.github.raftspringboot.engine.atomix.peer.ForwardedOperation;
+import io.github.raftspringboot.engine.atomix.peer.LeadershipTransfer;
+import io.github.raftspringboot.engine.atomix.peer.MembershipFlags;
+import io.github.raftspringboot.engine.atomix.peer.ServerChange;
+import io.github.raftspringboot.engine.atomix.peer.Snapshot;
+import io.github.raftspringboot.engine.atomix.peer.VerifyLeader;
 
 /**
  * The {@link RaftNode#viaLeader()} view: leader-only operations run locally on the leader and are otherwise sent
- * to it as engine control messages ({@code op}, then one argument per line), which the leader runs as its own.
+ * to it as a {@link ForwardedOperation} control message, which the leader runs as its own.
  */
 final class LeaderForwardingNode implements RaftNode {
-
-    static final String PREFIX = "forward\n";
 
     private final AtomixRaftEngine local;
 
@@ -33,61 +44,82 @@ final class LeaderForwardingNode implements RaftNode {
     }
 
     /** Runs a forwarded operation on this node, which the sender believes to be the leader. */
-    static CompletableFuture<byte[]> run(RaftNode node, String message) {
-        String[] parts = message.substring(PREFIX.length()).split("\n", -1);
+    static CompletableFuture<ControlReply> run(RaftNode node, ForwardedOperation operation) {
         CompletableFuture<Long> result;
         try {
-            result = operation(node, parts);
+            result = operation(node, operation);
         }
         catch (RuntimeException ex) {
             result = CompletableFuture.failedFuture(ex);
         }
-        // Errors travel back as text: "error\n<reason>\n<leader>\n<message>".
+        // A failure travels back as the RaftException's parts, so that the caller throws the same exception.
         return result.handle((index, error) -> {
             if (error == null) {
-                return AtomixRaftEngine.utf8("ok\n" + index);
+                return ControlReply.newBuilder().setIndex(index).build();
             }
-            RaftException failure = AtomixErrors.translate(error, parts[0], null);
-            return AtomixRaftEngine.utf8("error\n" + failure.reason() + "\n"
-                    + ((failure.leaderId() != null) ? failure.leaderId() : "") + "\n" + failure.getMessage());
+            RaftException failure = AtomixErrors.translate(error, name(operation), null);
+            return ControlReply.newBuilder()
+                .setFailure(Failure.newBuilder()
+                    .setReason(failure.reason().name())
+                    .setLeaderId((failure.leaderId() != null) ? failure.leaderId() : "")
+                    .setMessage(String.valueOf(failure.getMessage())))
+                .build();
         });
     }
 
-    private static CompletableFuture<Long> operation(RaftNode node, String[] parts) {
-        return switch (parts[0]) {
-            case "addVoter" -> node.addVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
-            case "addNonVoter" -> node.addNonVoter(parts[1], parts[2], Long.parseLong(parts[3]), options(parts, 4));
-            case "demoteVoter" -> node.demoteVoter(parts[1], Long.parseLong(parts[2]), options(parts, 3));
-            case "removeServer" -> node.removeServer(parts[1], Long.parseLong(parts[2]), options(parts, 3));
-            case "transferLeadership" -> parts[1].isEmpty() ? node.transferLeadership() : node.transferLeadership(parts[1]);
-            case "barrier" -> node.barrier();
-            case "verifyLeader" -> node.verifyLeader();
-            case "snapshot" -> node.snapshot();
-            case "applyCommand" -> node.applyCommand(parts[1].getBytes(StandardCharsets.UTF_8));
-            default -> CompletableFuture.failedFuture(new IllegalArgumentException("Unknown forwarded operation " + parts[0]));
+    private static CompletableFuture<Long> operation(RaftNode node, ForwardedOperation operation) {
+        return switch (operation.getOperationCase()) {
+            case ADD_VOTER -> node.addVoter(operation.getAddVoter().getId(), operation.getAddVoter().getAddress(),
+                    operation.getAddVoter().getPreviousIndex(), options(operation.getAddVoter().getOptions()));
+            case ADD_NON_VOTER -> node.addNonVoter(operation.getAddNonVoter().getId(),
+                    operation.getAddNonVoter().getAddress(), operation.getAddNonVoter().getPreviousIndex(),
+                    options(operation.getAddNonVoter().getOptions()));
+            case DEMOTE_VOTER -> node.demoteVoter(operation.getDemoteVoter().getId(),
+                    operation.getDemoteVoter().getPreviousIndex(), options(operation.getDemoteVoter().getOptions()));
+            case REMOVE_SERVER -> node.removeServer(operation.getRemoveServer().getId(),
+                    operation.getRemoveServer().getPreviousIndex(), options(operation.getRemoveServer().getOptions()));
+            case TRANSFER_LEADERSHIP -> operation.getTransferLeadership().hasId()
+                    ? node.transferLeadership(operation.getTransferLeadership().getId()) : node.transferLeadership();
+            case BARRIER -> node.barrier();
+            case VERIFY_LEADER -> node.verifyLeader();
+            case SNAPSHOT -> node.snapshot();
+            case APPLY_COMMAND -> node.applyCommand(operation.getApplyCommand().getCommand().toByteArray());
+            case OPERATION_NOT_SET -> CompletableFuture.failedFuture(
+                    new IllegalArgumentException("A forwarded operation names no operation"));
         };
     }
 
-    private CompletableFuture<Long> forward(Supplier<CompletableFuture<Long>> locally, String... operation) {
+    /** The operation's name as hashicorp/raft's API calls it, for error messages: {@code addVoter}, ... */
+    private static String name(ForwardedOperation operation) {
+        String[] words = operation.getOperationCase().name().toLowerCase().split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return name.toString();
+    }
+
+    private CompletableFuture<Long> forward(Supplier<CompletableFuture<Long>> locally, ForwardedOperation operation) {
         if (local.isLeader()) {
             return locally.get();
         }
+        String what = name(operation);
         String leader = leaderId.get();
         if (leader == null) {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.NO_LEADER,
-                    operation[0] + " failed: no leader is known right now; retry once one is elected"));
+                    what + " failed: no leader is known right now; retry once one is elected"));
         }
-        return transport.control(leader, AtomixRaftEngine.utf8(PREFIX + String.join("\n", operation)))
+        return transport.control(leader, ControlRequest.newBuilder().setForward(operation).build())
             .handle((reply, error) -> {
                 if (error != null) {
-                    throw AtomixErrors.translate(error, operation[0] + " on the leader '" + leader + "'", leader);
+                    throw AtomixErrors.translate(error, what + " on the leader '" + leader + "'", leader);
                 }
-                String[] lines = new String(reply, StandardCharsets.UTF_8).split("\n", 4);
-                if (lines[0].equals("ok")) {
-                    return Long.parseLong(lines[1]);
+                if (reply.hasFailure()) {
+                    Failure failure = reply.getFailure();
+                    throw new RaftException(RaftException.Reason.valueOf(failure.getReason()), failure.getMessage(),
+                            failure.getLeaderId().isEmpty() ? leader : failure.getLeaderId(), null);
                 }
-                throw new RaftException(RaftException.Reason.valueOf(lines[1]), lines[3],
-                        lines[2].isEmpty() ? leader : lines[2], null);
+                return reply.getIndex();
             });
     }
 
@@ -110,63 +142,75 @@ final class LeaderForwardingNode implements RaftNode {
     public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
         RaftPeerAddress.parse(address, "AddVoter address");
-        return forward(() -> local.addVoter(id, address, previousIndex, options), "addVoter", text(id),
-                text(address), Long.toString(previousIndex), text(options));
+        return forward(() -> local.addVoter(id, address, previousIndex, options), ForwardedOperation.newBuilder()
+            .setAddVoter(addServer(id, address, previousIndex, options))
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
         RaftPeerAddress.parse(address, "AddNonvoter address");
-        return forward(() -> local.addNonVoter(id, address, previousIndex, options), "addNonVoter", text(id),
-                text(address), Long.toString(previousIndex), text(options));
+        return forward(() -> local.addNonVoter(id, address, previousIndex, options), ForwardedOperation.newBuilder()
+            .setAddNonVoter(addServer(id, address, previousIndex, options))
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options) {
-        return forward(() -> local.demoteVoter(id, previousIndex, options), "demoteVoter", text(id),
-                Long.toString(previousIndex), text(options));
+        return forward(() -> local.demoteVoter(id, previousIndex, options), ForwardedOperation.newBuilder()
+            .setDemoteVoter(serverChange(id, previousIndex, options))
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options) {
-        return forward(() -> local.removeServer(id, previousIndex, options), "removeServer", text(id),
-                Long.toString(previousIndex), text(options));
+        return forward(() -> local.removeServer(id, previousIndex, options), ForwardedOperation.newBuilder()
+            .setRemoveServer(serverChange(id, previousIndex, options))
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> transferLeadership() {
-        return forward(local::transferLeadership, "transferLeadership", "");
+        return forward(local::transferLeadership, ForwardedOperation.newBuilder()
+            .setTransferLeadership(LeadershipTransfer.getDefaultInstance())
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> transferLeadership(String id) {
-        return forward(() -> local.transferLeadership(id), "transferLeadership", text(id));
+        return forward(() -> local.transferLeadership(id), ForwardedOperation.newBuilder()
+            .setTransferLeadership(LeadershipTransfer.newBuilder().setId(required(id)))
+            .build());
     }
 
     @Override
     public CompletableFuture<Long> barrier() {
-        return forward(local::barrier, "barrier");
+        return forward(local::barrier,
+                ForwardedOperation.newBuilder().setBarrier(Barrier.getDefaultInstance()).build());
     }
 
     @Override
     public CompletableFuture<Long> verifyLeader() {
-        return forward(local::verifyLeader, "verifyLeader");
+        return forward(local::verifyLeader,
+                ForwardedOperation.newBuilder().setVerifyLeader(VerifyLeader.getDefaultInstance()).build());
     }
 
     @Override
     public CompletableFuture<Long> snapshot() {
-        return forward(local::snapshot, "snapshot");
+        return forward(local::snapshot,
+                ForwardedOperation.newBuilder().setSnapshot(Snapshot.getDefaultInstance()).build());
     }
 
     @Override
     public CompletableFuture<Long> applyCommand(byte[] command) {
-        String problem = (command == null) ? "the command must not be null" : null;
-        if (problem != null) {
-            return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.INVALID_REQUEST, problem));
+        if (command == null) {
+            return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.INVALID_REQUEST,
+                    "the command must not be null"));
         }
-        return forward(() -> local.applyCommand(command), "applyCommand",
-                new String(command, StandardCharsets.UTF_8).replace('\n', ' '));
+        return forward(() -> local.applyCommand(command), ForwardedOperation.newBuilder()
+            .setApplyCommand(ApplyCommand.newBuilder().setCommand(ByteString.copyFrom(command)))
+            .build());
     }
 
     /** Backups and restores work on any node: they are not forwarded. */
@@ -190,21 +234,38 @@ final class LeaderForwardingNode implements RaftNode {
         return this;
     }
 
-    /** Membership options travel as the flags that are set, e.g. {@code replace,force}. */
-    private static String text(MembershipOptions options) {
-        return (options.replaceAddress() ? "replace," : "") + (options.force() ? "force" : "");
+    private static AddServer addServer(String id, String address, long previousIndex, MembershipOptions options) {
+        return AddServer.newBuilder()
+            .setId(required(id))
+            .setAddress(required(address))
+            .setPreviousIndex(previousIndex)
+            .setOptions(flags(options))
+            .build();
     }
 
-    /** A node of an earlier version sends no options: the defaults, every check on. */
-    private static MembershipOptions options(String[] parts, int index) {
-        String flags = (parts.length > index) ? parts[index] : "";
-        return new MembershipOptions(flags.contains("replace"), flags.contains("force"));
+    private static ServerChange serverChange(String id, long previousIndex, MembershipOptions options) {
+        return ServerChange.newBuilder()
+            .setId(required(id))
+            .setPreviousIndex(previousIndex)
+            .setOptions(flags(options))
+            .build();
     }
 
-    /** Arguments are single lines; a line break in one would be an invalid id or address anyway. */
-    private static String text(String value) {
-        if (value == null || value.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("'" + value + "' is not a valid argument: it must be one line");
+    private static MembershipFlags flags(MembershipOptions options) {
+        return MembershipFlags.newBuilder()
+            .setReplaceAddress(options.replaceAddress())
+            .setForce(options.force())
+            .build();
+    }
+
+    private static MembershipOptions options(MembershipFlags flags) {
+        return new MembershipOptions(flags.getReplaceAddress(), flags.getForce());
+    }
+
+    /** Protobuf strings cannot be null; the leader checks the value itself and says what is wrong with it. */
+    private static String required(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("the server id and address must not be null");
         }
         return value;
     }

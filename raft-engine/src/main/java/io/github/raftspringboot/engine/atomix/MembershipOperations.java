@@ -1,6 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Set;
@@ -29,17 +28,15 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.api.RaftPeerAddress;
+import io.github.raftspringboot.engine.atomix.peer.Anoint;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
 /**
  * hashicorp/raft's membership and leadership operations on Atomix. They run on the leader, which hands the
  * request to its own Raft role as if a peer had sent it; Atomix then appends and commits the new configuration.
  */
 final class MembershipOperations {
-
-    private static final String ANOINT = "anoint";
-
-    /** Asks a node for its id: the strict reconfiguration check's probe of a new voter. */
-    static final String WHOAMI = "whoami";
 
     private static final int TRANSFER_ATTEMPTS = 3;
 
@@ -191,8 +188,8 @@ final class MembershipOperations {
 
     /** Asks {@code target} to take over; retried, because a node that just (re)connected may fail its first try. */
     private CompletableFuture<Long> anoint(String target, int attempts) {
-        return transport.control(target, AtomixRaftEngine.utf8(ANOINT))
-            .thenApply(reply -> Long.parseLong(new String(reply, StandardCharsets.UTF_8)))
+        return transport.control(target, ControlRequest.newBuilder().setAnoint(Anoint.getDefaultInstance()).build())
+            .thenApply(ControlReply::getIndex)
             .handle((index, error) -> {
                 if (error == null) {
                     return CompletableFuture.completedFuture(index);
@@ -211,17 +208,17 @@ final class MembershipOperations {
             .thenCompose(result -> result);
     }
 
-    /** Handles engine control messages from other nodes. */
-    CompletableFuture<byte[]> onControl(byte[] message) {
-        String command = new String(message, StandardCharsets.UTF_8);
-        if (WHOAMI.equals(command)) {
-            return CompletableFuture.completedFuture(AtomixRaftEngine.utf8(settings.nodeId()));
-        }
-        if (ANOINT.equals(command)) {
-            return server.promote()
-                .thenApply(ignored -> AtomixRaftEngine.utf8(Long.toString(context.getLogWriter().getLastIndex())));
-        }
-        return CompletableFuture.failedFuture(new IllegalArgumentException("Unknown control message " + command));
+    /** Handles the membership control messages from other nodes. */
+    CompletableFuture<ControlReply> onControl(ControlRequest request) {
+        return switch (request.getRequestCase()) {
+            case WHO_AM_I -> CompletableFuture.completedFuture(
+                    ControlReply.newBuilder().setNodeId(settings.nodeId()).build());
+            case ANOINT -> server.promote().thenApply(ignored -> ControlReply.newBuilder()
+                .setIndex(context.getLogWriter().getLastIndex())
+                .build());
+            default -> CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "Unknown control message " + request.getRequestCase()));
+        };
     }
 
     /** Replicates member addresses through the log, so that every node, later joiners too, can reach them. */

@@ -1,14 +1,20 @@
 package io.github.raftspringboot.engine.atomix;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.protocol.TransferRequest;
 import io.atomix.protocols.raft.protocol.TransferResponse;
 import io.atomix.utils.serializer.Namespace;
 import io.atomix.utils.serializer.Serializer;
 
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
+
 /**
  * The bytes of one peer message: a kind byte (a Raft message of Atomix, or an engine control message), then the
- * payload. Raft messages are serialised with Atomix's protocol serializer.
+ * payload. Raft messages are serialised with Atomix's protocol serializer, control messages are the protobuf
+ * messages of {@code raft_peer.proto}.
  */
 final class PeerMessageCodec {
 
@@ -31,6 +37,32 @@ final class PeerMessageCodec {
 
     <T> T decode(byte[] bytes) {
         return serializer.decode(bytes);
+    }
+
+    static byte[] control(ControlRequest request) {
+        return frame(CONTROL_MESSAGE, request.toByteArray());
+    }
+
+    static byte[] control(ControlReply reply) {
+        return frame(CONTROL_MESSAGE, reply.toByteArray());
+    }
+
+    static ControlRequest controlRequest(byte[] frame) {
+        return parse(ControlRequest.parser(), frame);
+    }
+
+    static ControlReply controlReply(byte[] frame) {
+        return parse(ControlReply.parser(), frame);
+    }
+
+    private static <T> T parse(Parser<T> parser, byte[] frame) {
+        try {
+            return parser.parseFrom(unframe(frame));
+        }
+        catch (InvalidProtocolBufferException ex) {
+            throw new IllegalArgumentException("Malformed control message between Raft nodes (do all nodes run the "
+                    + "same version?): " + ex.getMessage(), ex);
+        }
     }
 
     static boolean isControl(byte[] frame) {

@@ -13,6 +13,9 @@ import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
 import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
+import io.github.raftspringboot.engine.atomix.peer.WhoAmI;
 
 /**
  * etcd's {@code --strict-reconfig-check} for our membership changes: a voter that is added, promoted or moved must
@@ -61,8 +64,9 @@ final class ReconfigurationCheck {
     private CompletableFuture<Void> probe(String operation, String id, String address) {
         Duration timeout = settings.requestTimeout().compareTo(MAX_PROBE_TIMEOUT) < 0 ? settings.requestTimeout()
                 : MAX_PROBE_TIMEOUT;
-        return transport.controlAt(address, AtomixRaftEngine.utf8(MembershipOperations.WHOAMI), timeout)
-            .thenApply(reply -> new String(reply, java.nio.charset.StandardCharsets.UTF_8))
+        return transport.controlAt(address, ControlRequest.newBuilder().setWhoAmI(WhoAmI.getDefaultInstance()).build(),
+                timeout)
+            .thenApply(ControlReply::getNodeId)
             .handle((answeredAs, error) -> {
             if (error != null) {
                 throw new RaftException(Reason.UNSAFE_RECONFIGURATION, operation + " refused: '" + id

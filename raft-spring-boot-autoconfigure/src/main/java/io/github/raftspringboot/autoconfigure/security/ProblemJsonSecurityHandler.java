@@ -1,27 +1,23 @@
 package io.github.raftspringboot.autoconfigure.security;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.autoconfigure.web.ProblemResponses;
 
 /**
  * 401 and 403 answers as RFC 9457 problem details ({@code application/problem+json}) that say what the caller
  * lacks, instead of an empty body or an HTML page.
  */
 final class ProblemJsonSecurityHandler implements AuthenticationEntryPoint, AccessDeniedHandler {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String authority;
 
@@ -33,27 +29,16 @@ final class ProblemJsonSecurityHandler implements AuthenticationEntryPoint, Acce
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException ex)
             throws IOException {
         response.setHeader("WWW-Authenticate", "Basic realm=\"raft\"");
-        write(request, response, HttpStatus.UNAUTHORIZED, "Raft cluster operations and backups need an "
-                + "authenticated caller with the authority " + authority + " (raft.actuator.security.authority).");
+        ProblemResponses.write(request, response, HttpStatus.UNAUTHORIZED, "Raft cluster operations and backups "
+                + "need an authenticated caller with the authority " + authority
+                + " (raft.actuator.security.authority).");
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException ex)
             throws IOException {
-        write(request, response, HttpStatus.FORBIDDEN, "Raft cluster operations and backups need the authority "
-                + authority + ", which this caller does not have (raft.actuator.security.authority).");
-    }
-
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-            String detail) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), problem);
+        ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, "Raft cluster operations and backups "
+                + "need the authority " + authority
+                + ", which this caller does not have (raft.actuator.security.authority).");
     }
 }

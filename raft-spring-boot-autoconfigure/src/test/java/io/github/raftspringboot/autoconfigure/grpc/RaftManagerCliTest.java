@@ -132,4 +132,24 @@ class RaftManagerCliTest {
         assertThat(unreachable.exitCode()).isEqualTo(1);
         assertThat(unreachable.err().lines()).singleElement().asString().contains("Leader failed: cannot reach");
     }
+
+    @Test
+    @Order(5)
+    void leadershipTransferThroughTheLeaderOptionIsAwaitedOnTheNodeThatIssuedIt() {
+        String leader = cluster.awaitLeader();
+        String target = cluster.anyFollower();
+        String targetAddress = cluster.node(target).status().address();
+
+        // The call reaches the leader; its Await goes there too, even when the channel already follows the new
+        // leader (that race is made deterministic in raft-admin-cli's AwaitOnTheIssuingServerTest).
+        RaftManagerProcess.Result transfer = RaftManagerProcess.run("--leader", multiTarget(),
+                "leadership_transfer_to_server", target, targetAddress);
+
+        assertThat(transfer.exitCode()).as(transfer.err()).isZero();
+        assertThat(transfer.lines()).hasSize(4);
+        assertThat(transfer.lines().get(2)).startsWith("Invoking Await(");
+        assertThat(transfer.lines().get(3)).matches("Response: index: \\d+");
+        await().atMost(Duration.ofSeconds(20)).until(() -> target.equals(cluster.awaitLeader()));
+        assertThat(cluster.node(leader).status().role()).isNotEqualTo(RaftRole.LEADER);
+    }
 }

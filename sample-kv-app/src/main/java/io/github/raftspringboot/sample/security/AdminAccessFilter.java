@@ -6,8 +6,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -16,9 +14,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
-import tools.jackson.databind.json.JsonMapper;
+
+import io.github.raftspringboot.autoconfigure.web.ProblemResponses;
 
 /**
  * Guards the sample's cluster endpoints ({@code /join}, {@code /remove}, {@code /transfer-leadership},
@@ -35,8 +33,6 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private static final String BEARER = "bearer ";
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final byte[] tokenDigest;
 
@@ -57,9 +53,9 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
                 chain.doFilter(request, response);
             }
             else {
-                refuse(request, response, HttpStatus.FORBIDDEN, "Cluster operations are served to callers on the "
-                        + "node's own host only, because the node has no admin token: start every node with "
-                        + "RAFT_ADMIN_TOKEN=<secret> and send 'Authorization: Bearer <secret>'.");
+                ProblemResponses.write(request, response, HttpStatus.FORBIDDEN, "Cluster operations are served to "
+                        + "callers on the node's own host only, because the node has no admin token: start every "
+                        + "node with RAFT_ADMIN_TOKEN=<secret> and send 'Authorization: Bearer <secret>'.");
             }
             return;
         }
@@ -67,13 +63,13 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"raft\"");
-            refuse(request, response, HttpStatus.UNAUTHORIZED, "Cluster operations need the header "
-                    + "'Authorization: Bearer <token>' with the node's RAFT_ADMIN_TOKEN.");
+            ProblemResponses.write(request, response, HttpStatus.UNAUTHORIZED, "Cluster operations need the "
+                    + "header 'Authorization: Bearer <token>' with the node's RAFT_ADMIN_TOKEN.");
             return;
         }
         byte[] presented = digest(authorization.substring(BEARER.length()).strip());
         if (!MessageDigest.isEqual(presented, tokenDigest)) {
-            refuse(request, response, HttpStatus.FORBIDDEN,
+            ProblemResponses.write(request, response, HttpStatus.FORBIDDEN,
                     "The bearer token is not this node's RAFT_ADMIN_TOKEN.");
             return;
         }
@@ -99,19 +95,6 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
         catch (UnknownHostException ex) {
             return false;
         }
-    }
-
-    private static void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-            String detail) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), problem);
     }
 
     private static byte[] digest(String token) {
