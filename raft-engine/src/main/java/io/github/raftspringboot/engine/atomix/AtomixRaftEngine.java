@@ -162,7 +162,8 @@ public final class AtomixRaftEngine implements RaftEngine {
         if (!settings.inMemory()) {
             StateDirectory.claim(settings.stateDir(), settings.nodeId());
         }
-        directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
+        directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers(),
+                settings.dialOverrides());
         transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
                 MAX_MESSAGE_SIZE, peerTls);

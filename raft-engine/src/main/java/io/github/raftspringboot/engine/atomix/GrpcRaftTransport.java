@@ -295,7 +295,7 @@ final class GrpcRaftTransport implements RaftServerProtocol, RaftClientProtocol,
     }
 
     private CompletableFuture<byte[]> call(String memberId, byte[] frame) {
-        String address = directory.addressOf(memberId);
+        String address = directory.dialAddressOf(memberId);
         if (address == null) {
             return CompletableFuture.failedFuture(
                     new ConnectException("No address known for Raft member '" + memberId + "'"));

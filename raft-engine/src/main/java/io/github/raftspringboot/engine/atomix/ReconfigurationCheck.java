@@ -61,7 +61,9 @@ final class ReconfigurationCheck {
     private CompletableFuture<Void> probe(String operation, String id, String address) {
         Duration timeout = settings.requestTimeout().compareTo(MAX_PROBE_TIMEOUT) < 0 ? settings.requestTimeout()
                 : MAX_PROBE_TIMEOUT;
-        return transport.controlAt(address, AtomixRaftEngine.utf8(MembershipOperations.WHOAMI), timeout)
+        // Probed where this node would dial it: through its dial override, if it has one.
+        String dialled = settings.dialOverrides().getOrDefault(id, address);
+        return transport.controlAt(dialled, AtomixRaftEngine.utf8(MembershipOperations.WHOAMI), timeout)
             .thenApply(reply -> new String(reply, java.nio.charset.StandardCharsets.UTF_8))
             .handle((answeredAs, error) -> {
             if (error != null) {
