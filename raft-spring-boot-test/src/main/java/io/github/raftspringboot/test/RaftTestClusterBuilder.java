@@ -23,6 +23,8 @@ public final class RaftTestClusterBuilder {
 
     private boolean fastTimings = true;
 
+    private boolean networkFaults;
+
     private Path stateDirectory;
 
     private final Map<String, Object> properties = new LinkedHashMap<>();
@@ -60,6 +62,16 @@ public final class RaftTestClusterBuilder {
     /** Keep the starter's production timings instead of the fast test ones ({@link RaftTestCluster#fastTimings}). */
     public RaftTestClusterBuilder productionTimings() {
         this.fastTimings = false;
+        return this;
+    }
+
+    /**
+     * Run every link between the initial nodes through a proxy of its own (each node dials its peers there through
+     * {@code raft.transport.dial-overrides}), so that the test can partition the network and kill nodes:
+     * {@link RaftTestCluster#network()}, {@link RaftTestCluster#kill(String)}.
+     */
+    public RaftTestClusterBuilder withNetworkFaults() {
+        this.networkFaults = true;
         return this;
     }
 
@@ -103,6 +115,10 @@ public final class RaftTestClusterBuilder {
 
     WebApplicationType web() {
         return web;
+    }
+
+    boolean networkFaults() {
+        return networkFaults;
     }
 
     boolean fastTimings() {
