@@ -1,9 +1,6 @@
 package io.github.raftspringboot.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * }
  * }</pre>
  *
- * Start it with {@link #builder(Class...)}, or let {@link RaftClusterTest} start one per test.
+ * Built {@code withNetworkFaults()}, the links between the nodes run through proxies: {@link #network()} partitions
+ * them and {@link #kill(String)} crashes a node. Start it with {@link #builder(Class...)}, or let
+ * {@link RaftClusterTest} start one per test.
  */
 public final class RaftTestCluster implements AutoCloseable {
 
@@ -324,21 +323,7 @@ public final class RaftTestCluster implements AutoCloseable {
             network.close();
         }
         if (ownsBaseDir) {
-            deleteRecursively(baseDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Collections.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not delete the cluster's state directory " + dir, ex);
+            StateDirectories.deleteRecursively(baseDir);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.github.raftspringboot.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,7 +102,7 @@ public final class RaftTestClusterBuilder {
     /** Starts the nodes and returns the cluster; close it (try-with-resources) to stop them. */
     public RaftTestCluster start() {
         boolean temporary = stateDirectory == null;
-        Path base = temporary ? createTemporaryDirectory() : stateDirectory;
+        Path base = temporary ? StateDirectories.createTemporary() : stateDirectory;
         return new RaftTestCluster(this, base, temporary).startInitialNodes(nodes, idPrefix);
     }
 
@@ -131,14 +128,5 @@ public final class RaftTestClusterBuilder {
 
     Map<String, Map<String, Object>> nodeProperties() {
         return nodeProperties;
-    }
-
-    private static Path createTemporaryDirectory() {
-        try {
-            return Files.createTempDirectory("raft-test-cluster-");
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not create a temporary directory for the nodes' state", ex);
-        }
     }
 }
