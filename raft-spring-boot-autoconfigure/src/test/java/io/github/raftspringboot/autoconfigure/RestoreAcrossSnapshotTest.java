@@ -36,7 +36,7 @@ class RestoreAcrossSnapshotTest {
                     .append(i).append('"');
             }
             byte[] state = json.append('}').toString().getBytes(StandardCharsets.UTF_8);
-            int chunk = AtomixRaftEngine.restoreChunkSize(16 * 1024);
+            int chunk = BackupRestore.chunkSize(16 * 1024);
             int chunks = (state.length + chunk - 1) / chunk;
             String restore = "half-way";
 
@@ -52,7 +52,9 @@ class RestoreAcrossSnapshotTest {
             cluster.startNode(id);
             AtomixRaftEngine restarted = (AtomixRaftEngine) cluster.node(id);
             cluster.awaitLeader();
-            assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isPresent();
+            // A restarted node applies its log again after the election: wait for it rather than read too early.
+            await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isPresent());
 
             for (int i = chunks / 2; i < chunks; i++) {
                 restarted.restoreStep(StagedRestore.CHUNK, StagedRestore.chunkEntry(restore, i, state, i * chunk,

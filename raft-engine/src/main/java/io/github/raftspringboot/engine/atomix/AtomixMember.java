@@ -1,0 +1,240 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import io.atomix.cluster.MemberId;
+import io.atomix.primitive.PrimitiveType;
+import io.atomix.primitive.partition.PartitionId;
+import io.atomix.protocols.raft.RaftClient;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.impl.DefaultRaftServer;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.utils.concurrent.ThreadModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.raftspringboot.api.RaftRole;
+import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.PeerTls;
+import io.github.raftspringboot.engine.RaftEngineListener;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+
+/**
+ * The Atomix parts of one opened node, wired together: the peer transport (bound here), the Raft server and its
+ * context, the embedded client and its session, and the helpers that work on them. Built by
+ * {@link EngineLifecycle#open()}, stopped by {@link #stop}.
+ */
+final class AtomixMember {
+
+    private static final Logger logger = LoggerFactory.getLogger(AtomixMember.class);
+
+    private static final PartitionId PARTITION = PartitionId.from("raft", 1);
+
+    final RaftNodeSettings settings;
+
+    final PeerDirectory directory;
+
+    final GrpcRaftTransport transport;
+
+    final RaftContext context;
+
+    final DefaultRaftServer server;
+
+    final RaftClient client;
+
+    final NodeStatusReader statusReader;
+
+    final MembershipOperations membership;
+
+    final SessionCommands commands;
+
+    final BackupRestore backups;
+
+    final ClusterJoin join;
+
+    final StateObserver observer;
+
+    final LeaderForwardingNode viaLeader;
+
+    private final ScratchDirectory scratch;
+
+    /**
+     * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
+     * take part. On failure, whatever was opened is closed again.
+     */
+    AtomixMember(AtomixRaftEngine engine, RaftNodeSettings settings, ReplicatedStateMachine stateMachine,
+            PeerTls peerTls, Parts parts) {
+        this.settings = settings;
+        this.directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers(),
+                settings.dialOverrides());
+        this.transport = new GrpcRaftTransport(directory,
+                new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
+                AtomixRaftEngine.MAX_MESSAGE_SIZE, peerTls);
+        try {
+            transport.start();
+        }
+        catch (IOException ex) {
+            throw StartupFailures.listenerFailure(ex, settings);
+        }
+        this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
+        RaftContext created = null;
+        try {
+            StateMachineService service = new StateMachineService(stateMachine, directory, parts.applied(),
+                    parts.onCorruptState(), parts.measurements());
+            PrimitiveType primitiveType = new StateMachinePrimitiveType(service);
+            MemberId localId = MemberId.from(settings.nodeId());
+            // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
+            // loses updates under load (see ThreadSafeRaftSession).
+            created = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
+                    new DirectoryMembershipService(directory), transport.serverProtocol(), storage(),
+                    new SingleTypeRegistry(primitiveType),
+                    ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true);
+            this.context = created;
+            context.setElectionTimeout(settings.electionTimeout());
+            context.setHeartbeatInterval(settings.heartbeatInterval());
+            context.setSessionTimeout(settings.sessionTimeout());
+            PeerRequestHooks hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
+            hooks.install(transport);
+            this.server = new DefaultRaftServer(context);
+            this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
+                .withClientId(settings.nodeId())
+                .withMemberId(localId)
+                .withPartitionId(PARTITION)
+                .withProtocol(transport.clientProtocol())
+                .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
+                .withThreadPoolSize(4)
+                .build();
+            this.commands = new SessionCommands(settings, context, client, primitiveType, parts.running(),
+                    this::leaderId);
+            this.backups = new BackupRestore(settings, commands);
+            this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
+            this.membership = new MembershipOperations(context, server, transport, directory, settings,
+                    commands::submitSystem);
+            this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
+            transport.setControlHandler(message -> {
+                String text = new String(message, StandardCharsets.UTF_8);
+                return text.startsWith(LeaderForwardingNode.PREFIX) ? LeaderForwardingNode.run(engine, text)
+                        : membership.onControl(message);
+            });
+            this.viaLeader = new LeaderForwardingNode(engine, transport, this::leaderId);
+            this.observer = new StateObserver(context, directory, parts.listeners(), parts.notifier(),
+                    parts.notClosed());
+            parts.listeners().add(new RaftEngineListener() {
+                @Override
+                public void roleChanged(RaftRole previous, RaftRole current, long term) {
+                    if (current == RaftRole.LEADER) {
+                        join.registerKnownAddresses();
+                    }
+                }
+            });
+            context.addRoleChangeListener(role -> {
+                parts.measurements().leading(
+                        role == RaftServer.Role.LEADER ? context.getLogWriter().getLastIndex() : -1);
+                observer.refresh();
+            });
+            context.addLeaderElectionListener(member -> observer.refresh());
+        }
+        catch (RuntimeException ex) {
+            if (created != null) {
+                created.close();
+            }
+            transport.close();
+            if (scratch != null) {
+                scratch.delete();
+            }
+            throw ex;
+        }
+    }
+
+    /** What the engine shares with its member: its trackers, listeners and state. */
+    record Parts(AppliedIndexTracker applied, EngineMeasurements measurements, List<RaftEngineListener> listeners,
+            Executor notifier, BooleanSupplier running, BooleanSupplier notClosed,
+            Consumer<RuntimeException> onCorruptState) {
+    }
+
+    private RaftStorage storage() {
+        return (scratch == null) ? RaftStorageFactory.disk(settings)
+                : RaftStorageFactory.memory(settings, scratch.file());
+    }
+
+    String leaderId() {
+        return (context.getLeader() != null) ? context.getLeader().memberId().id() : null;
+    }
+
+    CompletableFuture<Long> barrier() {
+        return commands.submitSystem(StateMachineService.BARRIER, new byte[0]);
+    }
+
+    /** A linearizable read confirms the leadership with a majority; the commit index is then current. */
+    CompletableFuture<Long> verifyLeader() {
+        return commands.linearizableQuery(new byte[0])
+            .thenCompose(ignored -> membership.requireLeader("VerifyLeader"))
+            .thenApply(ignored -> context.getCommitIndex());
+    }
+
+    CompletableFuture<Long> snapshot() {
+        return server.compact()
+            .thenApply(ignored -> statusReader.status(true).lastSnapshotIndex())
+            .exceptionally(error -> {
+                throw AtomixErrors.translate(error, "Snapshot", leaderId());
+            });
+    }
+
+    /**
+     * Stops the node: hands over leadership if it leads (and ran), closes the session, the client, the server and
+     * the transport. Each step is bounded on its own, so that a node that lost its quorum still stops promptly.
+     */
+    void stop(long deadline, long step, boolean wasRunning, Runnable markStopped) {
+        if (wasRunning && context.isLeader() && !context.getCluster().getActiveMemberStates().isEmpty()) {
+            awaitQuietly(membership.transferLeadership(null), Math.min(deadline, System.nanoTime() + step),
+                    "hand over leadership");
+        }
+        markStopped.run();
+        awaitQuietly(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
+        awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
+        awaitQuietly(stopServer(), deadline, "stop the Raft server");
+        observer.refresh();
+        transport.close();
+        if (scratch != null) {
+            scratch.delete();
+        }
+    }
+
+    /**
+     * Atomix's shutdown() refuses a server that has not finished joining (and then leaves its threads running and
+     * its timers campaigning), so such a server's Raft context is stopped here directly.
+     */
+    private CompletableFuture<Void> stopServer() {
+        if (server.isRunning()) {
+            return server.shutdown();
+        }
+        CompletableFuture<Void> inactive = new CompletableFuture<>();
+        context.getThreadContext().execute(() -> {
+            context.transition(RaftServer.Role.INACTIVE);
+            inactive.complete(null);
+        });
+        return inactive.whenCompleteAsync((ignored, error) -> context.close());
+    }
+
+    private void awaitQuietly(CompletableFuture<?> future, long deadlineNanos, String what) {
+        try {
+            future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        catch (Exception ex) {
+            logger.warn("Raft node '{}' could not {} while stopping: {}", settings.nodeId(), what,
+                    AtomixErrors.unwrap(ex).toString());
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.atomix.cluster.MemberId;
+import io.atomix.primitive.session.SessionId;
+import io.atomix.protocols.raft.protocol.AppendRequest;
+import io.atomix.protocols.raft.protocol.AppendResponse;
+import io.atomix.protocols.raft.protocol.CloseSessionRequest;
+import io.atomix.protocols.raft.protocol.CloseSessionResponse;
+import io.atomix.protocols.raft.protocol.CommandRequest;
+import io.atomix.protocols.raft.protocol.CommandResponse;
+import io.atomix.protocols.raft.protocol.ConfigureRequest;
+import io.atomix.protocols.raft.protocol.ConfigureResponse;
+import io.atomix.protocols.raft.protocol.HeartbeatRequest;
+import io.atomix.protocols.raft.protocol.HeartbeatResponse;
+import io.atomix.protocols.raft.protocol.InstallRequest;
+import io.atomix.protocols.raft.protocol.InstallResponse;
+import io.atomix.protocols.raft.protocol.JoinRequest;
+import io.atomix.protocols.raft.protocol.JoinResponse;
+import io.atomix.protocols.raft.protocol.KeepAliveRequest;
+import io.atomix.protocols.raft.protocol.KeepAliveResponse;
+import io.atomix.protocols.raft.protocol.LeaveRequest;
+import io.atomix.protocols.raft.protocol.LeaveResponse;
+import io.atomix.protocols.raft.protocol.MetadataRequest;
+import io.atomix.protocols.raft.protocol.MetadataResponse;
+import io.atomix.protocols.raft.protocol.OpenSessionRequest;
+import io.atomix.protocols.raft.protocol.OpenSessionResponse;
+import io.atomix.protocols.raft.protocol.PollRequest;
+import io.atomix.protocols.raft.protocol.PollResponse;
+import io.atomix.protocols.raft.protocol.PublishRequest;
+import io.atomix.protocols.raft.protocol.QueryRequest;
+import io.atomix.protocols.raft.protocol.QueryResponse;
+import io.atomix.protocols.raft.protocol.RaftServerProtocol;
+import io.atomix.protocols.raft.protocol.ReconfigureRequest;
+import io.atomix.protocols.raft.protocol.ReconfigureResponse;
+import io.atomix.protocols.raft.protocol.ResetRequest;
+import io.atomix.protocols.raft.protocol.TransferRequest;
+import io.atomix.protocols.raft.protocol.TransferResponse;
+import io.atomix.protocols.raft.protocol.VoteRequest;
+import io.atomix.protocols.raft.protocol.VoteResponse;
+
+/**
+ * Atomix's Raft server protocol on the peer port: each request goes out through {@link PeerMessenger}, each
+ * handler Atomix registers goes into {@link PeerDispatcher}. Nothing else happens here.
+ */
+final class GrpcServerProtocol implements RaftServerProtocol {
+
+    private final PeerMessenger messenger;
+
+    private final PeerDispatcher dispatcher;
+
+    GrpcServerProtocol(PeerMessenger messenger, PeerDispatcher dispatcher) {
+        this.messenger = messenger;
+        this.dispatcher = dispatcher;
+    }
+
+    // ---- requests from this node to another ----
+
+    @Override
+    public CompletableFuture<OpenSessionResponse> openSession(MemberId memberId, OpenSessionRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<CloseSessionResponse> closeSession(MemberId memberId, CloseSessionRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<KeepAliveResponse> keepAlive(MemberId memberId, KeepAliveRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<QueryResponse> query(MemberId memberId, QueryRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<CommandResponse> command(MemberId memberId, CommandRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<MetadataResponse> metadata(MemberId memberId, MetadataRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<JoinResponse> join(MemberId memberId, JoinRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<LeaveResponse> leave(MemberId memberId, LeaveRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<ConfigureResponse> configure(MemberId memberId, ConfigureRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<ReconfigureResponse> reconfigure(MemberId memberId, ReconfigureRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<InstallResponse> install(MemberId memberId, InstallRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<TransferResponse> transfer(MemberId memberId, TransferRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<PollResponse> poll(MemberId memberId, PollRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<VoteResponse> vote(MemberId memberId, VoteRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<AppendResponse> append(MemberId memberId, AppendRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public CompletableFuture<HeartbeatResponse> heartbeat(MemberId memberId, HeartbeatRequest request) {
+        return messenger.send(memberId, request);
+    }
+
+    @Override
+    public void publish(MemberId memberId, PublishRequest request) {
+        messenger.sendOneWay(memberId, request);
+    }
+
+    // ---- handlers for requests from other nodes ----
+
+    @Override
+    public void registerOpenSessionHandler(Function<OpenSessionRequest, CompletableFuture<OpenSessionResponse>> handler) {
+        dispatcher.register(OpenSessionRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterOpenSessionHandler() {
+        dispatcher.unregister(OpenSessionRequest.class);
+    }
+
+    @Override
+    public void registerCloseSessionHandler(Function<CloseSessionRequest, CompletableFuture<CloseSessionResponse>> handler) {
+        dispatcher.register(CloseSessionRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterCloseSessionHandler() {
+        dispatcher.unregister(CloseSessionRequest.class);
+    }
+
+    @Override
+    public void registerKeepAliveHandler(Function<KeepAliveRequest, CompletableFuture<KeepAliveResponse>> handler) {
+        dispatcher.register(KeepAliveRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterKeepAliveHandler() {
+        dispatcher.unregister(KeepAliveRequest.class);
+    }
+
+    @Override
+    public void registerQueryHandler(Function<QueryRequest, CompletableFuture<QueryResponse>> handler) {
+        dispatcher.register(QueryRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterQueryHandler() {
+        dispatcher.unregister(QueryRequest.class);
+    }
+
+    @Override
+    public void registerCommandHandler(Function<CommandRequest, CompletableFuture<CommandResponse>> handler) {
+        dispatcher.register(CommandRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterCommandHandler() {
+        dispatcher.unregister(CommandRequest.class);
+    }
+
+    @Override
+    public void registerMetadataHandler(Function<MetadataRequest, CompletableFuture<MetadataResponse>> handler) {
+        dispatcher.register(MetadataRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterMetadataHandler() {
+        dispatcher.unregister(MetadataRequest.class);
+    }
+
+    @Override
+    public void registerJoinHandler(Function<JoinRequest, CompletableFuture<JoinResponse>> handler) {
+        dispatcher.register(JoinRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterJoinHandler() {
+        dispatcher.unregister(JoinRequest.class);
+    }
+
+    @Override
+    public void registerLeaveHandler(Function<LeaveRequest, CompletableFuture<LeaveResponse>> handler) {
+        dispatcher.register(LeaveRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterLeaveHandler() {
+        dispatcher.unregister(LeaveRequest.class);
+    }
+
+    @Override
+    public void registerTransferHandler(Function<TransferRequest, CompletableFuture<TransferResponse>> handler) {
+        dispatcher.register(TransferRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterTransferHandler() {
+        dispatcher.unregister(TransferRequest.class);
+    }
+
+    @Override
+    public void registerConfigureHandler(Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
+        dispatcher.register(ConfigureRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterConfigureHandler() {
+        dispatcher.unregister(ConfigureRequest.class);
+    }
+
+    @Override
+    public void registerReconfigureHandler(Function<ReconfigureRequest, CompletableFuture<ReconfigureResponse>> handler) {
+        dispatcher.register(ReconfigureRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterReconfigureHandler() {
+        dispatcher.unregister(ReconfigureRequest.class);
+    }
+
+    @Override
+    public void registerInstallHandler(Function<InstallRequest, CompletableFuture<InstallResponse>> handler) {
+        dispatcher.register(InstallRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterInstallHandler() {
+        dispatcher.unregister(InstallRequest.class);
+    }
+
+    @Override
+    public void registerPollHandler(Function<PollRequest, CompletableFuture<PollResponse>> handler) {
+        dispatcher.register(PollRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterPollHandler() {
+        dispatcher.unregister(PollRequest.class);
+    }
+
+    @Override
+    public void registerVoteHandler(Function<VoteRequest, CompletableFuture<VoteResponse>> handler) {
+        dispatcher.register(VoteRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterVoteHandler() {
+        dispatcher.unregister(VoteRequest.class);
+    }
+
+    @Override
+    public void registerAppendHandler(Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
+        dispatcher.register(AppendRequest.class, handler);
+    }
+
+    @Override
+    public void unregisterAppendHandler() {
+        dispatcher.unregister(AppendRequest.class);
+    }
+
+    @Override
+    public void registerResetListener(SessionId sessionId, Consumer<ResetRequest> listener, Executor executor) {
+        dispatcher.registerResetListener(sessionId, listener, executor);
+    }
+
+    @Override
+    public void unregisterResetListener(SessionId sessionId) {
+        dispatcher.unregisterResetListener(sessionId);
+    }
+}

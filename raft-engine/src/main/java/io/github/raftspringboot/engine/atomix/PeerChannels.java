@@ -1,0 +1,176 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.CallOptions;
+import io.grpc.ConnectivityState;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+
+/**
+ * The outgoing side of the peer port: one gRPC channel per peer address, kept open and reused, and the call of the
+ * peer method on it. gRPC failures come back as the JDK exceptions Atomix retries on.
+ */
+final class PeerChannels implements AutoCloseable {
+
+    private final PeerDirectory directory;
+
+    private final Duration requestTimeout;
+
+    private final int maxMessageSize;
+
+    private final PeerTransportSecurity security;
+
+    private final MethodDescriptor<byte[], byte[]> method;
+
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    PeerChannels(PeerDirectory directory, Duration requestTimeout, int maxMessageSize,
+            PeerTransportSecurity security, MethodDescriptor<byte[], byte[]> method) {
+        this.directory = directory;
+        this.requestTimeout = requestTimeout;
+        this.maxMessageSize = maxMessageSize;
+        this.security = security;
+        this.method = method;
+    }
+
+    /** Sends a frame to the member {@code memberId} over its pooled channel and returns the reply frame. */
+    CompletableFuture<byte[]> call(String memberId, byte[] frame) {
+        String address = directory.dialAddressOf(memberId);
+        if (address == null) {
+            return CompletableFuture.failedFuture(
+                    new ConnectException("No address known for Raft member '" + memberId + "'"));
+        }
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        try {
+            ManagedChannel channel = channels.computeIfAbsent(address, this::openChannel);
+            if (channel.getState(true) == ConnectivityState.TRANSIENT_FAILURE) {
+                channel.resetConnectBackoff();
+            }
+            CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(requestTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            // Under the root context: a caller inside a gRPC service must not pass its call's cancellation on to
+            // Raft's own requests, which outlive that call.
+            Context previous = Context.ROOT.attach();
+            ListenableFuture<byte[]> reply;
+            try {
+                reply = ClientCalls.futureUnaryCall(channel.newCall(method, options), frame);
+            }
+            finally {
+                Context.ROOT.detach(previous);
+            }
+            Futures.addCallback(reply,
+                    new FutureCallback<>() {
+                        @Override
+                        public void onSuccess(byte[] reply) {
+                            result.complete(reply);
+                        }
+
+                        @Override
+                        public void onFailure(Throwable error) {
+                            if (Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE) {
+                                // gRPC backs off reconnecting for up to two minutes; Raft retries on its own
+                                // schedule and must reach a restarted peer at its next attempt.
+                                channel.resetConnectBackoff();
+                            }
+                            security.callFailed(memberId, address, error);
+                            result.completeExceptionally(asAtomixFailure(memberId, error));
+                        }
+                    }, MoreExecutors.directExecutor());
+        }
+        catch (StatusRuntimeException | IllegalStateException ex) {
+            result.completeExceptionally(ex);
+        }
+        return result;
+    }
+
+    /**
+     * Sends a frame straight to {@code address} (a server that is not, or not yet, a member at that address) over a
+     * channel of its own, closed after the answer, and returns the reply frame.
+     */
+    CompletableFuture<byte[]> callOnce(String address, byte[] frame, Duration timeout) {
+        ManagedChannel channel;
+        try {
+            channel = openChannel(address);
+        }
+        catch (RuntimeException ex) {
+            return CompletableFuture.failedFuture(ex);
+        }
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Context previous = Context.ROOT.attach();
+        try {
+            Futures.addCallback(ClientCalls.futureUnaryCall(channel.newCall(method,
+                    CallOptions.DEFAULT.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)), frame),
+                    new FutureCallback<>() {
+                        @Override
+                        public void onSuccess(byte[] reply) {
+                            result.complete(reply);
+                        }
+
+                        @Override
+                        public void onFailure(Throwable error) {
+                            Status status = Status.fromThrowable(error);
+                            result.completeExceptionally(new ConnectException(status.getCode() + ": "
+                                    + ((status.getDescription() != null) ? status.getDescription()
+                                            : String.valueOf(status.getCause()))));
+                        }
+                    }, MoreExecutors.directExecutor());
+        }
+        catch (RuntimeException ex) {
+            result.completeExceptionally(ex);
+        }
+        finally {
+            Context.ROOT.detach(previous);
+        }
+        return result.whenComplete((reply, error) -> channel.shutdownNow());
+    }
+
+    /**
+     * Atomix retries a request on another member, or later, only for connection and timeout exceptions of the JDK,
+     * so gRPC's statuses are translated into those.
+     */
+    private static Throwable asAtomixFailure(String memberId, Throwable error) {
+        Status status = Status.fromThrowable(error);
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED) {
+            ConnectException connect = new ConnectException("Raft member '" + memberId + "' is unreachable: "
+                    + status.getDescription());
+            connect.initCause(error);
+            return connect;
+        }
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            TimeoutException timeout = new TimeoutException("Raft member '" + memberId + "' did not answer in time");
+            timeout.initCause(error);
+            return timeout;
+        }
+        return error;
+    }
+
+    private ManagedChannel openChannel(String address) {
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
+            .directExecutor()
+            .maxInboundMessageSize(maxMessageSize);
+        security.configure(builder);
+        return builder.build();
+    }
+
+    @Override
+    public void close() {
+        channels.values().forEach(ManagedChannel::shutdownNow);
+        channels.clear();
+    }
+}

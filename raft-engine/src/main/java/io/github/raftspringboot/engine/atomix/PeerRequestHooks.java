@@ -1,0 +1,101 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import io.atomix.protocols.raft.RaftError;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.cluster.RaftMember;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.AppendRequest;
+import io.atomix.protocols.raft.protocol.AppendResponse;
+import io.atomix.protocols.raft.protocol.ConfigureRequest;
+import io.atomix.protocols.raft.protocol.ConfigureResponse;
+import io.atomix.protocols.raft.protocol.RaftResponse;
+
+import io.github.raftspringboot.engine.RaftNodeSettings;
+
+/**
+ * What this node adds to Atomix's handling of two peer requests: the fsync of a follower's accepted entries before
+ * it acknowledges them (and the time of the last leader contact), and the activation of a node added as a
+ * non-voter.
+ */
+final class PeerRequestHooks {
+
+    private final RaftContext context;
+
+    private final RaftNodeSettings settings;
+
+    private final EngineMeasurements measurements;
+
+    private final BooleanSupplier running;
+
+    private volatile long lastContactMillis;
+
+    PeerRequestHooks(RaftContext context, RaftNodeSettings settings, EngineMeasurements measurements,
+            BooleanSupplier running) {
+        this.context = context;
+        this.settings = settings;
+        this.measurements = measurements;
+        this.running = running;
+    }
+
+    /** Wraps the handlers Atomix registered on the transport. */
+    void install(GrpcRaftTransport transport) {
+        transport.decorateHandler(AppendRequest.class, this::durableAppend);
+        transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
+    }
+
+    /** When this node last accepted an append from a leader, in epoch milliseconds (0: never). */
+    long lastContactMillis() {
+        return lastContactMillis;
+    }
+
+    /** Makes a follower's accepted entries durable before it acknowledges them, and notes leader contact. */
+    private Function<AppendRequest, CompletableFuture<AppendResponse>> durableAppend(
+            Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
+        return request -> {
+            long received = System.nanoTime();
+            return handler.apply(request).thenApply(response -> {
+                if (response.status() == RaftResponse.Status.OK) {
+                    lastContactMillis = System.currentTimeMillis();
+                    if (response.succeeded() && !request.entries().isEmpty()) {
+                        if (!settings.inMemory()) {
+                            context.getLogWriter().flush();
+                        }
+                        measurements.appended(System.nanoTime() - received);
+                    }
+                }
+                return response;
+            });
+        };
+    }
+
+    /**
+     * Atomix moves an inactive node into the cluster when a configuration makes it a voter, but leaves a node that
+     * the leader added as a non-voter inactive until it commits; start it as a passive member right away. A node
+     * that is not started yet (its application still starting) takes no configuration.
+     */
+    private Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> activateAddedNonVoter(
+            Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
+        return request -> {
+            if (!running.getAsBoolean()) {
+                // Opened but not started: the application is still starting, and may yet fail.
+                return CompletableFuture.completedFuture(ConfigureResponse.builder()
+                    .withStatus(RaftResponse.Status.ERROR)
+                    .withError(RaftError.Type.UNAVAILABLE)
+                    .build());
+            }
+            return handler.apply(request).thenApply(response -> {
+                RaftMember local = context.getCluster().getMember();
+                if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
+                        && context.getCluster().getConfiguration() != null
+                        && context.getCluster().getConfiguration().members().contains(local)) {
+                    context.transition(RaftServer.Role.PASSIVE);
+                }
+                return response;
+            });
+        };
+    }
+}
