@@ -3,6 +3,7 @@ package io.github.raftspringboot.engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import io.github.raftspringboot.api.RaftPeer;
 
 /**
@@ -26,14 +27,27 @@ import io.github.raftspringboot.api.RaftPeer;
  * @param maxEntrySize      largest log entry, in bytes
  * @param strictReconfigCheck whether membership changes must pass the strict reconfiguration check (a new voter
  *                          answers on its Raft port, a quorum of voters stays reachable) unless forced
+ * @param dialOverrides     {@code host:port} this node dials instead of a peer's advertised address, by peer id (a NAT,
+ *                          a proxy, a tunnel); the address the cluster knows for that peer does not change
  */
 public record RaftNodeSettings(String nodeId, Path stateDir, String bindHost, int bindPort, String advertiseHost,
         int advertisePort, List<RaftPeer> peers, boolean bootstrap, Duration electionTimeout,
         Duration heartbeatInterval, Duration sessionTimeout, Duration requestTimeout, Duration shutdownTimeout,
-        int segmentSize, int maxEntrySize, boolean strictReconfigCheck) {
+        int segmentSize, int maxEntrySize, boolean strictReconfigCheck, Map<String, String> dialOverrides) {
 
     public RaftNodeSettings {
         peers = List.copyOf(peers);
+        dialOverrides = Map.copyOf(dialOverrides);
+    }
+
+    /** Settings without dial overrides: every peer is dialled at its advertised address. */
+    public RaftNodeSettings(String nodeId, Path stateDir, String bindHost, int bindPort, String advertiseHost,
+            int advertisePort, List<RaftPeer> peers, boolean bootstrap, Duration electionTimeout,
+            Duration heartbeatInterval, Duration sessionTimeout, Duration requestTimeout, Duration shutdownTimeout,
+            int segmentSize, int maxEntrySize, boolean strictReconfigCheck) {
+        this(nodeId, stateDir, bindHost, bindPort, advertiseHost, advertisePort, peers, bootstrap, electionTimeout,
+                heartbeatInterval, sessionTimeout, requestTimeout, shutdownTimeout, segmentSize, maxEntrySize,
+                strictReconfigCheck, Map.of());
     }
 
     /** Whether the log and snapshots are kept only in memory. */

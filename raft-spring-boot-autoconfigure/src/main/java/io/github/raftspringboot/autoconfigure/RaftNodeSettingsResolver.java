@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
@@ -62,7 +64,29 @@ final class RaftNodeSettingsResolver {
                 positive("raft.session-timeout", properties.getSessionTimeout()),
                 positive("raft.request-timeout", properties.getRequestTimeout()),
                 positive("raft.shutdown-timeout", properties.getShutdownTimeout()), (int) segmentSize, (int) maxEntry,
-                properties.getMembership().isStrictReconfigCheck());
+                properties.getMembership().isStrictReconfigCheck(), dialOverrides(properties, nodeId));
+    }
+
+    /** {@code raft.transport.dial-overrides}: a valid node id other than this one, to a valid {@code host:port}. */
+    private static Map<String, String> dialOverrides(RaftProperties properties, String nodeId) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : properties.getTransport().getDialOverrides().entrySet()) {
+            String property = "raft.transport.dial-overrides." + entry.getKey();
+            try {
+                String id = RaftPeerAddress.checkNodeId(entry.getKey(), property + " peer id");
+                if (id.equals(nodeId)) {
+                    throw new IllegalArgumentException("it names this node ('" + nodeId
+                            + "'), which never dials itself");
+                }
+                overrides.put(id, RaftPeerAddress.parse(entry.getValue(), property).address());
+            }
+            catch (IllegalArgumentException ex) {
+                throw new InvalidRaftPropertyException(property, entry.getValue(), ex.getMessage(),
+                        "Map a peer's id to the host:port this node should dial it at, e.g. "
+                                + "raft.transport.dial-overrides.node2=10.1.0.7:32000, or remove the entry.");
+            }
+        }
+        return overrides;
     }
 
     private static String nodeId(RaftProperties properties) {

@@ -2,7 +2,9 @@ package io.github.raftspringboot.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -80,6 +82,8 @@ public class RaftProperties {
     private final Limits limits = new Limits();
 
     private final Membership membership = new Membership();
+
+    private final Transport transport = new Transport();
 
     public boolean isEnabled() {
         return enabled;
@@ -211,6 +215,10 @@ public class RaftProperties {
 
     public Membership getMembership() {
         return membership;
+    }
+
+    public Transport getTransport() {
+        return transport;
     }
 
     public Limits getLimits() {
@@ -358,6 +366,27 @@ public class RaftProperties {
 
         public void setStrictReconfigCheck(boolean strictReconfigCheck) {
             this.strictReconfigCheck = strictReconfigCheck;
+        }
+    }
+
+    /** How this node connects to its peers. */
+    public static class Transport {
+
+        /**
+         * Where this node dials a peer instead of the address the peer advertises, by peer id, as {@code host:port}:
+         * for a peer behind a NAT, a port forward, a proxy or a tunnel that only this node must use (e.g.
+         * {@code raft.transport.dial-overrides.node2=10.1.0.7:32000}; a peer id with a '.' goes in brackets,
+         * {@code raft.transport.dial-overrides[node.2]}). The address the cluster records for the peer, and what the
+         * other nodes dial, do not change.
+         */
+        private Map<String, String> dialOverrides = new LinkedHashMap<>();
+
+        public Map<String, String> getDialOverrides() {
+            return dialOverrides;
+        }
+
+        public void setDialOverrides(Map<String, String> dialOverrides) {
+            this.dialOverrides = dialOverrides;
         }
     }
 }

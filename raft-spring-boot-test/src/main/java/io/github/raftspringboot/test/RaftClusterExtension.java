@@ -45,11 +45,14 @@ public final class RaftClusterExtension implements ParameterResolver {
     }
 
     private static RaftTestCluster start(RaftClusterTest settings) {
-        return RaftTestCluster.builder(settings.application())
+        RaftTestClusterBuilder builder = RaftTestCluster.builder(settings.application())
             .nodes(settings.nodes())
             .web(settings.web())
-            .properties(parse(settings.properties()))
-            .start();
+            .properties(parse(settings.properties()));
+        if (settings.networkFaults()) {
+            builder.withNetworkFaults();
+        }
+        return builder.start();
     }
 
     private static Map<String, String> parse(String[] properties) {

@@ -46,6 +46,9 @@ public @interface RaftClusterTest {
     /** Whether each node runs as a web application on its own free port. */
     boolean web() default false;
 
+    /** Whether the links between the nodes run through proxies, for partitions and kills ({@code withNetworkFaults()}). */
+    boolean networkFaults() default false;
+
     /** One cluster for all the test methods of the class instead of one per method. */
     boolean sharedByClass() default false;
 }

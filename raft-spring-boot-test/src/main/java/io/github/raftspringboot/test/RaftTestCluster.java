@@ -1,9 +1,6 @@
 package io.github.raftspringboot.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * }
  * }</pre>
  *
- * Start it with {@link #builder(Class...)}, or let {@link RaftClusterTest} start one per test.
+ * Built {@code withNetworkFaults()}, the links between the nodes run through proxies: {@link #network()} partitions
+ * them and {@link #kill(String)} crashes a node. Start it with {@link #builder(Class...)}, or let
+ * {@link RaftClusterTest} start one per test.
  */
 public final class RaftTestCluster implements AutoCloseable {
 
@@ -57,6 +56,9 @@ public final class RaftTestCluster implements AutoCloseable {
     private final Map<String, Integer> raftPorts = new LinkedHashMap<>();
 
     private final Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+
+    /** The proxies between the initial nodes, with {@code withNetworkFaults()}; else {@code null}. */
+    private ClusterNetwork network;
 
     RaftTestCluster(RaftTestClusterBuilder settings, Path baseDir, boolean ownsBaseDir) {
         this.settings = settings;
@@ -86,6 +88,9 @@ public final class RaftTestCluster implements AutoCloseable {
             reserve(idPrefix + i);
         }
         try {
+            if (settings.networkFaults()) {
+                network = ClusterNetwork.start(raftPorts);
+            }
             new ArrayList<>(ids).forEach(this::start);
         }
         catch (RuntimeException ex) {
@@ -146,6 +151,10 @@ public final class RaftTestCluster implements AutoCloseable {
         if (settings.fastTimings()) {
             properties.putAll(fastTimings());
         }
+        if (network != null) {
+            properties.putAll(network.dialOverrides(id));
+            network.started(id);
+        }
         properties.putAll(settings.properties());
         properties.putAll(settings.nodeProperties().getOrDefault(id, Map.of()));
         properties.putAll(overrides);
@@ -163,6 +172,28 @@ public final class RaftTestCluster implements AutoCloseable {
     /** Stops the node gracefully (as on SIGTERM): a leader hands its leadership over first. */
     public void stop(String id) {
         context(id).close();
+    }
+
+    /**
+     * Stops the node abruptly, as a crash would: it is cut off from every peer first, so it can hand nothing over and
+     * say goodbye to no one; then its peers' connections to it are refused, as to a dead process, until it is
+     * {@link #start(String) started} again. Needs
+     * {@code withNetworkFaults()}.
+     */
+    public void kill(String id) {
+        ConfigurableApplicationContext context = context(id);
+        network().killing(id);
+        context.close();
+        network.killed(id);
+    }
+
+    /** The links between the nodes, to partition and heal them; needs {@code withNetworkFaults()}. */
+    public ClusterNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException("This cluster has no proxies between its nodes: build it with "
+                    + "RaftTestCluster.builder(...).withNetworkFaults() to partition or kill nodes");
+        }
+        return network;
     }
 
     /** Stops the node and starts it again on the same port and state directory. */
@@ -288,22 +319,11 @@ public final class RaftTestCluster implements AutoCloseable {
         List<ConfigurableApplicationContext> open = new ArrayList<>(contexts.values());
         Collections.reverse(open);
         open.stream().filter(ConfigurableApplicationContext::isActive).forEach(ConfigurableApplicationContext::close);
+        if (network != null) {
+            network.close();
+        }
         if (ownsBaseDir) {
-            deleteRecursively(baseDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Collections.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not delete the cluster's state directory " + dir, ex);
+            StateDirectories.deleteRecursively(baseDir);
         }
     }
 }

@@ -1,8 +1,5 @@
 package io.github.raftspringboot.test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +19,8 @@ public final class RaftTestClusterBuilder {
     private WebApplicationType web = WebApplicationType.NONE;
 
     private boolean fastTimings = true;
+
+    private boolean networkFaults;
 
     private Path stateDirectory;
 
@@ -64,6 +63,16 @@ public final class RaftTestClusterBuilder {
     }
 
     /**
+     * Run every link between the initial nodes through a proxy of its own (each node dials its peers there through
+     * {@code raft.transport.dial-overrides}), so that the test can partition the network and kill nodes:
+     * {@link RaftTestCluster#network()}, {@link RaftTestCluster#kill(String)}.
+     */
+    public RaftTestClusterBuilder withNetworkFaults() {
+        this.networkFaults = true;
+        return this;
+    }
+
+    /**
      * Put the nodes' state directories under {@code directory} (e.g. a JUnit {@code @TempDir}) and keep them;
      * by default they go to a new temporary directory that {@link RaftTestCluster#close()} deletes.
      */
@@ -93,7 +102,7 @@ public final class RaftTestClusterBuilder {
     /** Starts the nodes and returns the cluster; close it (try-with-resources) to stop them. */
     public RaftTestCluster start() {
         boolean temporary = stateDirectory == null;
-        Path base = temporary ? createTemporaryDirectory() : stateDirectory;
+        Path base = temporary ? StateDirectories.createTemporary() : stateDirectory;
         return new RaftTestCluster(this, base, temporary).startInitialNodes(nodes, idPrefix);
     }
 
@@ -103,6 +112,10 @@ public final class RaftTestClusterBuilder {
 
     WebApplicationType web() {
         return web;
+    }
+
+    boolean networkFaults() {
+        return networkFaults;
     }
 
     boolean fastTimings() {
@@ -115,14 +128,5 @@ public final class RaftTestClusterBuilder {
 
     Map<String, Map<String, Object>> nodeProperties() {
         return nodeProperties;
-    }
-
-    private static Path createTemporaryDirectory() {
-        try {
-            return Files.createTempDirectory("raft-test-cluster-");
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not create a temporary directory for the nodes' state", ex);
-        }
     }
 }

@@ -73,7 +73,8 @@ final class AtomixMember {
     AtomixMember(AtomixRaftEngine engine, RaftNodeSettings settings, ReplicatedStateMachine stateMachine,
             PeerTls peerTls, Parts parts) {
         this.settings = settings;
-        this.directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers());
+        this.directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers(),
+                settings.dialOverrides());
         this.transport = new GrpcRaftTransport(directory,
                 new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
                 AtomixRaftEngine.MAX_MESSAGE_SIZE, peerTls);

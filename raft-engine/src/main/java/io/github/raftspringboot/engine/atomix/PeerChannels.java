@@ -51,7 +51,7 @@ final class PeerChannels implements AutoCloseable {
 
     /** Sends a frame to the member {@code memberId} over its pooled channel and returns the reply frame. */
     CompletableFuture<byte[]> call(String memberId, byte[] frame) {
-        String address = directory.addressOf(memberId);
+        String address = directory.dialAddressOf(memberId);
         if (address == null) {
             return CompletableFuture.failedFuture(
                     new ConnectException("No address known for Raft member '" + memberId + "'"));

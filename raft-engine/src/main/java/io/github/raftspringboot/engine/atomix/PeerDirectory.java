@@ -16,8 +16,16 @@ final class PeerDirectory {
 
     private final Map<String, String> addresses = new ConcurrentHashMap<>();
 
+    private final PeerDialer dialer;
+
     PeerDirectory(String localId, String localAddress, Iterable<RaftPeer> peers) {
+        this(localId, localAddress, peers, Map.of());
+    }
+
+    /** @param dialOverrides the address to dial instead of a peer's own, by peer id ({@link PeerDialer}) */
+    PeerDirectory(String localId, String localAddress, Iterable<RaftPeer> peers, Map<String, String> dialOverrides) {
         this.localId = localId;
+        this.dialer = new PeerDialer(dialOverrides);
         for (RaftPeer peer : peers) {
             addresses.put(peer.id(), peer.address());
         }
@@ -31,6 +39,14 @@ final class PeerDirectory {
     /** The address of {@code id}, or {@code null} when unknown. */
     String addressOf(String id) {
         return addresses.get(id);
+    }
+
+    /**
+     * Where this node opens connections to {@code id}: its dial override if it has one, else its address; {@code null}
+     * when unknown.
+     */
+    String dialAddressOf(String id) {
+        return dialer.dialAddress(id, addresses.get(id));
     }
 
     void put(String id, String address) {

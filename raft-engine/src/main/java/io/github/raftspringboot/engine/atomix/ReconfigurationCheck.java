@@ -64,7 +64,9 @@ final class ReconfigurationCheck {
     private CompletableFuture<Void> probe(String operation, String id, String address) {
         Duration timeout = settings.requestTimeout().compareTo(MAX_PROBE_TIMEOUT) < 0 ? settings.requestTimeout()
                 : MAX_PROBE_TIMEOUT;
-        return transport.controlAt(address, ControlRequest.newBuilder().setWhoAmI(WhoAmI.getDefaultInstance()).build(),
+        // Probed where this node would dial it: through its dial override, if it has one.
+        String dialled = settings.dialOverrides().getOrDefault(id, address);
+        return transport.controlAt(dialled, ControlRequest.newBuilder().setWhoAmI(WhoAmI.getDefaultInstance()).build(),
                 timeout)
             .thenApply(ControlReply::getNodeId)
             .handle((answeredAs, error) -> {

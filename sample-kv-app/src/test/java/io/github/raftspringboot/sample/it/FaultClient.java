@@ -60,7 +60,7 @@ final class FaultClient implements Runnable {
     public void run() {
         while (System.nanoTime() - deadline < 0) {
             long generation = stats.operations.incrementAndGet() / (OPERATIONS_PER_KEY_GENERATION * KEYS);
-            String key = "g" + generation + "-k" + FaultSuiteIT.random(KEYS);
+            String key = stats.phase() + "-g" + generation + "-k" + FaultSuiteIT.random(KEYS);
             NodeProcess node = nodes.get(FaultSuiteIT.random(nodes.size()));
             int choice = FaultSuiteIT.random(10);
             if (choice < 4) {
@@ -169,6 +169,9 @@ final class FaultClient implements Runnable {
         /** When the nemesis injected its current fault. */
         private volatile long faultAt;
 
+        /** The key prefix of the current fault ({@code r0} before the first). */
+        private volatile String phase = "r0";
+
         /** When the first write after {@link #faultAt} was acknowledged; 0 until then. */
         private final AtomicLong firstAckAfterFault = new AtomicLong();
 
@@ -184,10 +187,15 @@ final class FaultClient implements Runnable {
             return okWrites.get();
         }
 
-        /** Starts watching for the first acknowledged write after a fault injected at {@code at}. */
-        void faultInjected(long at) {
+        /** Starts watching for the first acknowledged write after a fault injected at {@code at}; new keys. */
+        void faultInjected(long at, String newPhase) {
             firstAckAfterFault.set(0);
             faultAt = at;
+            phase = newPhase;
+        }
+
+        String phase() {
+            return phase;
         }
 
         /** When the first write invoked after the last fault was acknowledged, or 0 if none has been yet. */

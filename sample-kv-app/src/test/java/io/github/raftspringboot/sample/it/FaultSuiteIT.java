@@ -1,5 +1,6 @@
 package io.github.raftspringboot.sample.it;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,22 +18,25 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.raftspringboot.test.fault.NetworkPartitioner;
 import io.github.raftspringboot.test.history.CheckResult;
 import io.github.raftspringboot.test.history.History;
 import io.github.raftspringboot.test.history.HistoryRecorder;
 import io.github.raftspringboot.test.history.LinearizabilityChecker;
-import io.github.raftspringboot.test.history.Outcome;
+import io.github.raftspringboot.test.history.Operation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault suite: a cluster of sample processes ({@code java -jar}, as users run them) under concurrent load from
- * several clients on every node, while a nemesis kills (-9) and restarts nodes and freezes (SIGSTOP/SIGCONT) the
- * leader. Every operation is recorded (invoke, then ok / fail / info) and the history is checked for linearizability
+ * several clients on every node, while a nemesis kills (-9) and restarts nodes, freezes (SIGSTOP/SIGCONT) the leader,
+ * partitions the network through a proxy on every peer link (leader isolated, leader in a minority, bridge, one-way)
+ * and removes and re-adds a follower in the middle of a partition ({@link NemesisKind}). Every operation is recorded (invoke, then ok / fail / info) and the history is checked for linearizability
  * per key. Lost acknowledged writes show up as violations too: a later read that misses one cannot be linearized.
  * <p>
- * The CI variant runs 3 nodes for {@code faults.duration} (default 120 s); the long one is documented in
- * docs/reliability.md ({@code -Dfaults.nodes=5 -Dfaults.duration=10m}).
+ * The CI variant runs 3 nodes for {@code faults.duration} (default 120 s) with every nemesis in turn; the long one is
+ * documented in docs/reliability.md ({@code -Dfaults.nodes=5 -Dfaults.duration=10m}); {@code -Dfaults.nemeses=}
+ * picks kinds (e.g. {@code isolate-leader,bridge}). The figures are printed per kind of fault.
  */
 class FaultSuiteIT {
 
@@ -40,19 +44,25 @@ class FaultSuiteIT {
 
     private final List<NodeProcess> nodes = new ArrayList<>();
 
+    private NetworkPartitioner network;
+
     @TempDir
     Path dir;
 
     @AfterEach
     void stopNodes() {
         nodes.forEach(NodeProcess::close);
+        if (network != null) {
+            network.close();
+        }
     }
 
     @Test
-    void historiesStayLinearizableWhileNodesAreKilledRestartedAndPaused() throws Exception {
+    void historiesStayLinearizableUnderKillsPausesPartitionsAndMembershipChanges() throws Exception {
         int size = Integer.getInteger("faults.nodes", 3);
         Duration duration = Duration.parse("PT" + System.getProperty("faults.duration", "120s").toUpperCase());
         int clients = Integer.getInteger("faults.clients", 8);
+        List<NemesisKind> kinds = NemesisKind.parse(System.getProperty("faults.nemeses", "all"));
         startCluster(size);
 
         HistoryRecorder recorder = new HistoryRecorder();
@@ -62,30 +72,41 @@ class FaultSuiteIT {
         for (int c = 0; c < clients; c++) {
             pool.submit(new FaultClient("c" + c, nodes, recorder, stats, deadline));
         }
-        Nemesis nemesis = new Nemesis(nodes, stats);
+        FaultActions actions = new FaultActions(nodes, network);
+        Nemesis nemesis = new Nemesis(actions, kinds, stats);
         nemesis.runUntil(deadline);
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).as("clients finished").isTrue();
 
-        nemesis.healAll();
+        actions.healAll();
         FaultClient.finalReads("final", nodes, recorder);
 
         History history = recorder.history();
         CheckResult result = new LinearizabilityChecker(Duration.ofMinutes(2)).check(history);
-        Map<Outcome, Long> outcomes = history.countByOutcome();
-        String report = report(size, duration, history.size(), outcomes, nemesis, stats, result);
+        List<Operation> lost = LostWrites.in(history, "final");
+        String report = NemesisReport.render(String.format("Fault suite: %d nodes, %s of faults, %d clients, "
+                + "acknowledged writes %d", size, duration, clients, stats.okWrites()), history, result, lost, nemesis);
         logger.info("{}", report);
         assertThat(stats.okWrites()).as("acknowledged writes").isPositive();
+        assertThat(lost).as(report + "\nlost acknowledged writes").isEmpty();
         assertThat(result.isLinearizable()).as(report + "\n" + result.explanation()).isTrue();
         assertThat(nemesis.longestRecovery()).as("longest time from a fault to the next acknowledged write")
             .isLessThan(Duration.ofSeconds(30));
     }
 
-    private void startCluster(int size) {
+    /**
+     * Starts the nodes behind one proxy per directed link (in this JVM): each node dials each peer through its own
+     * proxy, set by {@code raft.transport.dial-overrides} as users would set it for a NAT or a tunnel.
+     */
+    private void startCluster(int size) throws java.io.IOException {
         Map<String, Integer> raftPorts = new LinkedHashMap<>();
         for (int i = 1; i <= size; i++) {
             raftPorts.put("node" + i, SampleJar.freePort());
         }
+        network = NetworkPartitioner.start(raftPorts.values().stream()
+            .map(port -> new InetSocketAddress("127.0.0.1", port))
+            .toList());
+        List<String> ids = List.copyOf(raftPorts.keySet());
         String peers = String.join(",", raftPorts.entrySet().stream()
             .map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue())
             .toList());
@@ -104,7 +125,15 @@ class FaultSuiteIT {
             environment.put("RAFT_HEARTBEATINTERVAL", "150ms");
             environment.put("SPRING_GRPC_SERVER_PORT", Integer.toString(SampleJar.freePort()));
             environment.put("SPRING_GRPC_SERVER_ADDRESS", "127.0.0.1");
-            nodes.add(new NodeProcess(entry.getKey(), environment, logs()));
+            int from = ids.indexOf(entry.getKey());
+            List<String> dialOverrides = new ArrayList<>();
+            for (int to = 0; to < ids.size(); to++) {
+                if (to != from) {
+                    dialOverrides.add("-Draft.transport.dial-overrides." + ids.get(to) + "=127.0.0.1:"
+                            + network.peerAddress(from, to).getPort());
+                }
+            }
+            nodes.add(new NodeProcess(entry.getKey(), environment, dialOverrides, logs()));
         }
         nodes.forEach(NodeProcess::start);
         nodes.forEach(NodeProcess::awaitServing);
@@ -118,16 +147,6 @@ class FaultSuiteIT {
         catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }
-    }
-
-    private static String report(int size, Duration duration, int operations, Map<Outcome, Long> outcomes,
-            Nemesis nemesis, FaultClient.Stats stats, CheckResult result) {
-        return String.format("Fault suite: %d nodes, %s of faults%n  operations %d: ok %d, fail %d, info %d "
-                + "(acknowledged writes %d)%n  faults injected: %s%n  time from a fault to the next acknowledged "
-                + "write: longest %d ms, mean %d ms%n  verdict: %s", size, duration, operations,
-                outcomes.getOrDefault(Outcome.OK, 0L), outcomes.getOrDefault(Outcome.FAIL, 0L),
-                outcomes.getOrDefault(Outcome.INFO, 0L), stats.okWrites(), nemesis.faults(),
-                nemesis.longestRecovery().toMillis(), nemesis.meanRecovery().toMillis(), result.verdict());
     }
 
     static int random(int bound) {

@@ -55,6 +55,11 @@ final class NodeProcess implements AutoCloseable {
         return http;
     }
 
+    /** The Raft address the node listens and advertises on. */
+    String raftAddress() {
+        return "127.0.0.1:" + environment.get("RAFT_PORT");
+    }
+
     Path log() {
         return log;
     }
