@@ -19,9 +19,11 @@ final class RaftStorageFactory {
     /**
      * Segments are memory-mapped: Atomix's FileChannel reader refills a buffer of twice the maximum entry size on
      * nearly every read at the tail of the log, which made each write cost milliseconds. Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
-     * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority.
+     * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority. The files are checked first
+     * ({@link StorageIntegrityCheck}).
      */
     static RaftStorage disk(RaftNodeSettings settings) {
+        new StorageIntegrityCheck(settings.stateDir(), PREFIX, settings.maxEntrySize(), settings.nodeId()).run();
         return RaftStorage.builder()
             .withPrefix(PREFIX)
             .withDirectory(settings.stateDir().toFile())
