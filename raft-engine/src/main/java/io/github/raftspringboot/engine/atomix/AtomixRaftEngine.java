@@ -133,6 +133,8 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private volatile long lastContactMillis;
 
+    private DiskSpaceGuard diskSpace;
+
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
         this(settings, stateMachine, null);
     }
@@ -194,6 +196,8 @@ public final class AtomixRaftEngine implements RaftEngine {
             throw engineFailure(ex);
         }
         running = true;
+        diskSpace = DiskSpaceGuard.start(settings, settings.inMemory() ? scratchDirectory : settings.stateDir().toFile(),
+                context::isLeader, () -> membership.transferLeadership(null));
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
                 settings.nodeId(), settings.bindHost(), transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
@@ -368,6 +372,9 @@ public final class AtomixRaftEngine implements RaftEngine {
             Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
         return request -> {
             long received = System.nanoTime();
+            if (diskSpace != null && !request.entries().isEmpty() && diskSpace.isLow()) {
+                return CompletableFuture.completedFuture(diskSpace.refusal());
+            }
             return handler.apply(request).thenApply(response -> {
                 if (response.status() == RaftResponse.Status.OK) {
                     lastContactMillis = System.currentTimeMillis();
@@ -741,6 +748,9 @@ public final class AtomixRaftEngine implements RaftEngine {
         }
         running = false;
         closed = true;
+        if (diskSpace != null) {
+            diskSpace.close();
+        }
         CompletableFuture<SessionClient> current = session.getAndSet(null);
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
             awaitQuietly(current.join().close(), Math.min(deadline, System.nanoTime() + step),

@@ -11,7 +11,7 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 /** Builds Atomix's log, snapshot and metadata storage for the node's settings. */
 final class RaftStorageFactory {
 
-    private static final String PREFIX = "raft";
+    static final String PREFIX = "raft";
 
     private RaftStorageFactory() {
     }
@@ -24,6 +24,7 @@ final class RaftStorageFactory {
      */
     static RaftStorage disk(RaftNodeSettings settings) {
         new StorageIntegrityCheck(settings.stateDir(), PREFIX, settings.maxEntrySize(), settings.nodeId()).run();
+        SegmentPadding.padAll(settings.stateDir(), PREFIX, settings.segmentSize(), settings.maxEntrySize());
         return RaftStorage.builder()
             .withPrefix(PREFIX)
             .withDirectory(settings.stateDir().toFile())
