@@ -196,8 +196,9 @@ public final class AtomixRaftEngine implements RaftEngine {
             throw engineFailure(ex);
         }
         running = true;
-        diskSpace = DiskSpaceGuard.start(settings, settings.inMemory() ? scratchDirectory : settings.stateDir().toFile(),
-                context::isLeader, () -> membership.transferLeadership(null));
+        File storageDirectory = settings.inMemory() ? scratchDirectory : settings.stateDir().toFile();
+        diskSpace = DiskSpaceGuard.start(settings, storageDirectory, context::isLeader,
+                () -> membership.transferLeadership(null));
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
                 settings.nodeId(), settings.bindHost(), transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),

@@ -58,7 +58,8 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
             for (Path checksum : files.filter(f -> f.getFileName().toString().endsWith(SnapshotChecksums.SUFFIX))
                 .toList()) {
                 String name = checksum.getFileName().toString();
-                Path snapshot = checksum.resolveSibling(name.substring(0, name.length() - SnapshotChecksums.SUFFIX.length()));
+                Path snapshot = checksum
+                    .resolveSibling(name.substring(0, name.length() - SnapshotChecksums.SUFFIX.length()));
                 if (!Files.exists(snapshot)) {
                     Files.deleteIfExists(checksum);
                 }

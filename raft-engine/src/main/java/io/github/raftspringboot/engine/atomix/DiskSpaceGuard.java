@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -40,7 +41,7 @@ final class DiskSpaceGuard implements AutoCloseable {
     private volatile boolean low;
 
     /** A hand-over is under way: do not start another. */
-    private final java.util.concurrent.atomic.AtomicBoolean handingOver = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean handingOver = new AtomicBoolean();
 
     DiskSpaceGuard(File directory, long required, String nodeId) {
         this.directory = directory;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -82,7 +83,7 @@ final class StateFiles {
 
     private static List<Path> files(Path stateDir, String extension) throws IOException {
         try (Stream<Path> files = Files.list(stateDir)) {
-            return files.filter(f -> f.getFileName().toString().matches("raft-\\d+" + java.util.regex.Pattern.quote(extension)))
+            return files.filter(f -> f.getFileName().toString().matches("raft-\\d+" + Pattern.quote(extension)))
                 .toList();
         }
     }
