@@ -133,7 +133,7 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private volatile long lastContactMillis;
 
-    private DiskSpaceGuard diskSpace;
+    private volatile DiskSpaceGuard diskSpace;
 
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
         this(settings, stateMachine, null);
