@@ -125,6 +125,28 @@ class DiskFaultTest {
         }
     }
 
+    @Test
+    void loweringTheEntrySizeLimitBelowAStoredEntryStopsTheStart(CapturedOutput output) throws Exception {
+        try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.limits.max-entry-size", "64KB"))) {
+            String leader = cluster.awaitLeader();
+            cluster.store(leader).put("big", "b".repeat(40_000));
+            Map<String, String> acknowledged = write(cluster, leader, 0, 10);
+            String follower = cluster.anyFollower();
+            assertEveryNodeHas(cluster, acknowledged);
+            cluster.stop(follower);
+
+            // Atomix would take the first larger entry for the end of the log and drop it and everything after it.
+            assertThatThrownBy(() -> cluster.startNode(follower, Map.of("raft.limits.max-entry-size", "16KB")))
+                .isNotNull();
+            assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("larger than raft.limits.max-entry-size (16384 bytes)")
+                .contains("Set raft.limits.max-entry-size back to at least");
+
+            cluster.startNode(follower);
+            assertEveryNodeHas(cluster, acknowledged);
+        }
+    }
+
     static Map<String, String> write(TestCluster cluster, String leader, int from, int to) {
         Map<String, String> acknowledged = new LinkedHashMap<>();
         for (int i = from; i < to; i++) {
