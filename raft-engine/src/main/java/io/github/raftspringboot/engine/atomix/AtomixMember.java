@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -66,6 +67,8 @@ final class AtomixMember {
 
     private final ScratchDirectory scratch;
 
+    final PeerRequestHooks hooks;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -101,7 +104,7 @@ final class AtomixMember {
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());
-            PeerRequestHooks hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
+            this.hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
             hooks.install(transport);
             this.server = new DefaultRaftServer(context);
             this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
@@ -155,6 +158,11 @@ final class AtomixMember {
     record Parts(AppliedIndexTracker applied, EngineMeasurements measurements, List<RaftEngineListener> listeners,
             Executor notifier, BooleanSupplier running, BooleanSupplier notClosed,
             Consumer<RuntimeException> onCorruptState) {
+    }
+
+    /** Where this node's log and snapshots are: the state directory, or the scratch directory of a memory node. */
+    File storageDirectory() {
+        return (scratch == null) ? settings.stateDir().toFile() : scratch.file();
     }
 
     private RaftStorage storage() {

@@ -51,6 +51,9 @@ final class EngineLifecycle {
     /** Set by open(): the port is bound and the storage open, so close() has something to release. */
     private volatile boolean opened;
 
+    /** Watches the free space of the storage while the node runs (docs/reliability.md, full disk). */
+    private volatile DiskSpaceGuard diskSpace;
+
     EngineLifecycle(AtomixRaftEngine engine, RaftNodeSettings settings, ReplicatedStateMachine stateMachine,
             PeerTls peerTls, AppliedIndexTracker applied, EngineMeasurements measurements,
             List<RaftEngineListener> listeners) {
@@ -112,6 +115,10 @@ final class EngineLifecycle {
             throw StartupFailures.engineFailure(ex);
         }
         running = true;
+        AtomixMember started = member;
+        diskSpace = DiskSpaceGuard.start(settings, started.storageDirectory(), started.context::isLeader,
+                () -> started.membership.transferLeadership(null));
+        started.hooks.guardDiskSpace(diskSpace);
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
                 settings.nodeId(), settings.bindHost(), member.transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
@@ -134,6 +141,9 @@ final class EngineLifecycle {
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
         // Each step is bounded on its own, so that a node that lost its quorum still stops promptly.
         long step = settings.electionTimeout().multipliedBy(2).toNanos();
+        if (diskSpace != null) {
+            diskSpace.close();
+        }
         member.stop(deadline, step, running, () -> {
             running = false;
             closed = true;

@@ -33,6 +33,9 @@ final class PeerRequestHooks {
 
     private volatile long lastContactMillis;
 
+    /** Set once the node runs: while the disk is short of space, appends with entries are refused. */
+    private volatile DiskSpaceGuard diskSpace;
+
     PeerRequestHooks(RaftContext context, RaftNodeSettings settings, EngineMeasurements measurements,
             BooleanSupplier running) {
         this.context = context;
@@ -47,6 +50,10 @@ final class PeerRequestHooks {
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
     }
 
+    void guardDiskSpace(DiskSpaceGuard guard) {
+        this.diskSpace = guard;
+    }
+
     /** When this node last accepted an append from a leader, in epoch milliseconds (0: never). */
     long lastContactMillis() {
         return lastContactMillis;
@@ -57,6 +64,10 @@ final class PeerRequestHooks {
             Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
         return request -> {
             long received = System.nanoTime();
+            DiskSpaceGuard guard = diskSpace;
+            if (guard != null && !request.entries().isEmpty() && guard.isLow()) {
+                return CompletableFuture.completedFuture(guard.refusal());
+            }
             return handler.apply(request).thenApply(response -> {
                 if (response.status() == RaftResponse.Status.OK) {
                     lastContactMillis = System.currentTimeMillis();

@@ -11,7 +11,7 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 /** Builds Atomix's log, snapshot and metadata storage for the node's settings. */
 final class RaftStorageFactory {
 
-    private static final String PREFIX = "raft";
+    static final String PREFIX = "raft";
 
     private RaftStorageFactory() {
     }
@@ -19,9 +19,12 @@ final class RaftStorageFactory {
     /**
      * Segments are memory-mapped: Atomix's FileChannel reader refills a buffer of twice the maximum entry size on
      * nearly every read at the tail of the log, which made each write cost milliseconds. Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
-     * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority.
+     * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority. The files are checked first
+     * ({@link StorageIntegrityCheck}).
      */
     static RaftStorage disk(RaftNodeSettings settings) {
+        new StorageIntegrityCheck(settings.stateDir(), PREFIX, settings.maxEntrySize(), settings.nodeId()).run();
+        SegmentPadding.padAll(settings.stateDir(), PREFIX, settings.segmentSize(), settings.maxEntrySize());
         return RaftStorage.builder()
             .withPrefix(PREFIX)
             .withDirectory(settings.stateDir().toFile())

@@ -8,16 +8,20 @@ import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.session.RaftSession;
 import io.atomix.protocols.raft.session.RaftSessionRegistry;
 import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.protocols.raft.storage.snapshot.SnapshotStore;
 import io.atomix.utils.concurrent.ThreadContextFactory;
 
 /**
  * Atomix's Raft server context, with a session registry that stores {@link ThreadSafeRaftSession}s in place of the
  * sessions Atomix creates. Every part of the server reaches sessions through {@link #getSessions()} and keeps the
- * instance the registry returns, so this is the one place where the patched session class is wired in.
+ * instance the registry returns, so this is the one place where the patched session class is wired in. Its snapshot
+ * store records a checksum of each snapshot ({@link ChecksummedSnapshotStore}).
  */
 final class ThreadSafeSessionsRaftContext extends RaftContext {
 
     private final RaftSessionRegistry threadSafeSessions;
+
+    private final SnapshotStore snapshots;
 
     ThreadSafeSessionsRaftContext(String name, MemberId localMemberId, ClusterMembershipService membershipService,
             RaftServerProtocol protocol, RaftStorage storage, PrimitiveTypeRegistry primitiveTypes,
@@ -25,6 +29,13 @@ final class ThreadSafeSessionsRaftContext extends RaftContext {
         super(name, localMemberId, membershipService, protocol, storage, primitiveTypes, threadContextFactory,
                 closeOnStop);
         this.threadSafeSessions = new Registry(this, threadContextFactory);
+        // Every part of the server reaches the snapshot store through getSnapshotStore() and only once running.
+        this.snapshots = new ChecksummedSnapshotStore(storage);
+    }
+
+    @Override
+    public SnapshotStore getSnapshotStore() {
+        return snapshots;
     }
 
     @Override

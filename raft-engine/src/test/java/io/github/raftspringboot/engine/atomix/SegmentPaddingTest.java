@@ -1,0 +1,69 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.atomix.storage.StorageLevel;
+import io.atomix.storage.journal.SegmentedJournal;
+import io.atomix.storage.journal.SegmentedJournalReader;
+import io.atomix.storage.journal.SegmentedJournalWriter;
+import io.atomix.utils.serializer.Namespace;
+import io.atomix.utils.serializer.Namespaces;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The storage stall: Atomix re-reads a whole segment when no reader holds it mapped any more, and without padding
+ * that re-read refills its buffer after every entry in the last maximum entry size of the file (quadratic). Measured
+ * on Atomix's own journal: a full segment is mapped by a reader and released again (what a follower's append does
+ * when its previous entry is in the previous segment), once on an unpadded file and once on a padded one.
+ */
+class SegmentPaddingTest {
+
+    private static final int SEGMENT_SIZE = 4 * 1024 * 1024;
+
+    private static final int MAX_ENTRY_SIZE = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void releasingAFullPaddedSegmentRereadsItInOnePass() throws Exception {
+        long unpadded = releaseFullSegmentNanos(Files.createDirectories(dir.resolve("unpadded")), false);
+        long padded = releaseFullSegmentNanos(Files.createDirectories(dir.resolve("padded")), true);
+        System.out.printf("SEGMENT RELEASE unpadded %.1f ms, padded %.1f ms%n", unpadded / 1e6, padded / 1e6);
+        assertThat(padded * 4).as("padded %d ns vs unpadded %d ns", padded, unpadded).isLessThan(unpadded);
+    }
+
+    private static long releaseFullSegmentNanos(Path directory, boolean pad) {
+        Namespace namespace = Namespace.builder().register(Namespaces.BASIC).build();
+        try (SegmentedJournal<byte[]> journal = SegmentedJournal.<byte[]>builder()
+            .withName("raft")
+            .withDirectory(directory.toFile())
+            .withStorageLevel(StorageLevel.MAPPED)
+            .withNamespace(namespace)
+            .withMaxSegmentSize(SEGMENT_SIZE)
+            .withMaxEntrySize(MAX_ENTRY_SIZE)
+            .build()) {
+            if (pad) {
+                SegmentPadding.padAll(directory, "raft", SEGMENT_SIZE, MAX_ENTRY_SIZE);
+            }
+            SegmentedJournalWriter<byte[]> writer = journal.writer();
+            byte[] entry = new byte[100];
+            while (journal.segments().size() < 2) {
+                writer.append(entry);
+            }
+            long lastOfFirst = journal.segments().stream().mapToLong(segment -> segment.index()).max().orElseThrow() - 1;
+            long start = System.nanoTime();
+            // Maps the first segment again, then steps into the second, which releases (unmaps) the first.
+            SegmentedJournalReader<byte[]> reader = journal.openReader(lastOfFirst);
+            while (reader.getNextIndex() <= lastOfFirst + 1 && reader.hasNext()) {
+                reader.next();
+            }
+            reader.close();
+            return System.nanoTime() - start;
+        }
+    }
+}
