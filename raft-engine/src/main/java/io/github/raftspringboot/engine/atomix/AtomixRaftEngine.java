@@ -123,6 +123,10 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private volatile RaftNode viaLeader;
 
+    private BackupSpool spool;
+
+    private StreamedBackups streamedBackups;
+
     private volatile boolean running;
 
     /** Set once by close(); unlike {@code running} it is false while start() is still under way. */
@@ -232,8 +236,11 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     /** Builds the Raft server and client on the bound transport; {@link #joinCluster()} then lets it take part. */
     private void prepareRaft() {
+        spool = BackupSpool.create(settings);
+        streamedBackups = new StreamedBackups(settings.nodeId(), spool, this::restoreStep, applied::await,
+                restoreChunkSize(settings.maxEntrySize()));
         StateMachineService service = new StateMachineService(stateMachine, directory, applied, this::stopOnCorruptState,
-                measurements);
+                measurements, spool);
         primitiveType = new StateMachinePrimitiveType(service);
         PrimitiveTypeRegistry registry = new SingleTypeRegistry(primitiveType);
         MemberId localId = MemberId.from(settings.nodeId());
@@ -657,6 +664,24 @@ public final class AtomixRaftEngine implements RaftEngine {
             });
     }
 
+    @Override
+    public long backupTo(java.io.OutputStream out) throws IOException {
+        requireRunning("Backup");
+        return streamedBackups.backupTo(out);
+    }
+
+    @Override
+    public long restoreFrom(java.io.InputStream in) throws IOException {
+        requireRunning("Restore");
+        return streamedBackups.restoreFrom(in);
+    }
+
+    private void requireRunning(String what) {
+        if (!running) {
+            throw new RaftException(RaftException.Reason.SHUTDOWN, what + " failed: the Raft node is not running");
+        }
+    }
+
     /** Room for the entry's own framing (session, operation, restore id) below the largest entry size. */
     static int restoreChunkSize(int maxEntrySize) {
         return Math.max(512, Math.min(1 << 20, maxEntrySize / 2));
@@ -785,6 +810,9 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     private void deleteScratchDirectory() {
+        if (spool != null) {
+            spool.close();
+        }
         if (scratchDirectory != null) {
             File[] leftovers = scratchDirectory.listFiles();
             if (leftovers != null) {

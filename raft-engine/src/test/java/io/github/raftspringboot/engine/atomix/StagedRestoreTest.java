@@ -137,7 +137,16 @@ class StagedRestoreTest {
             service = new StateMachineService(stateMachine,
                     new PeerDirectory("n", "127.0.0.1:1", List.of()), applied, failure -> {
                         throw failure;
-                    }, new EngineMeasurements());
+                    }, new EngineMeasurements(), spool());
+        }
+
+        private static BackupSpool spool() {
+            try {
+                return new BackupSpool(java.nio.file.Files.createTempDirectory("staged-restore-test"), "n", true);
+            }
+            catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
         }
 
         String state() {
