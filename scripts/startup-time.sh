@@ -2,7 +2,10 @@
 # Start-up time of the sample app, as a user sees it: from `java -jar` to the first acknowledged write (one node,
 # zero configuration), and from launching a 3-node cluster to its first leader.
 #
-#   scripts/startup-time.sh [plain|cds|aot] [runs]      default: cds 5
+#   scripts/startup-time.sh [modes] [runs]      default: "plain cds" 3
+#
+# Several modes ("plain cds aot") run in turn, run after run, so that a busy machine slows them alike: compare the
+# modes of one invocation, not figures from different times.
 #
 #   plain  java -jar sample-kv-app.jar
 #   cds    the jar extracted (java -Djarmode=tools ... extract) and a class data sharing archive from a training run
@@ -14,8 +17,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-MODE="${1:-cds}"
-RUNS="${2:-5}"
+MODES="${1:-plain cds}"
+RUNS="${2:-3}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/startup-time.XXXXXX")"
 PIDS=()
 cleanup() {
@@ -28,7 +31,11 @@ trap cleanup EXIT
 
 # shellcheck source=scripts/cds-train.sh
 source "$ROOT/scripts/cds-train.sh"
-launch_command "$MODE"   # sets LAUNCH (the java command line up to and including the jar)
+declare -A LAUNCHES
+for mode in $MODES; do
+  launch_command "$mode"   # sets LAUNCH (the java command line up to and including the jar)
+  LAUNCHES[$mode]="$LAUNCH"
+done
 
 free_port() {
   local port
@@ -96,18 +103,25 @@ three_nodes() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-echo "mode: $MODE ($LAUNCH)"
-solo=()
+declare -A SOLO CLUSTER
+for mode in $MODES; do echo "$mode: ${LAUNCHES[$mode]}"; done
 for run in $(seq 1 "$RUNS"); do
-  one_node "$run"
-  echo "  one node, java -jar to first acknowledged write: $RESULT ms ($SPRING_SAYS)"
-  solo+=("$RESULT")
+  for mode in $MODES; do
+    LAUNCH="${LAUNCHES[$mode]}"
+    one_node "$run-$mode"
+    echo "  $mode: one node, java -jar to first acknowledged write: $RESULT ms ($SPRING_SAYS; load average $(cut -d' ' -f1 /proc/loadavg))"
+    SOLO[$mode]="${SOLO[$mode]:-} $RESULT"
+  done
 done
-cluster=()
 for run in $(seq 1 "$RUNS"); do
-  three_nodes "$run"
-  echo "  3 nodes, launch to leader: $RESULT ms"
-  cluster+=("$RESULT")
+  for mode in $MODES; do
+    LAUNCH="${LAUNCHES[$mode]}"
+    three_nodes "$run-$mode"
+    echo "  $mode: 3 nodes, launch to leader: $RESULT ms (load average $(cut -d' ' -f1 /proc/loadavg))"
+    CLUSTER[$mode]="${CLUSTER[$mode]:-} $RESULT"
+  done
 done
-echo "median one node to first write: $(printf '%s\n' "${solo[@]}" | median) ms;" \
-  "3 nodes to leader: $(printf '%s\n' "${cluster[@]}" | median) ms ($RUNS runs, $MODE, load average $(cut -d' ' -f1 /proc/loadavg))"
+for mode in $MODES; do
+  echo "$mode: median one node to first write $(printf '%s\n' ${SOLO[$mode]} | median) ms;" \
+    "3 nodes to leader $(printf '%s\n' ${CLUSTER[$mode]} | median) ms ($RUNS runs)"
+done

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
@@ -52,9 +53,23 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
     @Override
     public void save(SaveRequest request, StreamObserver<BackupChunk> response) {
         ServerCallStreamObserver<BackupChunk> call = (ServerCallStreamObserver<BackupChunk>) response;
-        call.setOnCancelHandler(() -> logger.info("A backup download was cancelled by the client"));
+        // gRPC takes these handlers only before this method returns: the pump they call is set once the file exists.
+        AtomicReference<ChunkPump> pump = new AtomicReference<>();
+        call.setOnReadyHandler(() -> {
+            ChunkPump current = pump.get();
+            if (current != null) {
+                current.run();
+            }
+        });
+        call.setOnCancelHandler(() -> {
+            logger.info("A backup download was cancelled by the client");
+            ChunkPump current = pump.get();
+            if (current != null) {
+                current.run();
+            }
+        });
         worker("raft-backup-save", () -> {
-            SpooledBackupFile file;
+            SpooledBackupFile file = null;
             BackupMetadata metadata;
             try {
                 file = SpooledBackupFile.create();
@@ -64,11 +79,16 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
                 metadata = file.metadata();
             }
             catch (IOException | RuntimeException ex) {
+                if (file != null) {
+                    file.close();
+                }
                 response.onError(status("Backup", ex));
                 return;
             }
             logger.info("Streaming a backup at index {} ({} bytes)", metadata.getIndex(), metadata.getSize());
-            new ChunkPump(call, file, metadata).start();
+            ChunkPump started = new ChunkPump(call, file, metadata);
+            pump.set(started);
+            started.run();
         });
     }
 
@@ -148,7 +168,14 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
 
     /** Runs a long operation on its own thread, outside the call's gRPC Context (so it is not cancelled with it). */
     private static void worker(String name, Runnable task) {
-        Thread thread = new Thread(() -> Context.ROOT.run(task), name);
+        Thread thread = new Thread(() -> Context.ROOT.run(() -> {
+            try {
+                task.run();
+            }
+            catch (RuntimeException ex) {
+                logger.error("{} failed", name, ex);
+            }
+        }), name);
         thread.setDaemon(true);
         thread.start();
     }
@@ -181,11 +208,6 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
             this.call = call;
             this.file = file;
             this.metadata = metadata;
-        }
-
-        void start() {
-            call.setOnReadyHandler(this);
-            run();
         }
 
         @Override
