@@ -95,6 +95,14 @@ def wait_for(what, check, timeout=300, every=0.05):
     raise SystemExit("timed out waiting for " + what)
 
 
+class Rows(list):
+    """The table's rows, each also logged as it comes (a long run shows its progress)."""
+
+    def append(self, row):
+        super().append(row)
+        print("# %s: %s" % row, file=sys.stderr, flush=True)
+
+
 def leader_of(nodes):
     for node in nodes:
         status = node.status()
@@ -120,11 +128,11 @@ def main():
     ports = {i: (free_port(), free_port(), free_port()) for i in ids}
     peers = ",".join("%s@127.0.0.1:%d" % (i, ports[i][1]) for i in ids)
     nodes = [Node(i, work, peers, ports[i], args.launch, args.xmx) for i in ids]
-    rows = []
+    rows = Rows()
     try:
         for node in nodes:
             node.start()
-        leader, term = wait_for("a leader", lambda: leader_of(nodes), 180)
+        leader, term = wait_for("a leader", lambda: leader_of(nodes), 900)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
         value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
@@ -152,7 +160,7 @@ def main():
                 return http("GET", follower.url("/key/" + last + "?consistency=local"), timeout=2) is not None
             except Exception:
                 return False
-        wait_for("the restarted follower to serve the last key", serves, 300)
+        wait_for("the restarted follower to serve the last key", serves, 900)
         rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
                      "%.1f s" % (time.time() - started)))
 
