@@ -97,7 +97,8 @@ public interface RaftNode {
     /**
      * Takes a consistent copy of the replicated state (a linearizable read: it reflects every write acknowledged
      * before the call). Works on any node. Member addresses are not part of it. Write it to a file with
-     * {@link RaftBackup#writeTo}.
+     * {@link RaftBackup#writeTo}. The whole state is held in memory (and travels as one answer of at most 512 MB
+     * between nodes): for states of any size use {@link #backupTo}.
      */
     CompletableFuture<RaftBackup> backup();
 
