@@ -134,5 +134,5 @@ done
 for mode in $MODES; do
   echo "$mode: median one node to first write $(printf '%s\n' ${SOLO[$mode]} | median) ms" \
     "(CPU $(printf '%s\n' ${SOLO_CPU[$mode]} | median) ms);" \
-    "3 nodes to leader $(printf '%s\n' ${CLUSTER[$mode]:-0} | median) ms ($RUNS runs)"
+    "3 nodes to leader $( [[ -n "${CLUSTER[$mode]:-}" ]] && echo "$(printf '%s\n' ${CLUSTER[$mode]} | median) ms" || echo "not run") ($RUNS runs)"
 done
