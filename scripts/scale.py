@@ -138,19 +138,35 @@ def main():
         value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
 
         started = time.time()
+        retries = []
         def load(first):
             batch = {"key-%08d" % k: value for k in range(first, min(first + args.batch, args.keys))}
-            http("POST", leader.url("/key"), batch)
+            for attempt in range(30):
+                try:
+                    # Any node takes writes (a follower forwards them); a put is idempotent, so a retry is safe.
+                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch)
+                    return
+                except (urllib.error.URLError, OSError) as failure:
+                    retries.append(str(failure))
+                    time.sleep(1)
+            raise SystemExit("a batch failed 30 times: " + retries[-1])
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(load, range(0, args.keys, args.batch)))
         seconds = time.time() - started
         rows.append(("load %d keys x %d B (%d-key batches, 4 clients)" % (args.keys, args.value_bytes, args.batch),
-                     "%.1f s (%.0f keys/s)" % (seconds, args.keys / seconds)))
+                     "%.1f s (%.0f keys/s, %d batches retried)" % (seconds, args.keys / seconds, len(retries))))
+        leader, _ = wait_for("a leader", lambda: leader_of(nodes), 900)
+        follower = next(n for n in nodes if n is not leader)
+        other = next(n for n in nodes if n is not leader and n is not follower)
         last = "key-%08d" % (args.keys - 1)
 
         started = time.time()
-        http("POST", leader.url("/actuator/raft/snapshot"), {})
-        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", "%.1f s" % (time.time() - started)))
+        try:
+            http("POST", leader.url("/actuator/raft/snapshot"), {})
+            outcome = "%.1f s" % (time.time() - started)
+        except urllib.error.HTTPError as failure:
+            outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
+        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome))
 
         follower.kill()
         started = time.time()
