@@ -142,7 +142,9 @@ class StagedRestoreTest {
 
         private static BackupSpool spool() {
             try {
-                return new BackupSpool(java.nio.file.Files.createTempDirectory("staged-restore-test"), "n", true);
+                java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("staged-restore-test");
+                directory.toFile().deleteOnExit();
+                return new BackupSpool(directory, "n", true);
             }
             catch (java.io.IOException ex) {
                 throw new java.io.UncheckedIOException(ex);
