@@ -116,6 +116,10 @@ final class StagedRestore {
             return problem;
         }
         int sequence = buffer.getInt();
+        if (sequence < nextChunk) {
+            // Sent again after its answer was lost (a leader change): the same bytes are staged already.
+            return null;
+        }
         if (sequence != nextChunk) {
             return "restore " + restoreId + ": chunk " + sequence + " arrived, chunk " + nextChunk + " was expected";
         }

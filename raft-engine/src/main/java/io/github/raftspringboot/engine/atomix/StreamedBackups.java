@@ -4,8 +4,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -22,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftBackup;
+import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftNode;
 
@@ -40,6 +45,11 @@ final class StreamedBackups {
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
     private static final int COPY_BUFFER = 64 * 1024;
+
+    /** Attempts of one step in a row before the restore gives up. */
+    private static final int MAX_RETRIES = 5;
+
+    private static final long RETRY_PAUSE_MILLIS = 1000;
 
     private static final Logger logger = LoggerFactory.getLogger(StreamedBackups.class);
 
@@ -116,30 +126,98 @@ final class StreamedBackups {
         }
     }
 
+    /**
+     * BEGIN, the CHUNKs a few in flight, then COMMIT. A chunk whose answer fails (a leader change, a timeout) is sent
+     * again with those after it: a chunk already staged is accepted again without effect, so a retry is safe.
+     */
     private long stage(String restoreId, Path file, long length, byte[] sha256) throws IOException {
-        RaftFutures.await(append.apply(StagedRestore.BEGIN, StagedRestore.beginEntry(restoreId, length, sha256)),
-                RaftNode.LONG_OPERATION);
-        Deque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
-        try (InputStream state = new Progress(new BufferedInputStream(Files.newInputStream(file), COPY_BUFFER),
-                "Restore " + restoreId + ": staged", length)) {
-            byte[] chunk = new byte[chunkSize];
-            for (int sequence = 0;; sequence++) {
-                int read = state.readNBytes(chunk, 0, chunk.length);
-                if (read == 0) {
-                    break;
+        byte[] begin = StagedRestore.beginEntry(restoreId, length, sha256);
+        retrying("begin", () -> RaftFutures.await(append.apply(StagedRestore.BEGIN, begin), RaftNode.LONG_OPERATION));
+        long chunks = (length + chunkSize - 1) / chunkSize;
+        long lastLog = System.nanoTime();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            int next = 0;
+            int failuresHere = 0;
+            while (next < chunks) {
+                Deque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
+                for (int sequence = next; sequence < chunks && inFlight.size() < CHUNKS_IN_FLIGHT; sequence++) {
+                    inFlight.addLast(append.apply(StagedRestore.CHUNK, chunkEntry(restoreId, channel, sequence)));
                 }
-                if (inFlight.size() == CHUNKS_IN_FLIGHT) {
-                    RaftFutures.await(inFlight.removeFirst(), RaftNode.LONG_OPERATION);
+                RuntimeException failure = null;
+                while (!inFlight.isEmpty()) {
+                    CompletableFuture<Long> step = inFlight.removeFirst();
+                    if (failure != null) {
+                        step.exceptionally(error -> null);
+                        continue;
+                    }
+                    try {
+                        RaftFutures.await(step, RaftNode.LONG_OPERATION);
+                        next++;
+                        failuresHere = 0;
+                    }
+                    catch (RuntimeException ex) {
+                        failure = ex;
+                    }
                 }
-                inFlight.addLast(append.apply(StagedRestore.CHUNK,
-                        StagedRestore.chunkEntry(restoreId, sequence, chunk, 0, read)));
+                if (failure != null) {
+                    if (++failuresHere > MAX_RETRIES) {
+                        throw failure;
+                    }
+                    logger.info("Restore {}: chunk {} failed ({}); sending it again with those after it", restoreId,
+                            next, failure.getMessage());
+                    pause();
+                }
+                if (System.nanoTime() - lastLog >= PROGRESS_EVERY_NANOS) {
+                    lastLog = System.nanoTime();
+                    logger.info("Restore {}: staged {} of {} chunks ({}%)", restoreId, next, chunks, next * 100 / chunks);
+                }
             }
-        }
-        while (!inFlight.isEmpty()) {
-            RaftFutures.await(inFlight.removeFirst(), RaftNode.LONG_OPERATION);
         }
         return RaftFutures.await(append.apply(StagedRestore.COMMIT, StagedRestore.commitEntry(restoreId)),
                 RaftNode.LONG_OPERATION);
+    }
+
+    private byte[] chunkEntry(String restoreId, FileChannel channel, int sequence) {
+        long offset = (long) sequence * chunkSize;
+        try {
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(chunkSize, channel.size() - offset));
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, offset + bytes.position()) < 0) {
+                    throw new IOException("the spooled restore is shorter than expected");
+                }
+            }
+            return StagedRestore.chunkEntry(restoreId, sequence, bytes.array(), 0, bytes.capacity());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not read chunk " + sequence + " of the spooled restore", ex);
+        }
+    }
+
+    private void retrying(String what, Runnable step) {
+        for (int attempt = 0;; attempt++) {
+            try {
+                step.run();
+                return;
+            }
+            catch (RuntimeException ex) {
+                if (attempt >= MAX_RETRIES) {
+                    throw ex;
+                }
+                logger.info("Restore {} failed ({}); sending it again", what, ex.getMessage());
+                pause();
+            }
+        }
+    }
+
+    /** Gives the cluster a moment to elect a leader before a retry. */
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.TIMEOUT, "Restore interrupted");
+        }
     }
 
     /** Passes bytes through and logs how far it got every few seconds. */
