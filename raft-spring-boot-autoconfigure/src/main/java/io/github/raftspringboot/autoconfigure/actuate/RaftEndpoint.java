@@ -159,10 +159,7 @@ public class RaftEndpoint {
             case "transfer-leadership" -> (id == null || id.isBlank())
                     ? new OperationDescriptor(operation, null, await(leader.transferLeadership()))
                     : run(operation, id, leader::transferLeadership);
-            // A snapshot of a large state takes as long as the disk needs: not cut by the request timeout.
-            case "snapshot" -> new OperationDescriptor(operation, null,
-                    RaftFutures.await(leader.snapshot(), RaftNode.LONG_OPERATION, "check lastSnapshotIndex in GET "
-                            + "/actuator/raft"));
+            case "snapshot" -> new OperationDescriptor(operation, null, await(leader.snapshot()));
             default -> throw new IllegalArgumentException("Unknown operation '" + operation + "': use one of "
                     + String.join(", ", OPERATIONS));
         };
