@@ -12,6 +12,8 @@
 #   RAFT_BASE_PORT     node N speaks Raft on RAFT_BASE_PORT+N  (default 12000: 12001, 12002, 12003)
 #   KV_STORE           boltdb (default, on disk) or memory
 #   JAVA_OPTS          extra JVM options for every node       (default: -Xmx256m)
+#   CDS                1 (default): start from the extracted jar with a class data sharing archive, made by a
+#                      training run the first time after each build (scripts/cds-train.sh); 0: plain java -jar
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -82,7 +84,7 @@ start_node() {
     RAFT_ADVERTISE_ADDR=127.0.0.1 \
     SPRING_GRPC_SERVER_ADDRESS=127.0.0.1 SPRING_GRPC_SERVER_PORT="$(grpc_port "$node")" \
     PEERS="$(peers)" \
-    nohup java $JAVA_OPTS -jar "$JAR" >>"$DIR/$node.log" 2>&1 &
+    nohup $LAUNCH_JAVA $JAVA_OPTS $LAUNCH_ARGS >>"$DIR/$node.log" 2>&1 &
   echo $! >"$DIR/$node.pid"
   echo "Started $node (pid $!): HTTP 127.0.0.1:$(http_port "$node"), Raft 127.0.0.1:$(raft_port "$node"), gRPC admin 127.0.0.1:$(grpc_port "$node"), log $DIR/$node.log"
 }
@@ -175,6 +177,17 @@ case "$command" in
     if [[ -z "$JAR" ]]; then
       build
       JAR="$(jar)"
+    fi
+    LAUNCH_JAVA=java
+    LAUNCH_ARGS="-jar $JAR"
+    if [[ "${CDS:-1}" == 1 ]]; then
+      # shellcheck source=scripts/cds-train.sh
+      source "$ROOT/scripts/cds-train.sh"
+      if cds_train cds java; then
+        LAUNCH_ARGS="-XX:SharedArchiveFile=$ROOT/sample-kv-app/target/cds/app.jsa -jar $ROOT/sample-kv-app/target/cds/app.jar"
+      else
+        echo "Starting without a CDS archive" >&2
+      fi
     fi
     for node in $(selected "$@"); do
       start_node "$node"

@@ -42,6 +42,8 @@ public final class RaftBackup {
 
     private static final int MAX_NODE_ID_BYTES = 1024;
 
+    private static final int COPY_BUFFER = 64 * 1024;
+
     private final String nodeId;
 
     private final long index;
@@ -85,6 +87,18 @@ public final class RaftBackup {
 
     /** Writes the backup in the file format above; does not close {@code out}. */
     public void writeTo(OutputStream out) throws IOException {
+        write(out, nodeId, index, createdAt, state.length, new java.io.ByteArrayInputStream(state));
+    }
+
+    /**
+     * Writes a backup in the file format above from a stream of state bytes, without holding them in memory: the
+     * header, then {@code stateLength} bytes copied from {@code state}, then the SHA-256 of everything. Does not close
+     * either stream.
+     *
+     * @throws IOException if {@code state} ends before {@code stateLength} bytes, or a stream fails
+     */
+    public static void write(OutputStream out, String nodeId, long index, Instant createdAt, long stateLength,
+            InputStream state) throws IOException {
         MessageDigest digest = sha256();
         DataOutputStream data = new DataOutputStream(new DigestOutputStream(out, digest));
         byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
@@ -94,8 +108,18 @@ public final class RaftBackup {
         data.write(id);
         data.writeLong(index);
         data.writeLong(createdAt.toEpochMilli());
-        data.writeLong(state.length);
-        data.write(state);
+        data.writeLong(stateLength);
+        byte[] buffer = new byte[COPY_BUFFER];
+        long remaining = stateLength;
+        while (remaining > 0) {
+            int read = state.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (read < 0) {
+                throw new IOException("The state ended " + remaining + " bytes before the " + stateLength
+                        + " bytes announced in the backup header");
+            }
+            data.write(buffer, 0, read);
+            remaining -= read;
+        }
         data.flush();
         out.write(digest.digest());
         out.flush();
@@ -115,12 +139,32 @@ public final class RaftBackup {
 
     /**
      * Reads and verifies a backup written by {@link #writeTo}. Reads exactly one backup; bytes after it are left
-     * in the stream.
+     * in the stream. Holds the state in memory: use {@link #open} for backups of any size.
      *
      * @throws InvalidBackupException if the bytes are not a backup, are cut short, or fail the checksum
      * @throws IOException            if the stream cannot be read
      */
     public static RaftBackup readFrom(InputStream in) throws IOException {
+        Streamed streamed = open(in);
+        if (streamed.stateLength() > Integer.MAX_VALUE - 16) {
+            // Most likely a damaged length field; a genuine backup this large must be restored as a stream.
+            throw new InvalidBackupException("checksum mismatch: the backup file is damaged (or it holds "
+                    + streamed.stateLength() + " bytes of state, more than fits in memory at once: restore it as a "
+                    + "stream with RaftNode.restoreFrom)");
+        }
+        byte[] state = streamed.state().readAllBytes();
+        return new RaftBackup(streamed.nodeId(), streamed.index(), streamed.createdAt(), state);
+    }
+
+    /**
+     * Reads and checks the header of a backup and gives its state as a stream, without holding it in memory. The
+     * stream gives exactly {@link Streamed#stateLength()} bytes; the checksum is verified when it is read to its end
+     * (reading past the last state byte throws {@link InvalidBackupException} if the backup is truncated or damaged),
+     * so a consumer must not act on the state before it has read it whole. Does not close {@code in}.
+     *
+     * @throws InvalidBackupException if the header is not a backup's, or is cut short
+     */
+    public static Streamed open(InputStream in) throws IOException {
         MessageDigest digest = sha256();
         DataInputStream data = new DataInputStream(new DigestInputStream(in, digest));
         try {
@@ -144,26 +188,19 @@ public final class RaftBackup {
             if (idLength < 0 || idLength > MAX_NODE_ID_BYTES) {
                 throw damaged();
             }
-            String id = new String(data.readNBytes(idLength), StandardCharsets.UTF_8);
+            byte[] idBytes = data.readNBytes(idLength);
+            if (idBytes.length < idLength) {
+                throw truncated();
+            }
+            String id = new String(idBytes, StandardCharsets.UTF_8);
             long index = data.readLong();
             long created = data.readLong();
             long length = data.readLong();
-            if (length < 0 || length > Integer.MAX_VALUE - 16) {
+            if (length < 0) {
                 throw damaged();
             }
-            byte[] state = data.readNBytes((int) length);
-            if (state.length < length) {
-                throw truncated();
-            }
-            byte[] expected = digest.digest();
-            byte[] actual = in.readNBytes(expected.length);
-            if (actual.length < expected.length) {
-                throw truncated();
-            }
-            if (!MessageDigest.isEqual(expected, actual)) {
-                throw damaged();
-            }
-            return new RaftBackup(id, index, Instant.ofEpochMilli(created), state);
+            return new Streamed(id, index, Instant.ofEpochMilli(created), length,
+                    new VerifyingStateStream(in, data, digest, length));
         }
         catch (EOFException ex) {
             throw truncated();
@@ -193,6 +230,78 @@ public final class RaftBackup {
     public String toString() {
         return "RaftBackup[node=" + nodeId + ", index=" + index + ", createdAt=" + createdAt + ", stateBytes="
                 + state.length + "]";
+    }
+
+    /**
+     * A backup being read as a stream: its header, and its state.
+     *
+     * @param nodeId      the node that took the backup
+     * @param index       the log index whose state it holds
+     * @param createdAt   when it was taken
+     * @param stateLength how many bytes of state follow
+     * @param state       the state bytes; reading past the last one verifies the checksum
+     */
+    public record Streamed(String nodeId, long index, Instant createdAt, long stateLength, InputStream state) {
+    }
+
+    /** The state bytes of a backup; at their end, the SHA-256 that follows them is read and compared. */
+    private static final class VerifyingStateStream extends InputStream {
+
+        private final InputStream raw;
+
+        private final InputStream digesting;
+
+        private final MessageDigest digest;
+
+        private long remaining;
+
+        private boolean verified;
+
+        VerifyingStateStream(InputStream raw, InputStream digesting, MessageDigest digest, long length) {
+            this.raw = raw;
+            this.digesting = digesting;
+            this.digest = digest;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int read = read(one, 0, 1);
+            return (read < 0) ? -1 : Byte.toUnsignedInt(one[0]);
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (remaining == 0) {
+                verify();
+                return -1;
+            }
+            int read = digesting.read(buffer, offset, (int) Math.min(length, remaining));
+            if (read < 0) {
+                throw truncated();
+            }
+            remaining -= read;
+            return read;
+        }
+
+        private void verify() throws IOException {
+            if (verified) {
+                return;
+            }
+            byte[] expected = digest.digest();
+            byte[] actual = raw.readNBytes(expected.length);
+            if (actual.length < expected.length) {
+                throw truncated();
+            }
+            if (!MessageDigest.isEqual(expected, actual)) {
+                throw damaged();
+            }
+            verified = true;
+        }
     }
 
     private static InvalidBackupException truncated() {

@@ -1,5 +1,8 @@
 package io.github.raftspringboot.api;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,6 +15,10 @@ import java.util.concurrent.CompletableFuture;
  * when the configuration has changed since that index.
  */
 public interface RaftNode {
+
+    /** How long the blocking backup and restore streams wait at most: far beyond any request timeout. */
+    java.time.Duration LONG_OPERATION = java.time.Duration.ofHours(1);
+
 
     /** This node's id. */
     String nodeId();
@@ -90,7 +97,8 @@ public interface RaftNode {
     /**
      * Takes a consistent copy of the replicated state (a linearizable read: it reflects every write acknowledged
      * before the call). Works on any node. Member addresses are not part of it. Write it to a file with
-     * {@link RaftBackup#writeTo}.
+     * {@link RaftBackup#writeTo}. The whole state is held in memory (and travels as one answer of at most 512 MB
+     * between nodes): for states of any size use {@link #backupTo}.
      */
     CompletableFuture<RaftBackup> backup();
 
@@ -103,6 +111,34 @@ public interface RaftNode {
      * @return the log index at which the restored state took effect
      */
     CompletableFuture<Long> restore(RaftBackup backup);
+
+    /**
+     * Writes a backup to {@code out} in the {@link RaftBackup} file format, as a stream: engines that support it
+     * never hold the state in memory (it is spooled to a file in the state directory, then copied to {@code out}),
+     * so a backup may be larger than the heap. Blocks until the whole backup is written; it is not cut by the
+     * request timeout (a large state takes as long as the disk needs) and logs its progress. Does not close
+     * {@code out}.
+     *
+     * @return the log index whose state the backup holds
+     */
+    default long backupTo(OutputStream out) throws IOException {
+        RaftBackup backup = RaftFutures.await(backup(), LONG_OPERATION);
+        backup.writeTo(out);
+        return backup.index();
+    }
+
+    /**
+     * Restores a backup read from {@code in} (the {@link RaftBackup} file format), as a stream: engines that support
+     * it spool the backup to disk, verify its checksum and only then stage it through the log like
+     * {@link #restore(RaftBackup)}. A stream that is not a backup, is cut short or fails the checksum is refused
+     * with {@link InvalidBackupException} and changes nothing. Blocks until the restored state took effect; not cut
+     * by the request timeout. Does not close {@code in}.
+     *
+     * @return the log index at which the restored state took effect
+     */
+    default long restoreFrom(InputStream in) throws IOException {
+        return RaftFutures.await(restore(RaftBackup.readFrom(in)), LONG_OPERATION);
+    }
 
     /** Stops Raft on this node; the application keeps running. */
     CompletableFuture<Void> shutdown();

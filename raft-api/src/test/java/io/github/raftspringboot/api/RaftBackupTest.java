@@ -73,4 +73,32 @@ class RaftBackupTest {
         assertThatThrownBy(() -> RaftBackup.fromByteArray(bytes)).isInstanceOf(InvalidBackupException.class)
             .hasMessageContaining("unsupported backup format version 9");
     }
+
+    @Test
+    void aStreamedBackupIsTheSameFileAndIsVerifiedAtTheEndOfItsState() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        RaftBackup.write(out, "node1", 42, backup.createdAt(), backup.state().length,
+                new ByteArrayInputStream(backup.state()));
+        assertThat(out.toByteArray()).isEqualTo(backup.toByteArray());
+
+        RaftBackup.Streamed streamed = RaftBackup.open(new ByteArrayInputStream(out.toByteArray()));
+        assertThat(streamed.nodeId()).isEqualTo("node1");
+        assertThat(streamed.index()).isEqualTo(42);
+        assertThat(streamed.stateLength()).isEqualTo(backup.state().length);
+        assertThat(streamed.state().readAllBytes()).isEqualTo(backup.state());
+
+        byte[] damaged = out.toByteArray();
+        damaged[damaged.length - 40] ^= 1;
+        RaftBackup.Streamed bad = RaftBackup.open(new ByteArrayInputStream(damaged));
+        assertThatThrownBy(() -> bad.state().readAllBytes()).isInstanceOf(InvalidBackupException.class)
+            .hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
+    void aStateShorterThanAnnouncedIsNotWritten() {
+        assertThatThrownBy(() -> RaftBackup.write(new ByteArrayOutputStream(), "node1", 1, Instant.now(), 100,
+                new ByteArrayInputStream(new byte[10])))
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("90 bytes before the 100 bytes announced");
+    }
 }

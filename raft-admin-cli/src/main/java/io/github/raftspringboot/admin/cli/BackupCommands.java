@@ -1,7 +1,9 @@
 package io.github.raftspringboot.admin.cli;
 
 import io.github.raftspringboot.api.InvalidBackupException;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -14,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.gson.GsonBuilder;
 import com.google.protobuf.ByteString;
@@ -27,7 +31,8 @@ import io.github.raftspringboot.backup.proto.RestoreResponse;
 import io.github.raftspringboot.backup.proto.SaveRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 
 /**
  * {@code backup <file>} and {@code restore <file>}: the RaftBackup service's Save and Restore, to and from a file,
@@ -65,7 +70,7 @@ final class BackupCommands {
         ManagedChannel channel = connection.open(target);
         try {
             BackupMetadata metadata = download(channel, partial);
-            BackupFile saved = BackupFile.verify(Files.readAllBytes(partial));
+            BackupFile saved = BackupFile.verify(partial);
             if (saved.size() != metadata.getSize() || !saved.sha256().equals(metadata.getSha256())) {
                 throw new InvalidBackupException("the received file does not match the server's size/checksum ("
                         + metadata.getSize() + " bytes, sha256 " + metadata.getSha256() + "): retry the backup");
@@ -73,6 +78,9 @@ final class BackupCommands {
             Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             print("Saved", file, saved, null);
             return 0;
+        }
+        catch (InvalidBackupException ex) {
+            throw ex;
         }
         catch (IOException ex) {
             throw new IllegalArgumentException("cannot write " + file + ": " + describe(ex), ex);
@@ -85,17 +93,19 @@ final class BackupCommands {
 
     /** Verifies {@code file}, then restores it; prints the index at which the restored state took effect. */
     int restore(String target, Path file) throws InterruptedException, InvalidBackupException {
-        byte[] bytes;
+        BackupFile backup;
         try {
-            bytes = Files.readAllBytes(file);
+            backup = BackupFile.verify(file);
+        }
+        catch (InvalidBackupException ex) {
+            throw ex;
         }
         catch (IOException ex) {
             throw new IllegalArgumentException("cannot read " + file + ": " + describe(ex), ex);
         }
-        BackupFile backup = BackupFile.verify(bytes);
         ManagedChannel channel = connection.open(target);
         try {
-            RestoreResponse response = upload(channel, bytes);
+            RestoreResponse response = upload(channel, file);
             print("Restored", file, backup, response.getIndex());
             return 0;
         }
@@ -108,7 +118,7 @@ final class BackupCommands {
         BackupMetadata metadata = null;
         try (OutputStream stream = Files.newOutputStream(partial)) {
             Iterator<BackupChunk> chunks = RaftBackupGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(connection.timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .withDeadlineAfter(longOperationDeadline(), TimeUnit.MILLISECONDS)
                 .save(SaveRequest.getDefaultInstance());
             while (chunks.hasNext()) {
                 BackupChunk chunk = chunks.next();
@@ -127,11 +137,20 @@ final class BackupCommands {
         return metadata;
     }
 
-    private RestoreResponse upload(ManagedChannel channel, byte[] bytes) throws InterruptedException {
+    /** Sends the file in chunks as fast as the server takes them (gRPC flow control), never holding it in memory. */
+    private RestoreResponse upload(ManagedChannel channel, Path file) throws InterruptedException {
         CompletableFuture<RestoreResponse> result = new CompletableFuture<>();
-        StreamObserver<RestoreChunk> request = RaftBackupGrpc.newStub(channel)
-            .withDeadlineAfter(connection.timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .restore(new StreamObserver<>() {
+        Semaphore ready = new Semaphore(0);
+        AtomicReference<ClientCallStreamObserver<RestoreChunk>> call = new AtomicReference<>();
+        RaftBackupGrpc.newStub(channel)
+            .withDeadlineAfter(longOperationDeadline(), TimeUnit.MILLISECONDS)
+            .restore(new ClientResponseObserver<RestoreChunk, RestoreResponse>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<RestoreChunk> requests) {
+                    call.set(requests);
+                    requests.setOnReadyHandler(ready::release);
+                }
+
                 @Override
                 public void onNext(RestoreResponse response) {
                     result.complete(response);
@@ -140,6 +159,7 @@ final class BackupCommands {
                 @Override
                 public void onError(Throwable error) {
                     result.completeExceptionally(error);
+                    ready.release();
                 }
 
                 @Override
@@ -147,12 +167,24 @@ final class BackupCommands {
                     result.completeExceptionally(new IllegalStateException("the server sent no answer"));
                 }
             });
-        for (int offset = 0; offset < bytes.length; offset += CHUNK_SIZE) {
-            request.onNext(RestoreChunk.newBuilder()
-                .setData(ByteString.copyFrom(bytes, offset, Math.min(CHUNK_SIZE, bytes.length - offset)))
-                .build());
+        ClientCallStreamObserver<RestoreChunk> requests = call.get();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_SIZE)) {
+            byte[] buffer = new byte[CHUNK_SIZE];
+            for (int read = in.readNBytes(buffer, 0, buffer.length); read > 0 && !result.isDone();
+                    read = in.readNBytes(buffer, 0, buffer.length)) {
+                while (!requests.isReady() && !result.isDone()) {
+                    ready.tryAcquire(100, TimeUnit.MILLISECONDS);
+                }
+                requests.onNext(RestoreChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, read)).build());
+            }
         }
-        request.onCompleted();
+        catch (IOException ex) {
+            requests.onError(ex);
+            throw new IllegalArgumentException("cannot read " + file + ": " + describe(ex), ex);
+        }
+        if (!result.isDone()) {
+            requests.onCompleted();
+        }
         try {
             return result.get();
         }
@@ -164,14 +196,22 @@ final class BackupCommands {
         }
     }
 
+    /**
+     * Backups and restores take as long as the state needs (minutes for gigabytes): the ordinary call timeout
+     * would cut them, so they get at least an hour.
+     */
+    private long longOperationDeadline() {
+        return Math.max(connection.timeout.toMillis(), TimeUnit.HOURS.toMillis(1));
+    }
+
     private void print(String action, Path file, BackupFile backup, Long restoredAt) {
         if (format == OutputFormat.JSON) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("method", action.equals("Saved") ? "Save" : "Restore");
             json.put("file", file.toString());
-            json.put("node_id", backup.backup().nodeId());
-            json.put("index", backup.backup().index());
-            json.put("created_at", backup.backup().createdAt().toString());
+            json.put("node_id", backup.nodeId());
+            json.put("index", backup.index());
+            json.put("created_at", backup.createdAt().toString());
             json.put("size", backup.size());
             json.put("sha256", backup.sha256());
             if (restoredAt != null) {
@@ -180,8 +220,8 @@ final class BackupCommands {
             out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         }
         else {
-            out.println(action + " " + file + ": index " + backup.backup().index() + " (taken on " + backup.backup().nodeId() + " at "
-                    + backup.backup().createdAt() + "), " + backup.size() + " bytes, sha256 " + backup.sha256());
+            out.println(action + " " + file + ": index " + backup.index() + " (taken on " + backup.nodeId() + " at "
+                    + backup.createdAt() + "), " + backup.size() + " bytes, sha256 " + backup.sha256());
             if (restoredAt != null) {
                 out.println("The restored state took effect at index " + restoredAt);
             }

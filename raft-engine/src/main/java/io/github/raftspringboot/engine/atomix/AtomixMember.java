@@ -59,6 +59,11 @@ final class AtomixMember {
 
     final BackupRestore backups;
 
+    /** Where backups and restores are written on their way (docs/operations.md, streamed backups). */
+    private final BackupSpool spool;
+
+    final StreamedBackups streamedBackups;
+
     final ClusterJoin join;
 
     final StateObserver observer;
@@ -89,9 +94,12 @@ final class AtomixMember {
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
         RaftContext created = null;
+        BackupSpool createdSpool = null;
         try {
+            createdSpool = BackupSpool.create(settings);
+            this.spool = createdSpool;
             StateMachineService service = new StateMachineService(stateMachine, directory, parts.applied(),
-                    parts.onCorruptState(), parts.measurements());
+                    parts.onCorruptState(), parts.measurements(), spool);
             PrimitiveType primitiveType = new StateMachinePrimitiveType(service);
             MemberId localId = MemberId.from(settings.nodeId());
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
@@ -118,6 +126,8 @@ final class AtomixMember {
             this.commands = new SessionCommands(settings, context, client, primitiveType, parts.running(),
                     this::leaderId);
             this.backups = new BackupRestore(settings, commands);
+            this.streamedBackups = new StreamedBackups(settings.nodeId(), spool, backups::step, parts.applied()::await,
+                    BackupRestore.chunkSize(settings.maxEntrySize()));
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
             this.membership = new MembershipOperations(context, server, transport, directory, settings,
                     commands::submitSystem);
@@ -145,6 +155,9 @@ final class AtomixMember {
         catch (RuntimeException ex) {
             if (created != null) {
                 created.close();
+            }
+            if (createdSpool != null) {
+                createdSpool.close();
             }
             transport.close();
             if (scratch != null) {
@@ -208,6 +221,7 @@ final class AtomixMember {
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
         observer.refresh();
         transport.close();
+        spool.close();
         if (scratch != null) {
             scratch.delete();
         }

@@ -1,5 +1,8 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -258,6 +261,24 @@ public final class AtomixRaftEngine implements RaftEngine {
     private static <T> CompletableFuture<T> notRunning(String operation) {
         return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.SHUTDOWN,
                 operation + " failed: the Raft node is not running"));
+    }
+
+    @Override
+    public long backupTo(OutputStream out) throws IOException {
+        return runningMember("Backup").streamedBackups.backupTo(out);
+    }
+
+    @Override
+    public long restoreFrom(InputStream in) throws IOException {
+        return runningMember("Restore").streamedBackups.restoreFrom(in);
+    }
+
+    private AtomixMember runningMember(String operation) {
+        AtomixMember current = lifecycle.member();
+        if (current == null || !isRunning()) {
+            throw new RaftException(RaftException.Reason.SHUTDOWN, operation + " failed: the Raft node is not running");
+        }
+        return current;
     }
 
     /** One entry of a restore; package-private for tests that stop a restore half-way. */

@@ -225,6 +225,16 @@ final class LeaderForwardingNode implements RaftNode {
     }
 
     @Override
+    public long backupTo(java.io.OutputStream out) throws java.io.IOException {
+        return local.backupTo(out);
+    }
+
+    @Override
+    public long restoreFrom(java.io.InputStream in) throws java.io.IOException {
+        return local.restoreFrom(in);
+    }
+
+    @Override
     public CompletableFuture<Void> shutdown() {
         return local.shutdown();
     }

@@ -1,10 +1,16 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -21,7 +27,8 @@ import io.github.raftspringboot.api.ReplicatedStateMachine;
  * COMMIT verifies them and swaps them into the state machine in one entry. The staged bytes are replicated state
  * too, so they travel in Atomix snapshots ({@link #writeTo}/{@link #readFrom}): a node that installs a snapshot
  * taken mid-restore finishes the restore like every other node. Every outcome depends on the log only, so every
- * node reaches the same state; failures are answered as messages, never thrown.
+ * node reaches the same state; failures are answered as messages, never thrown. The staged bytes are kept in a
+ * file of the node's spool directory, not in the heap, so a backup may be larger than the heap.
  */
 final class StagedRestore {
 
@@ -34,8 +41,7 @@ final class StagedRestore {
     /** Starts the staging section of a snapshot; snapshots written before restores existed do not have it. */
     private static final int SECTION_MARKER = 0x52535452;
 
-    /** Preallocated at most, whatever size a BEGIN announces. */
-    private static final int MAX_PREALLOCATION = 64 << 20;
+    private static final int COPY_BUFFER = 64 * 1024;
 
     private static final Logger logger = LoggerFactory.getLogger(StagedRestore.class);
 
@@ -49,10 +55,16 @@ final class StagedRestore {
 
     private int nextChunk;
 
-    private ByteArrayOutputStream staged;
+    /** The staged bytes: appended to by CHUNKs, while a restore is under way. */
+    private final Path stagedFile;
 
-    StagedRestore(ReplicatedStateMachine stateMachine) {
+    private OutputStream staged;
+
+    private long stagedSize;
+
+    StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
         this.stateMachine = stateMachine;
+        this.stagedFile = spoolDirectory.resolve("restore-staged.bin");
     }
 
     boolean handles(OperationId operation) {
@@ -88,11 +100,13 @@ final class StagedRestore {
         long announced = buffer.getLong();
         byte[] sha256 = new byte[buffer.getInt()];
         buffer.get(sha256);
+        clear();
         id = restoreId;
         size = announced;
         checksum = sha256;
         nextChunk = 0;
-        staged = new ByteArrayOutputStream((int) Math.min(announced, MAX_PREALLOCATION));
+        staged = openStaging();
+        logger.info("Restore {}: staging {} bytes in {}", restoreId, announced, stagedFile);
         return null;
     }
 
@@ -102,13 +116,27 @@ final class StagedRestore {
             return problem;
         }
         int sequence = buffer.getInt();
+        if (sequence < nextChunk) {
+            // Sent again after its answer was lost (a leader change): the same bytes are staged already.
+            return null;
+        }
         if (sequence != nextChunk) {
             return "restore " + restoreId + ": chunk " + sequence + " arrived, chunk " + nextChunk + " was expected";
         }
-        if (staged.size() + (long) buffer.remaining() > size) {
+        if (stagedSize + buffer.remaining() > size) {
             return "restore " + restoreId + ": more bytes than the " + size + " announced";
         }
-        staged.write(buffer.array(), buffer.position(), buffer.remaining());
+        try {
+            staged.write(buffer.array(), buffer.position(), buffer.remaining());
+        }
+        catch (IOException ex) {
+            // The same on every node only if the disks agree: a node whose disk fails cannot stage, and says so.
+            logger.warn("Restore {}: could not stage chunk {} in {}: {}", restoreId, sequence, stagedFile, ex.toString());
+            clear();
+            return "restore " + restoreId + ": could not stage chunk " + sequence + " on disk (" + ex.getMessage()
+                    + "); nothing was changed";
+        }
+        stagedSize += buffer.remaining();
         nextChunk++;
         return null;
     }
@@ -118,24 +146,41 @@ final class StagedRestore {
         if (problem != null) {
             return problem;
         }
-        if (staged.size() != size) {
-            return "restore " + restoreId + " is incomplete: " + staged.size() + " of " + size
+        if (stagedSize != size) {
+            return "restore " + restoreId + " is incomplete: " + stagedSize + " of " + size
                     + " bytes staged; nothing was changed";
         }
-        byte[] state = staged.toByteArray();
-        if (!MessageDigest.isEqual(checksum, sha256(state))) {
-            clear();
-            return "restore " + restoreId + ": checksum mismatch of the staged bytes; nothing was changed";
-        }
-        clear();
         try {
-            stateMachine.restore(new ByteArrayInputStream(state));
+            staged.close();
+            if (!MessageDigest.isEqual(checksum, sha256(stagedFile))) {
+                clear();
+                return "restore " + restoreId + ": checksum mismatch of the staged bytes; nothing was changed";
+            }
+            long started = System.nanoTime();
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(stagedFile), COPY_BUFFER)) {
+                stateMachine.restore(in);
+            }
+            logger.info("Restore {}: the state machine read {} bytes in {} ms", restoreId, size,
+                    (System.nanoTime() - started) / 1_000_000);
             return null;
         }
         catch (IOException | RuntimeException ex) {
             logger.warn("The state machine refused restore {}: {}", restoreId, ex.toString());
             return "the state machine cannot read this backup (was it taken from another kind of application?): "
                     + ex.getMessage();
+        }
+        finally {
+            clear();
+        }
+    }
+
+    private OutputStream openStaging() {
+        try {
+            return Files.newOutputStream(stagedFile, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not open the restore staging file " + stagedFile, ex);
         }
     }
 
@@ -148,11 +193,21 @@ final class StagedRestore {
     }
 
     private void clear() {
+        if (staged != null) {
+            try {
+                staged.close();
+            }
+            catch (IOException ex) {
+                logger.warn("Could not close the restore staging file {}: {}", stagedFile, ex.toString());
+            }
+        }
+        BackupSpool.deleteQuietly(stagedFile);
         id = null;
         size = 0;
         checksum = null;
         nextChunk = 0;
         staged = null;
+        stagedSize = 0;
     }
 
     /** Writes the staging state after the state machine's own snapshot. */
@@ -160,14 +215,31 @@ final class StagedRestore {
         output.writeInt(SECTION_MARKER);
         output.writeBoolean(id != null);
         if (id != null) {
-            byte[] bytes = staged.toByteArray();
             output.writeString(id)
                 .writeLong(size)
                 .writeInt(checksum.length)
                 .write(checksum)
                 .writeInt(nextChunk)
-                .writeInt(bytes.length)
-                .write(bytes);
+                .writeInt((int) stagedSize);
+            try {
+                staged.flush();
+                try (InputStream in = Files.newInputStream(stagedFile)) {
+                    byte[] buffer = new byte[COPY_BUFFER];
+                    long remaining = stagedSize;
+                    while (remaining > 0) {
+                        int read = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                        if (read < 0) {
+                            throw new IOException("the staging file is shorter than the " + stagedSize
+                                    + " bytes staged");
+                        }
+                        output.write(buffer, 0, read);
+                        remaining -= read;
+                    }
+                }
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException("Could not copy the staged restore into the snapshot", ex);
+            }
         }
     }
 
@@ -181,16 +253,31 @@ final class StagedRestore {
         size = input.readLong();
         checksum = input.readBytes(input.readInt());
         nextChunk = input.readInt();
-        byte[] bytes = input.readBytes(input.readInt());
-        staged = new ByteArrayOutputStream(Math.max(bytes.length, (int) Math.min(size, MAX_PREALLOCATION)));
-        staged.writeBytes(bytes);
+        int length = input.readInt();
+        staged = openStaging();
+        byte[] buffer = new byte[COPY_BUFFER];
+        try {
+            for (int remaining = length; remaining > 0;) {
+                int piece = Math.min(buffer.length, remaining);
+                input.read(buffer, 0, piece);
+                staged.write(buffer, 0, piece);
+                remaining -= piece;
+            }
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not stage the restore held in the snapshot in " + stagedFile, ex);
+        }
+        stagedSize = length;
     }
 
     // ---- entry payloads, built by the engine ----
 
     static byte[] beginEntry(String restoreId, byte[] state) {
-        byte[] sha256 = sha256(state);
-        return withId(restoreId, Long.BYTES + Integer.BYTES + sha256.length).putLong(state.length)
+        return beginEntry(restoreId, state.length, sha256(state));
+    }
+
+    static byte[] beginEntry(String restoreId, long length, byte[] sha256) {
+        return withId(restoreId, Long.BYTES + Integer.BYTES + sha256.length).putLong(length)
             .putInt(sha256.length)
             .put(sha256)
             .array();
@@ -216,8 +303,20 @@ final class StagedRestore {
     }
 
     static byte[] sha256(byte[] bytes) {
+        return newSha256().digest(bytes);
+    }
+
+    private static byte[] sha256(Path file) throws IOException {
+        MessageDigest digest = newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return digest.digest();
+    }
+
+    static MessageDigest newSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (NoSuchAlgorithmException ex) {
             throw new IllegalStateException("Every Java runtime has SHA-256", ex);

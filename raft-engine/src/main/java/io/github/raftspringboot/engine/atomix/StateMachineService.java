@@ -3,6 +3,8 @@ package io.github.raftspringboot.engine.atomix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,8 @@ import io.atomix.utils.serializer.Serializer;
 import io.atomix.utils.time.WallClockTimestamp;
 
 import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.ChunkedInputStream;
+import io.github.raftspringboot.engine.ChunkedOutputStream;
 
 /**
  * Atomix's view of our {@link ReplicatedStateMachine}. Besides the application's commands it applies the
@@ -40,6 +44,12 @@ final class StateMachineService implements PrimitiveService {
     /** Answers the applied index and the state machine's snapshot: a backup. */
     static final OperationId BACKUP = OperationId.query("backup");
 
+    /**
+     * First int of a snapshot whose state is written in chunks as the state machine produces it (snapshots written
+     * before start with the number of member addresses, never negative).
+     */
+    private static final int CHUNKED_STATE = -2;
+
     private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
 
     private final ReplicatedStateMachine stateMachine;
@@ -54,6 +64,8 @@ final class StateMachineService implements PrimitiveService {
 
     private final EngineMeasurements measurements;
 
+    private final BackupSpool spool;
+
     /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
     private volatile ServiceContext context;
 
@@ -62,13 +74,14 @@ final class StateMachineService implements PrimitiveService {
      *                          incomplete state, so the engine must stop the node instead
      */
     StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
-            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements) {
+            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements, BackupSpool spool) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
-        this.restores = new StagedRestore(stateMachine);
+        this.restores = new StagedRestore(stateMachine, spool.directory());
         this.measurements = measurements;
+        this.spool = spool;
     }
 
     @Override
@@ -105,6 +118,9 @@ final class StateMachineService implements PrimitiveService {
             }
             result = new byte[0];
         }
+        else if (spool.handles(operation)) {
+            result = spool.apply(commit.value(), stateMachine);
+        }
         else if (restores.handles(operation)) {
             result = restores.apply(operation, commit.value());
         }
@@ -120,30 +136,41 @@ final class StateMachineService implements PrimitiveService {
     public void backup(BackupOutput output) {
         long started = System.nanoTime();
         Map<String, String> addresses = directory.snapshot();
+        output.writeInt(CHUNKED_STATE);
         output.writeInt(addresses.size());
         addresses.forEach((id, address) -> output.writeString(id).writeString(address));
-        ByteArrayOutputStream state = new ByteArrayOutputStream();
-        try {
-            stateMachine.snapshot(state);
+        CountingOutput state = new CountingOutput(output);
+        try (ChunkedOutputStream chunks = new ChunkedOutputStream(state)) {
+            stateMachine.snapshot(chunks);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Could not snapshot the state machine", ex);
         }
-        output.writeInt(state.size()).write(state.toByteArray());
         restores.writeTo(output);
-        measurements.snapshotWritten(System.nanoTime() - started, state.size());
+        measurements.snapshotWritten(System.nanoTime() - started, state.count);
     }
 
     @Override
     public void restore(BackupInput input) {
-        int count = input.readInt();
+        int first = input.readInt();
+        boolean chunked = first == CHUNKED_STATE;
+        int count = chunked ? input.readInt() : first;
         for (int i = 0; i < count; i++) {
             directory.put(input.readString(), input.readString());
         }
         try {
-            byte[] state = input.readBytes(input.readInt());
-            stateMachine.restore(new ByteArrayInputStream(state));
-            measurements.snapshotInstalled(state.length);
+            if (chunked) {
+                long before = input.remaining();
+                try (ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input))) {
+                    stateMachine.restore(state);
+                }
+                measurements.snapshotInstalled(before - input.remaining());
+            }
+            else {
+                byte[] state = input.readBytes(input.readInt());
+                stateMachine.restore(new ByteArrayInputStream(state));
+                measurements.snapshotInstalled(state.length);
+            }
         }
         catch (IOException | RuntimeException ex) {
             RuntimeException failure = new IllegalStateException("Could not restore the state machine from a snapshot",
@@ -180,6 +207,55 @@ final class StateMachineService implements PrimitiveService {
             throw new UncheckedIOException("Could not snapshot the state machine for a backup", ex);
         }
         return state.toByteArray();
+    }
+
+    /** Atomix's snapshot output as a stream, counting the bytes written. */
+    private static final class CountingOutput extends OutputStream {
+
+        private final BackupOutput output;
+
+        long count;
+
+        CountingOutput(BackupOutput output) {
+            this.output = output;
+        }
+
+        @Override
+        public void write(int b) {
+            output.writeByte(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            output.write(bytes, offset, length);
+            count += length;
+        }
+    }
+
+    /** Atomix's snapshot input as a stream. */
+    private static final class BackupInputStream extends InputStream {
+
+        private final BackupInput input;
+
+        BackupInputStream(BackupInput input) {
+            this.input = input;
+        }
+
+        @Override
+        public int read() {
+            return (input.remaining() > 0) ? input.readUnsignedByte() : -1;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) {
+            int piece = (int) Math.min(length, input.remaining());
+            if (piece <= 0) {
+                return (length == 0) ? 0 : -1;
+            }
+            input.read(bytes, offset, piece);
+            return piece;
+        }
     }
 
     /** Prefixes a command result with the log index it was applied at. */

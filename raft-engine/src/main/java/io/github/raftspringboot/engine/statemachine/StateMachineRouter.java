@@ -1,6 +1,5 @@
 package io.github.raftspringboot.engine.statemachine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -17,13 +16,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.ChunkedInputStream;
+import io.github.raftspringboot.engine.ChunkedOutputStream;
 
 /**
  * Several named state machines on one log. A command or query for a named machine is framed: a 0 byte (no JSON
  * document, and so no key-value command, starts with one), the name's length, the name, then the payload. An
  * unframed one goes to the default machine (the key-value store's), so raw commands and existing logs keep working.
  * A snapshot holds one section per machine; a snapshot without the section header (written before there were
- * several) belongs to the default machine. The log drives {@link #stateMachine()}; this class itself is not a
+ * several) belongs to the default machine. Sections are written in chunks as the machine produces them, so a
+ * snapshot is never held in memory whole. The log drives {@link #stateMachine()}; this class itself is not a
  * {@link ReplicatedStateMachine}, so that it is never mistaken for one of the machines it routes to.
  */
 public final class StateMachineRouter {
@@ -31,6 +33,9 @@ public final class StateMachineRouter {
     private static final byte FRAME = 0;
 
     private static final byte[] SNAPSHOT_MAGIC = "RAFTSMS1".getBytes(StandardCharsets.US_ASCII);
+
+    /** Sections written as they are produced, in chunks ({@link ChunkedOutputStream}), never held in memory. */
+    private static final byte[] STREAMED_SNAPSHOT_MAGIC = "RAFTSMS2".getBytes(StandardCharsets.US_ASCII);
 
     private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
@@ -123,27 +128,29 @@ public final class StateMachineRouter {
         @Override
         public void snapshot(OutputStream out) throws IOException {
             DataOutputStream data = new DataOutputStream(out);
-            data.write(SNAPSHOT_MAGIC);
+            data.write(STREAMED_SNAPSHOT_MAGIC);
             data.writeInt(machines.size());
             for (Map.Entry<String, ReplicatedStateMachine> entry : machines.entrySet()) {
-                ByteArrayOutputStream section = new ByteArrayOutputStream();
-                entry.getValue().snapshot(section);
                 data.writeUTF(entry.getKey());
-                data.writeLong(section.size());
-                section.writeTo(data);
+                ChunkedOutputStream section = new ChunkedOutputStream(data);
+                entry.getValue().snapshot(section);
+                section.close();
             }
             data.flush();
         }
 
         /**
-         * Restores every machine from its section. The sections are all read and checked before the first machine is
-         * restored; a machine that has no section (added since the snapshot was written) keeps its state.
+         * Restores every machine from its section. The sections before the last are read and checked before any
+         * machine is restored; the last is streamed into its machine first (so the largest state need not fit in
+         * memory twice), then the others are restored. A machine that has no section (added since the snapshot was
+         * written) keeps its state.
          */
         @Override
         public void restore(InputStream in) throws IOException {
             PushbackInputStream input = new PushbackInputStream(in, SNAPSHOT_MAGIC.length);
             byte[] head = input.readNBytes(SNAPSHOT_MAGIC.length);
-            if (!Arrays.equals(head, SNAPSHOT_MAGIC)) {
+            boolean streamed = Arrays.equals(head, STREAMED_SNAPSHOT_MAGIC);
+            if (!streamed && !Arrays.equals(head, SNAPSHOT_MAGIC)) {
                 input.unread(head);
                 restoreLegacy(input);
                 return;
@@ -153,23 +160,40 @@ public final class StateMachineRouter {
             Map<String, byte[]> sections = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
                 String name = data.readUTF();
-                long length = data.readLong();
-                if (length < 0 || length > Integer.MAX_VALUE - 16) {
-                    throw new IOException("The snapshot section of state machine '" + name + "' is damaged");
-                }
-                byte[] bytes = data.readNBytes((int) length);
-                if (bytes.length < length) {
-                    throw new IOException("The snapshot ends inside the section of state machine '" + name + "'");
-                }
                 if (!machines.containsKey(name)) {
                     throw new IOException("The snapshot holds state machine '" + name + "', which this node does not "
                             + "have (it has " + machines.keySet() + "): register it before restoring");
                 }
-                sections.put(name, bytes);
+                if (streamed && i == count - 1) {
+                    try (ChunkedInputStream section = new ChunkedInputStream(data)) {
+                        machines.get(name).restore(section);
+                    }
+                }
+                else {
+                    sections.put(name, streamed ? readChunked(data) : readSection(name, data));
+                }
             }
             for (Map.Entry<String, byte[]> section : sections.entrySet()) {
                 machines.get(section.getKey()).restore(new java.io.ByteArrayInputStream(section.getValue()));
             }
+        }
+
+        private static byte[] readChunked(DataInputStream data) throws IOException {
+            try (ChunkedInputStream section = new ChunkedInputStream(data)) {
+                return section.readAllBytes();
+            }
+        }
+
+        private static byte[] readSection(String name, DataInputStream data) throws IOException {
+            long length = data.readLong();
+            if (length < 0 || length > Integer.MAX_VALUE - 16) {
+                throw new IOException("The snapshot section of state machine '" + name + "' is damaged");
+            }
+            byte[] bytes = data.readNBytes((int) length);
+            if (bytes.length < length) {
+                throw new IOException("The snapshot ends inside the section of state machine '" + name + "'");
+            }
+            return bytes;
         }
     }
 

@@ -91,6 +91,8 @@ class StagedRestoreTest {
         assertThat(text(node.apply(4, StagedRestore.COMMIT, entries.get(4)))).contains("incomplete: 20 of 48 bytes");
         assertThat(text(node.apply(5, StagedRestore.CHUNK, entries.get(3)))).contains("chunk 2 arrived, chunk 1 was "
                 + "expected");
+        assertThat(node.apply(5, StagedRestore.CHUNK, entries.get(1))).as("a staged chunk sent again after a leader "
+                + "change is accepted without effect").isEmpty();
         assertThat(node.state()).isEqualTo("kept");
 
         node.apply(6, StagedRestore.BEGIN, StagedRestore.beginEntry("restore-2", backup));
@@ -137,7 +139,18 @@ class StagedRestoreTest {
             service = new StateMachineService(stateMachine,
                     new PeerDirectory("n", "127.0.0.1:1", List.of()), applied, failure -> {
                         throw failure;
-                    }, new EngineMeasurements());
+                    }, new EngineMeasurements(), spool());
+        }
+
+        private static BackupSpool spool() {
+            try {
+                java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("staged-restore-test");
+                directory.toFile().deleteOnExit();
+                return new BackupSpool(directory, "n", true);
+            }
+            catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
         }
 
         String state() {

@@ -13,7 +13,6 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.util.MimeType;
 
 import io.github.raftspringboot.api.RaftException;
@@ -104,7 +103,7 @@ public class RaftEndpointWebExtension {
                     + "node (raft.actuator.backup.enabled=false); use 'raftmanager <host:grpc-port> backup <file>'",
                     null);
         }
-        WebEndpointResponse<Object> response = respond(() -> new ByteArrayResource(endpoint.backup().toByteArray()));
+        WebEndpointResponse<Object> response = respond(endpoint::backup);
         if (response.getStatus() != WebEndpointResponse.STATUS_OK) {
             return response;
         }

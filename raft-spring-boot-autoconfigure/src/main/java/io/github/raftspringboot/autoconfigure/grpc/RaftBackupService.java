@@ -1,21 +1,24 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
-import java.io.ByteArrayOutputStream;
-import java.util.concurrent.CompletableFuture;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.InvalidBackupException;
-import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.backup.proto.BackupChunk;
@@ -27,15 +30,13 @@ import io.github.raftspringboot.backup.proto.SaveRequest;
 
 /**
  * The RaftBackup gRPC service: {@code Save} streams a backup file of the cluster's state, {@code Restore} takes one
- * back. Both work on any node (see {@link RaftNode#backup()} and {@link RaftNode#restore(RaftBackup)}).
+ * back. Both work on any node (see {@link RaftNode#backupTo} and {@link RaftNode#restoreFrom}) and go through
+ * temporary files, never the heap, so a backup may be larger than the heap.
  */
 final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
 
     /** Bytes of the backup file per message, well under gRPC's default 4 MiB message limit. */
     static final int CHUNK_SIZE = 1 << 20;
-
-    /** A backup is held in memory as one array. */
-    private static final long MAX_BACKUP_SIZE = Integer.MAX_VALUE - 1024;
 
     private static final Logger logger = LoggerFactory.getLogger(RaftBackupService.class);
 
@@ -45,33 +46,66 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
         this.node = node;
     }
 
+    /**
+     * Takes the backup into a temporary file on a worker thread (it is not cut by the request timeout), then sends
+     * the file in chunks as fast as the client reads them (gRPC flow control), never holding it in memory.
+     */
     @Override
     public void save(SaveRequest request, StreamObserver<BackupChunk> response) {
-        detached(node::backup).whenComplete((backup, error) -> {
-            if (error != null) {
-                response.onError(status("Backup", error));
+        ServerCallStreamObserver<BackupChunk> call = (ServerCallStreamObserver<BackupChunk>) response;
+        // gRPC takes these handlers only before this method returns: the pump they call is set once the file exists.
+        AtomicReference<ChunkPump> pump = new AtomicReference<>();
+        call.setOnReadyHandler(() -> {
+            ChunkPump current = pump.get();
+            if (current != null) {
+                current.run();
+            }
+        });
+        call.setOnCancelHandler(() -> {
+            logger.info("A backup download was cancelled by the client");
+            ChunkPump current = pump.get();
+            if (current != null) {
+                current.run();
+            }
+        });
+        worker("raft-backup-save", () -> {
+            SpooledBackupFile file = null;
+            BackupMetadata metadata;
+            try {
+                file = SpooledBackupFile.create();
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file.path()), 1 << 16)) {
+                    node.backupTo(out);
+                }
+                metadata = file.metadata();
+            }
+            catch (IOException | RuntimeException ex) {
+                if (file != null) {
+                    file.close();
+                }
+                response.onError(status("Backup", ex));
                 return;
             }
-            byte[] file = backup.toByteArray();
-            logger.info("Streaming a backup at index {} ({} bytes)", backup.index(), file.length);
-            BackupMetadata metadata = metadata(backup, file);
-            for (int offset = 0; offset < file.length; offset += CHUNK_SIZE) {
-                BackupChunk.Builder chunk = BackupChunk.newBuilder()
-                    .setData(ByteString.copyFrom(file, offset, Math.min(CHUNK_SIZE, file.length - offset)));
-                if (offset == 0) {
-                    chunk.setMetadata(metadata);
-                }
-                response.onNext(chunk.build());
-            }
-            response.onCompleted();
+            logger.info("Streaming a backup at index {} ({} bytes)", metadata.getIndex(), metadata.getSize());
+            ChunkPump started = new ChunkPump(call, file, metadata);
+            pump.set(started);
+            started.run();
         });
     }
 
     @Override
     public StreamObserver<RestoreChunk> restore(StreamObserver<RestoreResponse> response) {
+        SpooledBackupFile file;
+        OutputStream out;
+        try {
+            file = SpooledBackupFile.create();
+            out = new BufferedOutputStream(Files.newOutputStream(file.path()), 1 << 16);
+        }
+        catch (IOException ex) {
+            response.onError(Status.INTERNAL.withDescription("Restore failed: cannot create a temporary file: "
+                    + ex.getMessage()).asRuntimeException());
+            return new NoOpObserver<>();
+        }
         return new StreamObserver<>() {
-
-            private final ByteArrayOutputStream file = new ByteArrayOutputStream();
 
             private boolean failed;
 
@@ -80,77 +114,161 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
                 if (failed) {
                     return;
                 }
-                if (file.size() + (long) chunk.getData().size() > MAX_BACKUP_SIZE) {
-                    failed = true;
-                    response.onError(Status.RESOURCE_EXHAUSTED
-                        .withDescription("the backup is larger than the " + MAX_BACKUP_SIZE + " bytes a node accepts")
-                        .asRuntimeException());
-                    return;
+                try {
+                    chunk.getData().writeTo(out);
                 }
-                file.writeBytes(chunk.getData().toByteArray());
+                catch (IOException ex) {
+                    failed = true;
+                    closeQuietly(out);
+                    file.close();
+                    response.onError(Status.RESOURCE_EXHAUSTED.withDescription("Restore failed: the node cannot "
+                            + "store the upload in a temporary file: " + ex.getMessage()).asRuntimeException());
+                }
             }
 
             @Override
             public void onError(Throwable error) {
                 logger.info("A restore upload was abandoned by the client: {}", Status.fromThrowable(error));
+                closeQuietly(out);
+                file.close();
             }
 
             @Override
             public void onCompleted() {
-                if (!failed) {
-                    restore(file.toByteArray(), response);
+                if (failed) {
+                    return;
                 }
+                closeQuietly(out);
+                worker("raft-backup-restore", () -> restore(file, response));
             }
         };
     }
 
-    private void restore(byte[] file, StreamObserver<RestoreResponse> response) {
-        RaftBackup backup;
-        try {
-            backup = RaftBackup.fromByteArray(file);
-        }
-        catch (InvalidBackupException ex) {
-            response.onError(Status.INVALID_ARGUMENT
-                .withDescription("Restore refused, nothing was changed: " + ex.getMessage())
-                .asRuntimeException());
-            return;
-        }
-        BackupMetadata metadata = metadata(backup, file);
-        detached(() -> node.restore(backup)).whenComplete((index, error) -> {
-            if (error != null) {
-                response.onError(status("Restore", error));
+    private void restore(SpooledBackupFile file, StreamObserver<RestoreResponse> response) {
+        try (file) {
+            BackupMetadata metadata;
+            long index;
+            try (InputStream in = file.open()) {
+                index = node.restoreFrom(in);
+                metadata = file.metadata();
+            }
+            catch (InvalidBackupException ex) {
+                response.onError(Status.INVALID_ARGUMENT
+                    .withDescription("Restore refused, nothing was changed: " + ex.getMessage())
+                    .asRuntimeException());
                 return;
             }
             response.onNext(RestoreResponse.newBuilder().setIndex(index).setBackup(metadata).build());
             response.onCompleted();
-        });
+        }
+        catch (IOException | RuntimeException ex) {
+            response.onError(status("Restore", ex));
+        }
     }
 
-    private static BackupMetadata metadata(RaftBackup backup, byte[] file) {
-        return BackupMetadata.newBuilder()
-            .setNodeId(backup.nodeId())
-            .setIndex(backup.index())
-            .setCreatedAtMillis(backup.createdAt().toEpochMilli())
-            .setSize(file.length)
-            .setSha256(RaftBackup.sha256Hex(file))
-            .setFormatVersion(RaftBackup.FORMAT_VERSION)
-            .build();
+    /** Runs a long operation on its own thread, outside the call's gRPC Context (so it is not cancelled with it). */
+    private static void worker(String name, Runnable task) {
+        Thread thread = new Thread(() -> Context.ROOT.run(() -> {
+            try {
+                task.run();
+            }
+            catch (RuntimeException ex) {
+                logger.error("{} failed", name, ex);
+            }
+        }), name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
-    /**
-     * Runs the engine call outside this call's gRPC Context: the engine's own gRPC calls (to the leader, the shared
-     * client session) must not be cancelled with this call.
-     */
-    private static <T> CompletableFuture<T> detached(Supplier<CompletableFuture<T>> call) {
-        Context previous = Context.ROOT.attach();
+    private static void closeQuietly(OutputStream out) {
         try {
-            return call.get();
+            out.close();
         }
-        catch (RuntimeException ex) {
-            return CompletableFuture.failedFuture(ex);
+        catch (IOException ex) {
+            logger.warn("Could not close a temporary backup file: {}", ex.toString());
         }
-        finally {
-            Context.ROOT.detach(previous);
+    }
+
+    /** Sends the file's chunks while the client is ready for more, then deletes the file. */
+    private static final class ChunkPump implements Runnable {
+
+        private final ServerCallStreamObserver<BackupChunk> call;
+
+        private final SpooledBackupFile file;
+
+        private final BackupMetadata metadata;
+
+        private InputStream in;
+
+        private boolean first = true;
+
+        private boolean done;
+
+        ChunkPump(ServerCallStreamObserver<BackupChunk> call, SpooledBackupFile file, BackupMetadata metadata) {
+            this.call = call;
+            this.file = file;
+            this.metadata = metadata;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (done) {
+                return;
+            }
+            try {
+                if (in == null) {
+                    in = file.open();
+                }
+                while (call.isReady() && !call.isCancelled()) {
+                    byte[] bytes = in.readNBytes(CHUNK_SIZE);
+                    if (bytes.length == 0 && !first) {
+                        finish();
+                        call.onCompleted();
+                        return;
+                    }
+                    BackupChunk.Builder chunk = BackupChunk.newBuilder().setData(ByteString.copyFrom(bytes));
+                    if (first) {
+                        chunk.setMetadata(metadata);
+                        first = false;
+                    }
+                    call.onNext(chunk.build());
+                }
+                if (call.isCancelled()) {
+                    finish();
+                }
+            }
+            catch (IOException | RuntimeException ex) {
+                finish();
+                call.onError(status("Backup", ex));
+            }
+        }
+
+        private void finish() {
+            done = true;
+            if (in != null) {
+                try {
+                    in.close();
+                }
+                catch (IOException ex) {
+                    logger.warn("Could not close the temporary backup file: {}", ex.toString());
+                }
+            }
+            file.close();
+        }
+    }
+
+    private static final class NoOpObserver<T> implements StreamObserver<T> {
+
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable error) {
+        }
+
+        @Override
+        public void onCompleted() {
         }
     }
 

@@ -54,9 +54,9 @@ class RaftEndpointWebExtensionTest {
     }
 
     @Test
-    void aBackupWithoutALeaderIsA503AndADisabledDownloadA404() {
-        when(node.backup()).thenReturn(CompletableFuture.failedFuture(
-                new RaftException(RaftException.Reason.NO_LEADER, "Backup failed: no leader is available")));
+    void aBackupWithoutALeaderIsA503AndADisabledDownloadA404() throws java.io.IOException {
+        when(node.backupTo(org.mockito.ArgumentMatchers.any())).thenThrow(
+                new RaftException(RaftException.Reason.NO_LEADER, "Backup failed: no leader is available"));
         WebEndpointResponse<Object> noLeader = web.part("backup");
         assertThat(noLeader.getStatus()).isEqualTo(503);
         assertThat(error(noLeader).message()).isEqualTo("Backup failed: no leader is available");

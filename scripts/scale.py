@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Scale run of the sample: a 3-node cluster (separate JVMs, -Xmx1g by default) loaded with N keys, then a snapshot,
+a follower killed with -9 and restarted, a streamed backup and a restore, each timed, with the heap after a full GC
+and the number of leader changes (term changes) during the whole run.
+
+    scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g] [--launch "java -jar ..."]
+
+Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
+jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
+end. Prints a Markdown table (the figures in docs/benchmarks.md come from it).
+"""
+import argparse, glob, json, os, random, shlex, shutil, signal, socket, subprocess, sys, tempfile, time
+import urllib.request, urllib.error
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    while True:
+        port = random.randint(20000, 31999)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                pass
+
+
+def http(method, url, body=None, timeout=600, raw=False):
+    data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) else body
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data is not None else {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        content = response.read()
+        return content if raw else (json.loads(content) if content else None)
+
+
+class Node:
+    def __init__(self, node_id, work, peers, ports, launch, xmx):
+        self.id, self.work, self.peers, self.launch, self.xmx = node_id, work, peers, launch, xmx
+        self.http, self.raft, self.grpc = ports
+        self.process = None
+
+    def start(self):
+        env = dict(os.environ, NODE_ID=self.id, HTTP_ADDR="127.0.0.1", HTTP_PORT=str(self.http),
+                   RAFT_ADDR="127.0.0.1", RAFT_PORT=str(self.raft), RAFT_ADVERTISE_ADDR="127.0.0.1",
+                   SPRING_GRPC_SERVER_ADDRESS="127.0.0.1", SPRING_GRPC_SERVER_PORT=str(self.grpc),
+                   PEERS=self.peers, STATE_DIR=os.path.join(self.work, self.id))
+        command = shlex.split(self.launch)
+        command.insert(1, "-Xmx" + self.xmx)
+        log = open(os.path.join(self.work, self.id + ".log"), "ab")
+        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def url(self, path):
+        return "http://127.0.0.1:%d%s" % (self.http, path)
+
+    def status(self):
+        try:
+            return http("GET", self.url("/status"), timeout=2)
+        except Exception:
+            return None
+
+    def heap_mb(self):
+        pid = str(self.process.pid)
+        subprocess.run(["jcmd", pid, "GC.run"], capture_output=True, timeout=120)
+        out = subprocess.run(["jcmd", pid, "GC.heap_info"], capture_output=True, text=True, timeout=60).stdout
+        for line in out.splitlines():
+            if "used" in line and "total" in line:
+                used = line.split("used")[1].split()[0]
+                return int(used.rstrip("K")) // 1024
+        return -1
+
+
+def wait_for(what, check, timeout=300, every=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise SystemExit("timed out waiting for " + what)
+
+
+class Rows(list):
+    """The table's rows, each also logged as it comes (a long run shows its progress)."""
+
+    def append(self, row):
+        super().append(row)
+        print("# %s: %s" % row, file=sys.stderr, flush=True)
+
+
+def leader_of(nodes):
+    for node in nodes:
+        status = node.status()
+        if status and status.get("role") == "LEADER":
+            return node, status.get("term")
+    return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keys", type=int, default=1_000_000)
+    parser.add_argument("--value-bytes", type=int, default=256)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--xmx", default="1g")
+    jars = [j for j in glob.glob(os.path.join(ROOT, "sample-kv-app/target/sample-kv-app-*.jar"))
+            if not j.endswith("-plain.jar")]
+    parser.add_argument("--launch", default="java -jar " + (jars[0] if jars else "sample-kv-app.jar"))
+    args = parser.parse_args()
+    cli = os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar")
+
+    work = tempfile.mkdtemp(prefix="raft-scale-")
+    ids = ["node1", "node2", "node3"]
+    ports = {i: (free_port(), free_port(), free_port()) for i in ids}
+    peers = ",".join("%s@127.0.0.1:%d" % (i, ports[i][1]) for i in ids)
+    nodes = [Node(i, work, peers, ports[i], args.launch, args.xmx) for i in ids]
+    rows = Rows()
+    try:
+        for node in nodes:
+            node.start()
+        leader, term = wait_for("a leader", lambda: leader_of(nodes), 900)
+        follower = next(n for n in nodes if n is not leader)
+        other = next(n for n in nodes if n is not leader and n is not follower)
+        value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
+
+        started = time.time()
+        retries = []
+        def load(first):
+            batch = {"key-%08d" % k: value for k in range(first, min(first + args.batch, args.keys))}
+            for attempt in range(30):
+                try:
+                    # Any node takes writes (a follower forwards them); a put is idempotent, so a retry is safe.
+                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch)
+                    return
+                except (urllib.error.URLError, OSError) as failure:
+                    retries.append(str(failure))
+                    time.sleep(1)
+            raise SystemExit("a batch failed 30 times: " + retries[-1])
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(load, range(0, args.keys, args.batch)))
+        seconds = time.time() - started
+        rows.append(("load %d keys x %d B (%d-key batches, 4 clients)" % (args.keys, args.value_bytes, args.batch),
+                     "%.1f s (%.0f keys/s, %d batches retried)" % (seconds, args.keys / seconds, len(retries))))
+        leader, _ = wait_for("a leader", lambda: leader_of(nodes), 900)
+        follower = next(n for n in nodes if n is not leader)
+        other = next(n for n in nodes if n is not leader and n is not follower)
+        last = "key-%08d" % (args.keys - 1)
+
+        started = time.time()
+        try:
+            http("POST", leader.url("/actuator/raft/snapshot"), {})
+            outcome = "%.1f s" % (time.time() - started)
+        except urllib.error.HTTPError as failure:
+            outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
+        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome))
+
+        follower.kill()
+        started = time.time()
+        follower.start()
+        def serves():
+            try:
+                return http("GET", follower.url("/key/" + last + "?consistency=local"), timeout=2) is not None
+            except Exception:
+                return False
+        wait_for("the restarted follower to serve the last key", serves, 900)
+        rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
+                     "%.1f s" % (time.time() - started)))
+
+        backup = os.path.join(work, "backup.raft")
+        started = time.time()
+        with urllib.request.urlopen(other.url("/actuator/raft/backup"), timeout=3600) as response, \
+                open(backup, "wb") as out:
+            shutil.copyfileobj(response, out, 1 << 20)
+        size = os.path.getsize(backup)
+        rows.append(("backup (GET /actuator/raft/backup from a follower)",
+                     "%.1f s (%d MB)" % (time.time() - started, size // (1 << 20))))
+
+        http("POST", leader.url("/key"), {"after-backup": True})
+        started = time.time()
+        result = subprocess.run(["java", "-jar", cli, "127.0.0.1:%d" % other.grpc, "restore", backup],
+                                capture_output=True, text=True, timeout=3600)
+        if result.returncode != 0:
+            raise SystemExit("restore failed: " + result.stdout + result.stderr)
+        rows.append(("restore (raftmanager restore, through a follower)", "%.1f s" % (time.time() - started)))
+
+        heaps = ", ".join("%s %d MB" % (n.id, n.heap_mb()) for n in nodes)
+        rows.append(("heap after a full GC", heaps))
+        final = leader_of(nodes)
+        changes = (final[1] - term) if final else "no leader"
+        rows.append(("leader changes during the run (term %s -> %s)" % (term, final[1] if final else "?"),
+                     str(changes)))
+        du = subprocess.run(["du", "-sm", os.path.join(work, leader.id)], capture_output=True, text=True).stdout
+        rows.append(("state directory of the leader", du.split()[0] + " MB" if du else "?"))
+    finally:
+        for node in nodes:
+            node.stop()
+        print("| step | result |\n|---|---|")
+        for step, result in rows:
+            print("| %s | %s |" % (step, result))
+        print("\nload average %s; logs in %s" % (open("/proc/loadavg").read().split()[0], work))
+        if os.environ.get("KEEP_SCALE_DIR") != "1":
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Start-up time of the sample app, as a user sees it: from `java -jar` to the first acknowledged write (one node,
+# zero configuration), and from launching a 3-node cluster to its first leader.
+#
+#   scripts/startup-time.sh [modes] [runs]      default: "plain cds" 3
+#
+# Several modes ("plain cds aot") run in turn, run after run, so that a busy machine slows them alike: compare the
+# modes of one invocation, not figures from different times.
+#
+#   plain  java -jar sample-kv-app.jar
+#   cds    the jar extracted (java -Djarmode=tools ... extract) and a class data sharing archive from a training run
+#          (-XX:ArchiveClassesAtExit with -Dspring.context.exit=onRefresh): JDK 17+; made once by scripts/cds-train.sh
+#   aot    the same with JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache); JAVA25 names its java
+#
+# Prints one line per run (wall clock, and the CPU time the node used) and the medians. CLUSTER_RUNS=0 skips the
+# 3-node runs. Needs the sample jar (mvn -pl sample-kv-app -am package -DskipTests),
+# curl, and free ports (taken from 20000-32000). Everything runs on loopback, in a temporary directory.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODES="${1:-plain cds}"
+RUNS="${2:-3}"
+CLUSTER_RUNS="${CLUSTER_RUNS:-$RUNS}"   # 0: only the one-node runs
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/startup-time.XXXXXX")"
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# shellcheck source=scripts/cds-train.sh
+source "$ROOT/scripts/cds-train.sh"
+declare -A LAUNCHES
+for mode in $MODES; do
+  launch_command "$mode"   # sets LAUNCH (the java command line up to and including the jar)
+  LAUNCHES[$mode]="$LAUNCH"
+done
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 12000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+now_ms() { date +%s%3N; }
+
+# CPU time (user + system) a process has used so far, in ms: on a busy machine this varies far less than the wall
+# clock, which mostly measures the wait for a core.
+cpu_ms() {
+  awk -v hz="$(getconf CLK_TCK)" '{ print int(($14 + $15) * 1000 / hz) }' "/proc/$1/stat"
+}
+
+start_node() { # id http raft grpc peers dir
+  env NODE_ID="$1" HTTP_ADDR=127.0.0.1 HTTP_PORT="$2" RAFT_ADDR=127.0.0.1 RAFT_PORT="$3" RAFT_ADVERTISE_ADDR=127.0.0.1 \
+    SPRING_GRPC_SERVER_ADDRESS=127.0.0.1 SPRING_GRPC_SERVER_PORT="$4" ${5:+PEERS="$5"} STATE_DIR="$6" \
+    $LAUNCH >"$6.log" 2>&1 &
+  PIDS+=("$!")
+}
+
+stop_all() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  PIDS=()
+}
+
+one_node() {
+  local run="$1" http started
+  http=$(free_port)
+  started=$(now_ms)
+  start_node "solo" "$http" "$(free_port)" "$(free_port)" "" "$WORK/solo-$run"
+  until curl -sf -o /dev/null --max-time 2 -XPOST "http://127.0.0.1:$http/key" -H 'Content-Type: application/json' \
+      -d '{"first":"write"}'; do
+    kill -0 "${PIDS[0]}" 2>/dev/null || { echo "the node exited; see $WORK/solo-$run.log" >&2; tail -20 "$WORK/solo-$run.log" >&2; exit 1; }
+    sleep 0.02
+  done
+  RESULT=$(( $(now_ms) - started ))
+  CPU_MS=$(cpu_ms "${PIDS[0]}")
+  SPRING_SAYS=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds' "$WORK/solo-$run.log" | head -1 || true)
+  stop_all
+}
+
+three_nodes() {
+  local run="$1" started peers="" i http=() raft=() grpc=()
+  for i in 1 2 3; do
+    http+=("$(free_port)"); raft+=("$(free_port)"); grpc+=("$(free_port)")
+    peers="${peers:+$peers,}node$i@127.0.0.1:${raft[$((i - 1))]}"
+  done
+  started=$(now_ms)
+  for i in 1 2 3; do
+    start_node "node$i" "${http[$((i - 1))]}" "${raft[$((i - 1))]}" "${grpc[$((i - 1))]}" "$peers" "$WORK/c$run-node$i"
+  done
+  while :; do
+    for i in 1 2 3; do
+      if curl -s --max-time 1 "http://127.0.0.1:${http[$((i - 1))]}/status" 2>/dev/null | grep -q '"role":"LEADER"'; then
+        RESULT=$(( $(now_ms) - started ))
+        stop_all
+        return
+      fi
+    done
+    sleep 0.02
+  done
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+declare -A SOLO SOLO_CPU CLUSTER
+for mode in $MODES; do echo "$mode: ${LAUNCHES[$mode]}"; done
+for run in $(seq 1 "$RUNS"); do
+  for mode in $MODES; do
+    LAUNCH="${LAUNCHES[$mode]}"
+    one_node "$run-$mode"
+    echo "  $mode: one node, java -jar to first acknowledged write: $RESULT ms, CPU $CPU_MS ms ($SPRING_SAYS; load average $(cut -d' ' -f1 /proc/loadavg))"
+    SOLO[$mode]="${SOLO[$mode]:-} $RESULT"
+    SOLO_CPU[$mode]="${SOLO_CPU[$mode]:-} $CPU_MS"
+  done
+done
+for run in $(seq 1 "$CLUSTER_RUNS"); do
+  for mode in $MODES; do
+    LAUNCH="${LAUNCHES[$mode]}"
+    three_nodes "$run-$mode"
+    echo "  $mode: 3 nodes, launch to leader: $RESULT ms (load average $(cut -d' ' -f1 /proc/loadavg))"
+    CLUSTER[$mode]="${CLUSTER[$mode]:-} $RESULT"
+  done
+done
+for mode in $MODES; do
+  echo "$mode: median one node to first write $(printf '%s\n' ${SOLO[$mode]} | median) ms" \
+    "(CPU $(printf '%s\n' ${SOLO_CPU[$mode]} | median) ms);" \
+    "3 nodes to leader $( [[ -n "${CLUSTER[$mode]:-}" ]] && echo "$(printf '%s\n' ${CLUSTER[$mode]} | median) ms" || echo "not run") ($RUNS runs)"
+done
