@@ -13,7 +13,6 @@ import io.github.raftspringboot.api.RaftElections;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftLeases;
 import io.github.raftspringboot.api.RaftLocks;
-import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.autoconfigure.InvalidRaftPropertyException;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
@@ -34,15 +33,15 @@ class RaftLeasesAutoConfigurationTest {
         .withConfiguration(AutoConfigurations.of(RaftLeasesAutoConfiguration.class,
                 RaftLockRegistryAutoConfiguration.class))
         .withBean(RaftProperties.class, RaftProperties::new)
-        .withBean(RaftEngine.class, () -> mock(RaftEngine.class))
+        .withBean(RaftEngine.class, () -> {
+            // The engine is the node (RaftEngine extends RaftNode), as in the real auto-configuration.
+            RaftEngine engine = mock(RaftEngine.class);
+            when(engine.nodeId()).thenReturn("node1");
+            return engine;
+        })
         .withBean(RaftKeyValueStoreAutoConfiguration.STATE_MACHINE_BEAN_NAME, ReplicatedStateMachine.class,
                 () -> KeyValueStores.stateMachine(new JsonMapper(), new StoreLimits(1024, 1 << 20, 1 << 20)))
-        .withBean(RaftKeyValueStore.class, () -> mock(RaftKeyValueStore.class))
-        .withBean(RaftNode.class, () -> {
-            RaftNode node = mock(RaftNode.class);
-            when(node.nodeId()).thenReturn("node1");
-            return node;
-        });
+        .withBean(RaftKeyValueStore.class, () -> mock(RaftKeyValueStore.class));
 
     @Test
     void leasesLocksElectionsAndTheLockRegistryByDefault() {
