@@ -109,7 +109,7 @@ final class AtomixMember {
                 .withMemberId(localId)
                 .withPartitionId(PARTITION)
                 .withProtocol(new LeaderAwaitingClientProtocol(transport.clientProtocol(), context,
-                        settings.electionTimeout().multipliedBy(4)))
+                        settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval()))
                 .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
                 .withThreadPoolSize(4)
                 .build();

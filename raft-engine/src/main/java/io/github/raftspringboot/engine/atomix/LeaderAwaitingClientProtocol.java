@@ -56,36 +56,48 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
 
     private final Duration patience;
 
+    private final Duration repeat;
+
     /** Members whose connection failed since they were last elected or answered. */
     private final Set<MemberId> unreachable = ConcurrentHashMap.newKeySet();
 
     private final List<Runnable> waiting = new ArrayList<>();
 
-    LeaderAwaitingClientProtocol(RaftClientProtocol delegate, RaftContext context, Duration patience) {
+    /**
+     * @param patience how long a request waits for a new leader before Atomix gets the original answer
+     * @param repeat   how often a request carried over to a new leader is sent again until it is answered
+     */
+    LeaderAwaitingClientProtocol(RaftClientProtocol delegate, RaftContext context, Duration patience,
+            Duration repeat) {
         this.delegate = delegate;
         this.context = context;
         this.patience = patience;
+        this.repeat = repeat;
         context.addLeaderElectionListener(this::elected);
     }
 
     @Override
     public CompletableFuture<CommandResponse> command(MemberId memberId, CommandRequest request) {
-        return carriedOver(memberId, request, delegate::command, deadline());
+        return carriedOver(memberId, request, delegate::command, delegate::command, deadline());
     }
 
     @Override
     public CompletableFuture<QueryResponse> query(MemberId memberId, QueryRequest request) {
-        return carriedOver(memberId, request, delegate::query, deadline());
+        return carriedOver(memberId, request, delegate::query, delegate::query, deadline());
     }
 
     private long deadline() {
         return System.nanoTime() + patience.toNanos();
     }
 
-    /** Sends the request to {@code member}, then to each new leader in turn until one answers or the deadline. */
+    /**
+     * Sends the request to {@code member} with {@code first}, then to each new leader in turn (with repeats) until
+     * one answers or the deadline passes.
+     */
     private <T, R extends RaftResponse> CompletableFuture<R> carriedOver(MemberId member, T request,
-            BiFunction<MemberId, T, CompletableFuture<R>> send, long deadline) {
-        return send.apply(member, request).handle((response, error) -> {
+            BiFunction<MemberId, T, CompletableFuture<R>> first, BiFunction<MemberId, T, CompletableFuture<R>> send,
+            long deadline) {
+        return first.apply(member, request).handle((response, error) -> {
             Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
                     : error;
             if (cause instanceof ConnectException) {
@@ -101,8 +113,49 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             CompletableFuture<R> original = (error == null) ? CompletableFuture.completedFuture(response)
                     : CompletableFuture.failedFuture(error);
             return awaitLeader(member, deadline).thenCompose(leader -> (leader == null) ? original
-                    : carriedOver(leader, request, send, deadline));
+                    : carriedOver(leader, request, repeating(send), send, deadline));
         }).thenCompose(Function.identity());
+    }
+
+    /**
+     * Sends to a new leader, and sends the same request again every {@code repeat} until one answer comes. A new
+     * leader parks a command whose predecessor in the session it has not applied yet (it learns that the
+     * predecessor committed only when its own first entry commits) and takes it up only when another request of the
+     * session arrives: without a copy, the write waited for the session's next keep-alive, seconds later. The copy
+     * is the same request (same session, same sequence number), which the leader answers from the one pending or
+     * applied command, as it does for Atomix's own resubmissions.
+     */
+    private <T, R extends RaftResponse> BiFunction<MemberId, T, CompletableFuture<R>> repeating(
+            BiFunction<MemberId, T, CompletableFuture<R>> send) {
+        return (leader, request) -> {
+            CompletableFuture<R> first = send.apply(leader, request);
+            CompletableFuture<R> answered = new CompletableFuture<>();
+            first.whenComplete((response, error) -> complete(answered, response, error));
+            repeat(answered, () -> send.apply(leader, request).whenComplete((response, error) -> {
+                if (error == null && response.status() == RaftResponse.Status.OK) {
+                    answered.complete(response);
+                }
+            }), deadline());
+            return answered;
+        };
+    }
+
+    private void repeat(CompletableFuture<?> answered, Runnable resend, long deadline) {
+        CompletableFuture.delayedExecutor(repeat.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            if (!answered.isDone() && System.nanoTime() < deadline) {
+                resend.run();
+                repeat(answered, resend, deadline);
+            }
+        });
+    }
+
+    private static <R> void complete(CompletableFuture<R> future, R response, Throwable error) {
+        if (error != null) {
+            future.completeExceptionally(error);
+        }
+        else {
+            future.complete(response);
+        }
     }
 
     private static boolean isNoLeader(RaftResponse response) {
