@@ -43,7 +43,8 @@ import io.atomix.protocols.raft.protocol.ResetRequest;
  * the leader gone (its connection refused, or a follower answering NO_LEADER), it backs off for 1, 1, 2, 3, 5 s
  * before it tries again, so a write sent during an election waited up to a few seconds after the new leader was
  * already there. Here such a request instead waits for this node to learn of a leader it has not seen fail, and is
- * resent to it at once; after {@code patience} without one, the original answer goes back to Atomix as before.
+ * sent to it at once, then again every heartbeat until answered ({@link #repeating}); after {@code patience}
+ * without a leader, the original answer goes back to Atomix, which retries as before.
  * <p>
  * Resending is safe: it is the same request (same session, same sequence number) that Atomix's own retry would
  * send, and the leader applies a session's command once whatever the number of copies.
@@ -78,12 +79,23 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
 
     @Override
     public CompletableFuture<CommandResponse> command(MemberId memberId, CommandRequest request) {
-        return carriedOver(memberId, request, delegate::command, delegate::command, deadline());
+        return carriedOver(target(memberId), request, delegate::command, delegate::command, deadline());
     }
 
     @Override
     public CompletableFuture<QueryResponse> query(MemberId memberId, QueryRequest request) {
-        return carriedOver(memberId, request, delegate::query, delegate::query, deadline());
+        return carriedOver(target(memberId), request, delegate::query, delegate::query, deadline());
+    }
+
+    /**
+     * The leader this node knows of, rather than the member Atomix's client picked: the client keeps using one
+     * member until it fails, and a follower that is paused (GC, SIGSTOP) neither answers nor fails, so every call
+     * would wait for the request timeout. Going to the leader also saves the follower's forwarding hop.
+     */
+    private MemberId target(MemberId chosen) {
+        RaftMember leader = context.getLeader();
+        MemberId id = (leader != null) ? leader.memberId() : null;
+        return (id != null && !unreachable.contains(id)) ? id : chosen;
     }
 
     private long deadline() {

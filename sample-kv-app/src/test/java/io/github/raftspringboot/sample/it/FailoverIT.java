@@ -63,8 +63,8 @@ class FailoverIT {
         frozen.pause();
         // Writes while it is frozen: the leader keeps committing with the other follower.
         for (int i = 0; i < 5; i++) {
-            assertThat(nodes.get(leader).http().post("/key", "{\"frozen-" + i + "\":" + i + "}").status())
-                .isEqualTo(200);
+            HttpJson.Response write = nodes.get(leader).http().post("/key", "{\"frozen-" + i + "\":" + i + "}");
+            assertThat(write.status()).as(write.toString()).isEqualTo(200);
         }
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
         frozen.resume();
