@@ -45,7 +45,7 @@ final class RaftNodeSettingsResolver {
         if (heartbeat.multipliedBy(2).compareTo(election) > 0) {
             throw new InvalidRaftPropertyException("raft.heartbeat-interval", heartbeat,
                     "it must be at most half of raft.election-timeout (" + election + ")",
-                    "Lower raft.heartbeat-interval or raise raft.election-timeout; e.g. 250ms and 1s.");
+                    "Lower raft.heartbeat-interval or raise raft.election-timeout; e.g. 100ms and 500ms (the defaults).");
         }
         long maxEntry = properties.getLimits().getMaxEntrySize().toBytes();
         if (maxEntry < 1024 || maxEntry > 512L * 1024 * 1024) {

@@ -119,7 +119,8 @@ final class AtomixMember {
                 .withClientId(settings.nodeId())
                 .withMemberId(localId)
                 .withPartitionId(PARTITION)
-                .withProtocol(transport.clientProtocol())
+                .withProtocol(new LeaderAwaitingClientProtocol(transport.clientProtocol(), context,
+                        settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval()))
                 .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
                 .withThreadPoolSize(4)
                 .build();

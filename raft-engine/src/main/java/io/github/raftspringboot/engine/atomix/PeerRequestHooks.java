@@ -12,14 +12,16 @@ import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.AppendResponse;
 import io.atomix.protocols.raft.protocol.ConfigureRequest;
 import io.atomix.protocols.raft.protocol.ConfigureResponse;
+import io.atomix.protocols.raft.protocol.PollRequest;
+import io.atomix.protocols.raft.protocol.PollResponse;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 
 import io.github.raftspringboot.engine.RaftNodeSettings;
 
 /**
- * What this node adds to Atomix's handling of two peer requests: the fsync of a follower's accepted entries before
- * it acknowledges them (and the time of the last leader contact), and the activation of a node added as a
- * non-voter.
+ * What this node adds to Atomix's handling of peer requests: the fsync of a follower's accepted entries before it
+ * acknowledges them (and the time of the last leader contact), the activation of a node added as a non-voter, and
+ * leader stickiness in the pre-vote (poll).
  */
 final class PeerRequestHooks {
 
@@ -36,6 +38,9 @@ final class PeerRequestHooks {
     /** Set once the node runs: while the disk is short of space, appends with entries are refused. */
     private volatile DiskSpaceGuard diskSpace;
 
+    /** {@link System#nanoTime()} of the last accepted append; only meaningful when lastContactMillis is not 0. */
+    private volatile long lastContactNanos;
+
     PeerRequestHooks(RaftContext context, RaftNodeSettings settings, EngineMeasurements measurements,
             BooleanSupplier running) {
         this.context = context;
@@ -48,6 +53,7 @@ final class PeerRequestHooks {
     void install(GrpcRaftTransport transport) {
         transport.decorateHandler(AppendRequest.class, this::durableAppend);
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
+        transport.decorateHandler(PollRequest.class, this::stickyLeader);
     }
 
     void guardDiskSpace(DiskSpaceGuard guard) {
@@ -70,6 +76,7 @@ final class PeerRequestHooks {
             }
             return handler.apply(request).thenApply(response -> {
                 if (response.status() == RaftResponse.Status.OK) {
+                    lastContactNanos = System.nanoTime();
                     lastContactMillis = System.currentTimeMillis();
                     if (response.succeeded() && !request.entries().isEmpty()) {
                         if (!settings.inMemory()) {
@@ -80,6 +87,30 @@ final class PeerRequestHooks {
                 }
                 return response;
             });
+        };
+    }
+
+    /**
+     * Leader stickiness (the pre-vote check of the Raft thesis, section 9.6): Atomix grants the poll of any member
+     * whose log is up to date, so one member that merely missed heartbeats (a pause under load, a restart) could
+     * start an election and depose a healthy leader. A follower that heard from the leader within half an election
+     * timeout turns such a poll down. It only ever refuses, so safety does not rest on it or on clocks; once the
+     * leader is really gone, no follower hears from it and polls are granted again after that half timeout, before
+     * any follower's own election timer (at least one election timeout) runs out.
+     */
+    private Function<PollRequest, CompletableFuture<PollResponse>> stickyLeader(
+            Function<PollRequest, CompletableFuture<PollResponse>> handler) {
+        long window = settings.electionTimeout().toNanos() / 2;
+        return request -> {
+            if (lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window
+                    && context.getLeader() != null) {
+                return CompletableFuture.completedFuture(PollResponse.builder()
+                    .withStatus(RaftResponse.Status.OK)
+                    .withTerm(context.getTerm())
+                    .withAccepted(false)
+                    .build());
+            }
+            return handler.apply(request);
         };
     }
 

@@ -120,9 +120,7 @@ class FaultSuiteIT {
             environment.put("HTTP_PORT", Integer.toString(SampleJar.freePort()));
             environment.put("PEERS", peers);
             environment.put("STATE_DIR", dir.resolve(entry.getKey()).toString());
-            // Test timings (elections within about a second), and no gRPC admin port to allocate.
-            environment.put("RAFT_ELECTIONTIMEOUT", "1000ms");
-            environment.put("RAFT_HEARTBEATINTERVAL", "150ms");
+            // The default timings (election timeout 500 ms, heartbeat 100 ms), and no gRPC admin port to allocate.
             environment.put("SPRING_GRPC_SERVER_PORT", Integer.toString(SampleJar.freePort()));
             environment.put("SPRING_GRPC_SERVER_ADDRESS", "127.0.0.1");
             int from = ids.indexOf(entry.getKey());
