@@ -10,17 +10,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 import io.github.raftspringboot.test.history.HistoryRecorder;
 import io.github.raftspringboot.test.history.KvOperation;
 import io.github.raftspringboot.test.history.OperationHandle;
 
 /**
- * One client of the fault suite: puts (unique values), linearizable gets and deletes on a few keys, each to a random
+ * One client of the fault suite: puts (unique values), linearizable gets, compare-and-sets (a one-compare
+ * {@code POST /txn}, expecting the value this client last saw) and deletes on a few keys, each to a random
  * node over the sample's HTTP API, recorded for the checker. A write whose outcome is unknown (a timeout, an error
  * after the request may have been proposed) is recorded as {@code info}; one that never reached a node
  * (connection refused) as {@code fail}; a read that did not answer is dropped ({@code fail}), as reads change nothing.
@@ -48,6 +52,9 @@ final class FaultClient implements Runnable {
 
     private long sequence;
 
+    /** The value this client last wrote or read per key ({@code null}: absent): what its compare-and-sets expect. */
+    private final Map<String, String> lastSeen = new HashMap<>();
+
     FaultClient(String name, List<NodeProcess> nodes, HistoryRecorder recorder, Stats stats, long deadline) {
         this.name = name;
         this.nodes = nodes;
@@ -63,11 +70,14 @@ final class FaultClient implements Runnable {
             String key = stats.phase() + "-g" + generation + "-k" + FaultSuiteIT.random(KEYS);
             NodeProcess node = nodes.get(FaultSuiteIT.random(nodes.size()));
             int choice = FaultSuiteIT.random(10);
-            if (choice < 4) {
+            if (choice < 3) {
                 put(node, key, name + "-" + (++sequence));
             }
+            else if (choice < 7) {
+                lastSeen.put(key, get(node, key, recorder, name));
+            }
             else if (choice < 9) {
-                get(node, key, recorder, name);
+                compareAndSet(node, key, lastSeen.get(key), name + "-" + (++sequence));
             }
             else {
                 delete(node, key);
@@ -84,22 +94,53 @@ final class FaultClient implements Runnable {
             .POST(HttpRequest.BodyPublishers.ofString(body))), invokedAt);
     }
 
+    /** A transaction that puts {@code value} only if the key holds {@code expected} (absent: version 0). */
+    private void compareAndSet(NodeProcess node, String key, String expected, String value) {
+        long invokedAt = System.nanoTime();
+        OperationHandle handle = recorder.invoke(name, KvOperation.compareAndSet(key, expected, value));
+        ObjectNode txn = HttpJson.JSON.createObjectNode();
+        ObjectNode compare = txn.putArray("compare").addObject().put("key", key);
+        if (expected == null) {
+            compare.put("version", 0);
+        }
+        else {
+            compare.put("value", expected);
+        }
+        txn.putArray("success").addObject().putObject("put").put(key, value);
+        Answer answer = send(node, HttpRequest.newBuilder(uri(node, "/txn"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(txn.toString())));
+        if (answer.status == 200) {
+            boolean succeeded = HttpJson.JSON.readTree(answer.body).path("succeeded").asBoolean();
+            recorder.ok(handle, succeeded);
+            if (succeeded) {
+                stats.ackedWrite(invokedAt);
+                lastSeen.put(key, value);
+            }
+        }
+        else {
+            complete(handle, answer, invokedAt);
+        }
+    }
+
     private void delete(NodeProcess node, String key) {
         long invokedAt = System.nanoTime();
         OperationHandle handle = recorder.invoke(name, KvOperation.delete(key));
         complete(handle, send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).DELETE()), invokedAt);
     }
 
-    static void get(NodeProcess node, String key, HistoryRecorder recorder, String client) {
+    /** A linearizable read, recorded; returns the value read, or {@code null} when absent or not answered. */
+    static String get(NodeProcess node, String key, HistoryRecorder recorder, String client) {
         OperationHandle handle = recorder.invoke(client, KvOperation.get(key));
         Answer answer = send(node, HttpRequest.newBuilder(uri(node, "/key/" + encode(key))).GET());
         if (answer.status == 200) {
             JsonNode value = HttpJson.JSON.readTree(answer.body);
-            recorder.ok(handle, value.isNull() ? null : value.asString());
+            String read = value.isNull() ? null : value.asString();
+            recorder.ok(handle, read);
+            return read;
         }
-        else {
-            recorder.fail(handle);
-        }
+        recorder.fail(handle);
+        return null;
     }
 
     /** A last linearizable read of every key from every node, after the faults: lost writes cannot hide. */
