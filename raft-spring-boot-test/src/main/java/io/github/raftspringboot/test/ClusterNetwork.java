@@ -35,6 +35,9 @@ public final class ClusterNetwork implements AutoCloseable {
 
     private final Set<String> killed = new LinkedHashSet<>();
 
+    /** Nodes whose links hold their traffic ({@link #pause}). */
+    private final Set<String> paused = new LinkedHashSet<>();
+
     private Connectivity shape;
 
     private ClusterNetwork(List<String> ids, NetworkPartitioner partitioner) {
@@ -127,6 +130,23 @@ public final class ClusterNetwork implements AutoCloseable {
         return effective();
     }
 
+    /**
+     * Makes {@code id} look paused to the others (as a SIGSTOP would): its links hold every byte, both ways, without
+     * closing. Unlike a real pause, its own timers keep running (it may start elections nobody hears until
+     * {@link #resume}). The process-based fault suite freezes a real process.
+     */
+    public synchronized void pause(String id) {
+        paused.add(id);
+        enforce();
+    }
+
+    /** Ends {@link #pause}: the held bytes arrive, late, in order, as from a process that wakes up. */
+    public synchronized void resume(String id) {
+        if (paused.remove(id)) {
+            enforce();
+        }
+    }
+
     /** {@code id} is about to stop as if it crashed: from now on, silence. */
     synchronized void killing(String id) {
         if (ids.contains(id)) {
@@ -150,6 +170,11 @@ public final class ClusterNetwork implements AutoCloseable {
 
     private void enforce() {
         partitioner.apply(effective());
+        for (String id : paused) {
+            if (!killed.contains(id)) {
+                partitioner.hold(indexOf(id));
+            }
+        }
         for (String id : killed) {
             int dead = indexOf(id);
             for (int other = 0; other < ids.size(); other++) {

@@ -122,6 +122,22 @@ public final class NetworkPartitioner implements Closeable {
         apply(Connectivity.oneWay(size(), from, to));
     }
 
+    /**
+     * Freezes {@code node}'s links as a paused process would look from outside: what it sends and what is sent to it
+     * is held, connections stay open, and nothing is lost. Any later {@link #apply} (a heal too) delivers the held
+     * bytes.
+     */
+    public synchronized void hold(int node) {
+        Objects.checkIndex(node, nodes.size());
+        for (int other = 0; other < nodes.size(); other++) {
+            if (other != node) {
+                links[node][other].set(Flow.hold(), Flow.hold());
+                links[other][node].set(Flow.hold(), Flow.hold());
+            }
+        }
+        log.info("Network: node {} held", node);
+    }
+
     /** Reconnects everything (connections that lost bytes are reset, and the nodes reconnect). */
     public void heal() {
         apply(Connectivity.full(size()));

@@ -20,6 +20,8 @@ final class Pump {
 
     private static final int CHUNK = 16 * 1024;
 
+    private static final long HOLD_POLL_MILLIS = 2;
+
     private final ProxiedConnection connection;
 
     private final Direction direction;
@@ -104,6 +106,10 @@ final class Pump {
                 long wait = chunk.dueAt() - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                while (connection.flow(direction).holding()) {
+                    // A paused peer: keep the bytes, in order, until the flow changes (a delivery loop, not a test wait).
+                    TimeUnit.MILLISECONDS.sleep(HOLD_POLL_MILLIS);
                 }
                 if (chunk.data() == null) {
                     destination.shutdownOutput();
