@@ -123,7 +123,13 @@ final class WatchDelivery implements RaftWatch {
             while ((next = queue.poll()) != null) {
                 if (next instanceof RaftException error) {
                     queue.clear();
-                    listener.onError(error);
+                    try {
+                        listener.onError(error);
+                    }
+                    catch (RuntimeException ex) {
+                        logger.warn("A watch listener failed on the error that ended its watch ({})",
+                                error.getMessage(), ex);
+                    }
                     return;
                 }
                 pending.decrementAndGet();

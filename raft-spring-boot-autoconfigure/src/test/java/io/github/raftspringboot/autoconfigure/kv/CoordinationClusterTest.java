@@ -144,8 +144,9 @@ class CoordinationClusterTest {
     }
 
     /**
-     * A writer puts w/0..w/299 through another node while a follower is watched; half-way the follower restarts and
-     * the watch resumes from the last revision received plus one: every write is seen exactly once, in order.
+     * A writer puts w/0..w/299 through another node while a follower is watched; half-way the follower snapshots and
+     * restarts and the watch resumes from the last revision received plus one: every write is seen exactly once, in
+     * order.
      */
     @Test
     void aWatchOnAFollowerSeesEveryChangeOnceAcrossItsRestart() throws Exception {
@@ -167,6 +168,8 @@ class CoordinationClusterTest {
         writer.start();
         await().atMost(Duration.ofMinutes(1)).until(() -> recorder.size() >= 100);
         long resumeFrom = recorder.stop(watch) + 1;
+        // A snapshot first, so that the node restarts from it: the history it serves from must be in the snapshot.
+        cluster.node(watched).snapshot().get(30, java.util.concurrent.TimeUnit.SECONDS);
         cluster.raft().restart(watched);
         RaftWatch resumed = cluster.store(watched).watch("watch/w", resumeFrom, recorder.resume());
         writer.join(Duration.ofMinutes(3).toMillis());
