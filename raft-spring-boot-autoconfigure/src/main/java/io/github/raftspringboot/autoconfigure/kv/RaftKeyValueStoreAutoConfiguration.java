@@ -58,7 +58,8 @@ public final class RaftKeyValueStoreAutoConfiguration {
         return mapper.getIfAvailable(JsonMapper::new);
     }
 
-    private static StoreLimits limits(RaftProperties properties) {
+    /** The store's limits from {@code raft.limits.*}; the lease API checks its writes with the same ones. */
+    static StoreLimits limits(RaftProperties properties) {
         RaftProperties.Limits limits = properties.getLimits();
         return new StoreLimits((int) limits.getMaxKeySize().toBytes(), (int) limits.getMaxValueSize().toBytes(),
                 (int) limits.getMaxEntrySize().toBytes());

@@ -21,7 +21,6 @@ import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.kv.KeyValueStores;
-import io.github.raftspringboot.engine.kv.StoreLimits;
 import io.github.raftspringboot.engine.lock.LeaseElections;
 import io.github.raftspringboot.engine.lock.LeaseLocks;
 
@@ -42,11 +41,8 @@ public final class RaftLeasesAutoConfiguration {
     RaftLeases raftLeases(RaftEngine engine,
             @Qualifier(RaftKeyValueStoreAutoConfiguration.STATE_MACHINE_BEAN_NAME) ReplicatedStateMachine stateMachine,
             ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
-        RaftProperties.Limits limits = properties.getLimits();
-        StoreLimits storeLimits = new StoreLimits((int) limits.getMaxKeySize().toBytes(),
-                (int) limits.getMaxValueSize().toBytes(), (int) limits.getMaxEntrySize().toBytes());
-        return KeyValueStores.leases(engine, stateMachine, mapper.getIfAvailable(JsonMapper::new), storeLimits,
-                properties.getRequestTimeout(), EXPIRY_TICK);
+        return KeyValueStores.leases(engine, stateMachine, mapper.getIfAvailable(JsonMapper::new),
+                RaftKeyValueStoreAutoConfiguration.limits(properties), properties.getRequestTimeout(), EXPIRY_TICK);
     }
 
     @Bean
