@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# The sample's HTTP API (3 nodes) and etcd's v3 JSON gateway (3 members) measured side by side, in one run.
+# A 3-node cluster of the starter and a 3-member etcd measured side by side, in one run, runs interleaved.
 #
-#   scripts/benchmark.sh            every workload, 10 s per run after 2 s warm-up, 2 alternating runs each
-#   scripts/benchmark.sh --quick    a smoke run: 5 workloads, 1.5 s per run
-#   scripts/benchmark.sh --help     every option (workloads, run time, rounds, value size, ...)
+#   scripts/benchmark.sh                the sample's HTTP API (3 nodes) vs etcd's v3 JSON gateway: every workload,
+#                                       10 s per run after 2 s warm-up, 2 alternating runs each
+#   scripts/benchmark.sh --mode=api     the store API (RaftKeyValueStore) of a member inside the benchmark's JVM
+#                                       (+ 2 sample nodes) vs etcd's Java client (jetcd), the same workloads
+#   scripts/benchmark.sh --quick        a smoke run: 5 workloads, 1.5 s per run (with either mode)
+#   scripts/benchmark.sh --help         every option (workloads, run time, rounds, value size, ...)
 #
 # Installs etcd from the distribution's packages when it is missing (Debian/Ubuntu: etcd-server, etcd-client),
 # builds the sample's jar and the benchmark, starts both clusters on loopback in a temporary directory, prints
-# the report and writes it to raft-benchmarks/target/benchmark-report.md. Everything it started is stopped and
-# the temporary directory deleted at the end, also after a failure or Ctrl-C.
+# the report and writes it to raft-benchmarks/target/benchmark-report.md (--mode=api: benchmark-api-report.md).
+# Everything it started is stopped and the temporary directory deleted at the end, also after a failure or Ctrl-C.
 # Settings, all optional:
 #   BENCHMARK_SKIP_BUILD=1   use the jars already in sample-kv-app/target and raft-benchmarks/target
 #   MAVEN_ARGS               extra Maven arguments for the build, e.g. -o
+#   BENCHMARK_JAVA_OPTS      JVM options of the benchmark's own JVM (in --mode=api also member node1), e.g. -Xmx1g
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -55,8 +59,15 @@ fi
 
 WORK_DIR="$(mktemp -d -t raft-benchmark.XXXXXX)"
 KEEP_WORK_DIR=false
+REPORT="$ROOT/raft-benchmarks/target/benchmark-report.md"
+previous=""
 for arg in "$@"; do
   [[ "$arg" == --keep-work-dir ]] && KEEP_WORK_DIR=true
+  # The API mode's report goes next to the HTTP one instead of replacing it (--report still wins).
+  if [[ "${arg,,}" == --mode=api || ( "$previous" == --mode && "${arg,,}" == api ) ]]; then
+    REPORT="$ROOT/raft-benchmarks/target/benchmark-api-report.md"
+  fi
+  previous="$arg"
 done
 
 # The Java side stops its servers itself (a shutdown hook covers Ctrl-C); this catches what a killed JVM left:
@@ -77,5 +88,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
-  --project-root "$ROOT" --report "$ROOT/raft-benchmarks/target/benchmark-report.md" "$@"
+# shellcheck disable=SC2086
+java ${BENCHMARK_JAVA_OPTS:-} -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
+  --project-root "$ROOT" --report "$REPORT" "$@"

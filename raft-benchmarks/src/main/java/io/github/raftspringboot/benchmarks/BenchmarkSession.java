@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Both clusters for the length of one benchmark: started together, the read set pre-loaded into both, each
  * workload run in alternating rounds, and everything stopped and deleted at the end (also from the shutdown hook on
- * Ctrl-C).
+ * Ctrl-C). In {@link BenchmarkMode#API} node1 of the sample's cluster is a member inside this JVM.
  */
 final class BenchmarkSession implements AutoCloseable {
 
@@ -36,6 +36,10 @@ final class BenchmarkSession implements AutoCloseable {
 
     private final EtcdCluster etcd;
 
+    private InProcessMember member;
+
+    private final List<BenchmarkTarget> targets = new ArrayList<>();
+
     private final List<String> notes = new ArrayList<>();
 
     private long warmUpFailures;
@@ -49,10 +53,12 @@ final class BenchmarkSession implements AutoCloseable {
         this.keepWorkDir = keepWorkDir;
         this.out = out;
         Files.createDirectories(workDir);
-        out.println("Starting 3 etcd members and 3 sample nodes in " + workDir);
+        boolean api = settings.mode() == BenchmarkMode.API;
+        out.println("Starting 3 etcd members and " + (api ? "2 sample nodes (node1 is in this JVM)" : "3 sample nodes")
+                + " in " + workDir);
         this.etcd = new EtcdCluster(etcdBinary, workDir);
         try {
-            this.sample = new SampleCluster(sampleJar, settings.kvJvmOptions(), workDir);
+            this.sample = new SampleCluster(sampleJar, settings.kvJvmOptions(), workDir, api ? 1 : 0);
         }
         catch (RuntimeException ex) {
             etcd.close();
@@ -62,8 +68,17 @@ final class BenchmarkSession implements AutoCloseable {
 
     List<WorkloadResult> runAll() throws Exception {
         try {
+            if (settings.mode() == BenchmarkMode.API) {
+                startMember();
+            }
             etcd.awaitHealthy(http, START_TIMEOUT);
             sample.awaitLeader(http, START_TIMEOUT);
+            if (member != null) {
+                member.awaitLeader(START_TIMEOUT);
+                // Both clients talk to one member (jetcd's default pick_first: etcd1), in the same role on both.
+                notes.add("Before the first row: kv: " + member.place(settings.apiMemberRole(), START_TIMEOUT)
+                        + "; etcd: " + etcd.placeFirstMember(http, settings.apiMemberRole(), START_TIMEOUT) + ".");
+            }
         }
         catch (RuntimeException ex) {
             if (isClosed()) {
@@ -71,9 +86,14 @@ final class BenchmarkSession implements AutoCloseable {
             }
             throw new IllegalStateException("The clusters did not start: " + ex.getMessage() + logTails(), ex);
         }
-        List<BenchmarkTarget> targets = List.of(
-                new SampleKvTarget(http, sample.httpUris(), sample.pids()),
-                new EtcdGatewayTarget(http, etcd.clientUris(), etcd.pids()));
+        if (member != null) {
+            targets.add(new StoreApiTarget(member.store(), sample.pids()));
+            targets.add(new JetcdTarget(http, etcd.clientUris(), etcd.pids()));
+        }
+        else {
+            targets.add(new SampleKvTarget(http, sample.httpUris(), sample.pids()));
+            targets.add(new EtcdGatewayTarget(http, etcd.clientUris(), etcd.pids()));
+        }
         int valueSize = settings.valueSize();
         for (BenchmarkTarget target : targets) {
             out.printf("Pre-loading %,d keys into %s%n", settings.readSetSize(), target.name());
@@ -90,6 +110,15 @@ final class BenchmarkSession implements AutoCloseable {
         notes.add("Leaders: " + leadersBefore + " before the first row, "
                 + (leadersAfter.equals(leadersBefore) ? "the same" : "**" + leadersAfter + "**") + " after the last.");
         return results;
+    }
+
+    /** Starts node1 in this JVM; it joins the sample's two node processes, which start meanwhile. */
+    private synchronized void startMember() {
+        if (closed) {
+            throw new IllegalStateException("Stopped before the in-process member started");
+        }
+        out.println("Starting the in-process member node1 (its log: " + workDir.resolve("kv-node1.log") + ")");
+        member = InProcessMember.start("node1", sample, workDir);
     }
 
     /** Notes on the warm-up and the leaders, and the warm-up's failed requests. */
@@ -133,13 +162,15 @@ final class BenchmarkSession implements AutoCloseable {
             shares.add(String.format(Locale.ROOT, "%s %.0f %%", targets.get(i).name(),
                     100 * used / (window.toMillis() / 1000.0)));
         }
-        notes.add(String.format(Locale.ROOT, "CPU of the three server processes with no load, over %.1f s"
-                + " (in %% of one core; included in every row's CPU per request): %s.", window.toMillis() / 1000.0,
+        notes.add(String.format(Locale.ROOT, "CPU of each system's servers (as the CPU columns count them) with no load,"
+                + " over %.1f s (in %% of one core; included in every row's CPU per request): %s.",
+                window.toMillis() / 1000.0,
                 String.join(", ", shares)));
     }
 
     private String leaders() {
-        return "kv " + orUnknown(() -> sample.leader(http)) + ", etcd " + orUnknown(() -> etcd.leader(http));
+        Callable<String> kvLeader = member != null ? member::leader : () -> sample.leader(http);
+        return "kv " + orUnknown(kvLeader) + ", etcd " + orUnknown(() -> etcd.leader(http));
     }
 
     private static String orUnknown(Callable<String> leader) {
@@ -200,6 +231,22 @@ final class BenchmarkSession implements AutoCloseable {
             return;
         }
         closed = true;
+        targets.forEach(target -> {
+            try {
+                target.close();
+            }
+            catch (RuntimeException ex) {
+                out.println("Could not close the " + target.name() + " client: " + ex.getMessage());
+            }
+        });
+        if (member != null) {
+            try {
+                member.close();
+            }
+            catch (RuntimeException ex) {
+                out.println("Could not stop the in-process member: " + ex.getMessage());
+            }
+        }
         sample.close();
         etcd.close();
         if (keepWorkDir) {

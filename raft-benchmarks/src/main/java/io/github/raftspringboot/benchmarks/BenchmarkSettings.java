@@ -4,11 +4,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How a benchmark runs ({@code valueSize}: the read set's and the rows' that do not name their own): the workloads, the time per run, and how many rounds of alternating runs
+ * How a benchmark runs ({@code valueSize}: the read set's and the rows' that do not name their own): what against
+ * what ({@code mode}), the workloads, the time per run, and how many rounds of alternating runs
  * ({@code kv, etcd, kv, etcd, ...}) each workload gets, after an unmeasured JIT warm-up of both systems.
+ * {@code apiMemberRole}: in {@link BenchmarkMode#API}, whether the in-process member is made the leader or a
+ * follower before the first row.
  */
-record BenchmarkSettings(List<Workload> workloads, Duration run, Duration warmUp, int rounds, int readSetSize,
-        int valueSize, Duration jitWarmUp, List<String> kvJvmOptions, boolean quick) {
+record BenchmarkSettings(BenchmarkMode mode, List<Workload> workloads, Duration run, Duration warmUp, int rounds,
+        int readSetSize, int valueSize, Duration jitWarmUp, List<String> kvJvmOptions, boolean quick,
+        ApiMemberRole apiMemberRole) {
 
     BenchmarkSettings {
         workloads = List.copyOf(workloads);

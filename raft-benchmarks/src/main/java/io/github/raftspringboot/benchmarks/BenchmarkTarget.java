@@ -2,14 +2,29 @@ package io.github.raftspringboot.benchmarks;
 
 import java.util.List;
 
-/** One system under test, as the load generator sees it: a way to build each client's next request. */
-interface BenchmarkTarget {
+/**
+ * One system under test, as the load generator sees it: a way to build each client's next request. Closing it
+ * releases its client (a jetcd client's connections); the servers belong to the session.
+ */
+interface BenchmarkTarget extends AutoCloseable {
 
     /** {@code kv} or {@code etcd}: the report's column prefix. */
     String name();
 
-    /** The server processes whose CPU time is charged to this system. */
+    /**
+     * The server processes whose CPU time is charged to this system. When {@link #memberInThisJvm()}, this JVM's
+     * pid is one of them, and the client threads' own CPU time is taken off.
+     */
     List<Long> serverPids();
+
+    /** Whether one of the servers is a member inside the load generator's JVM. */
+    default boolean memberInThisJvm() {
+        return false;
+    }
+
+    @Override
+    default void close() {
+    }
 
     /** Why this system cannot run the workload, or {@code null} when it can. */
     String unsupportedReason(Workload workload);

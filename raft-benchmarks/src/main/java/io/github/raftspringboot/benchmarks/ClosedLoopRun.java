@@ -1,5 +1,7 @@
 package io.github.raftspringboot.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +14,14 @@ import org.HdrHistogram.Histogram;
  * One run of one workload against one system: {@code clients} threads, each sending its next request as soon as
  * the previous one answered, for a warm-up and then a measured window. Latency and count are of the answers that
  * arrive inside the window, the servers' CPU time is over the window; every failure is counted, warm-up included.
+ * The client threads' CPU time over the window is measured too: for a member inside this JVM it is taken off the
+ * servers' CPU (what remains is the member's work, this JVM's GC and JIT included).
  */
 final class ClosedLoopRun {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private static final List<Long> THIS_JVM = List.of(ProcessHandle.current().pid());
 
     private final BenchmarkTarget target;
 
@@ -55,12 +63,16 @@ final class ClosedLoopRun {
         }
         Thread.sleep(warmUp.toMillis());
         double cpuBefore = ProcessCpu.seconds(target.serverPids());
+        double jvmBefore = ProcessCpu.seconds(THIS_JVM);
+        double clientsBefore = threadCpuSeconds(threads);
         long start = System.nanoTime();
         measuring = true;
         Thread.sleep(measured.toMillis());
         measuring = false;
         long end = System.nanoTime();
         double cpuAfter = ProcessCpu.seconds(target.serverPids());
+        double jvmAfter = ProcessCpu.seconds(THIS_JVM);
+        double clientsUsed = threadCpuSeconds(threads) - clientsBefore;
         stopping = true;
         long joinDeadline = System.nanoTime() + HttpCalls.REQUEST_TIMEOUT.plusSeconds(10).toNanos();
         for (Thread thread : threads) {
@@ -77,8 +89,20 @@ final class ClosedLoopRun {
             requests += client.requests;
             lostRaces += client.lostRaces;
         }
+        double serversUsed = cpuAfter - cpuBefore - (target.memberInThisJvm() ? clientsUsed : 0);
         return new RunResult(requests, failures.get(), firstFailure.get(), lostRaces, latency,
-                (end - start) / 1e9, cpuAfter - cpuBefore, 1);
+                (end - start) / 1e9, Math.max(0, serversUsed), clientsUsed, jvmAfter - jvmBefore, 1);
+    }
+
+    /** The CPU time the threads have used so far, summed (a thread that has ended counts 0). */
+    static double threadCpuSeconds(List<Thread> threads) {
+        long nanos = 0;
+        for (Thread thread : threads) {
+            @SuppressWarnings("deprecation") // Thread.threadId() is Java 19+; this code targets Java 17
+            long id = thread.getId();
+            nanos += Math.max(0, THREADS.getThreadCpuTime(id));
+        }
+        return nanos / 1e9;
     }
 
     private void recordFailure(Exception failure) {

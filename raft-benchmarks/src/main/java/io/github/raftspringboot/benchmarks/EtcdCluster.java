@@ -75,6 +75,46 @@ final class EtcdCluster implements AutoCloseable {
         return "none";
     }
 
+    /**
+     * Makes the first member (etcd1) the leader or a follower, with etcd's MoveLeader call
+     * ({@code /v3/maintenance/transfer-leadership}, sent to the leader), and waits until it is; returns what was
+     * done, for the report.
+     */
+    String placeFirstMember(HttpCalls http, ApiMemberRole role, Duration timeout) throws Exception {
+        String first = members.get(0).name();
+        String leader = leader(http);
+        boolean leads = first.equals(leader);
+        if (leads == (role == ApiMemberRole.LEADER)) {
+            return first + " was already " + (leads ? "the leader" : "a follower");
+        }
+        int target = role == ApiMemberRole.LEADER ? 0 : 1;
+        int current = leaderIndex(http);
+        http.postJson(clientUris.get(current).resolve("/v3/maintenance/transfer-leadership"),
+                "{\"targetID\":\"" + memberId(http, target) + "\"}");
+        String expected = members.get(target).name();
+        await(expected + " leads").atMost(timeout)
+            .pollInterval(Duration.ofMillis(200))
+            .ignoreExceptions()
+            .until(() -> expected.equals(leader(http)));
+        return "leadership moved " + (role == ApiMemberRole.LEADER ? "to " : "away from ") + first
+                + " (MoveLeader)";
+    }
+
+    private int leaderIndex(HttpCalls http) throws Exception {
+        String leader = leader(http);
+        for (int i = 0; i < members.size(); i++) {
+            if (members.get(i).name().equals(leader)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("No etcd member leads");
+    }
+
+    private String memberId(HttpCalls http, int index) throws Exception {
+        return JSON.readTree(http.postJson(clientUris.get(index).resolve("/v3/maintenance/status"), "{}"))
+            .path("header").path("member_id").asString();
+    }
+
     List<URI> clientUris() {
         return List.copyOf(clientUris);
     }

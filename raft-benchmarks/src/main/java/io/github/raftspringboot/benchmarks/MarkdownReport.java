@@ -3,8 +3,12 @@ package io.github.raftspringboot.benchmarks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
-/** The report: machine facts, settings, one table row per workload with the kv/etcd ratios, then notes. */
+/**
+ * The report: machine facts, settings, one table row per workload with the kv/etcd ratios, then notes (in the API
+ * mode, with each row's CPU used on the client side).
+ */
 final class MarkdownReport {
 
     private MarkdownReport() {
@@ -13,7 +17,7 @@ final class MarkdownReport {
     static String render(MachineFacts facts, BenchmarkSettings settings, SessionNotes sessionNotes,
             List<WorkloadResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append("## Sample HTTP API (kv) vs etcd, side by side").append(settings.quick() ? " (quick smoke run)" : "")
+        out.append("## ").append(settings.mode().title()).append(settings.quick() ? " (quick smoke run)" : "")
             .append("\n\n");
         if (settings.quick()) {
             out.append("**Quick smoke run:** short runs that show the harness works; not figures to compare.\n\n");
@@ -21,15 +25,20 @@ final class MarkdownReport {
         out.append("- date ").append(facts.date()).append(", commit ").append(facts.commit()).append('\n');
         out.append("- ").append(facts.processors()).append(" processors, ").append(facts.memory())
             .append(" memory, load average ").append(facts.loadAverage()).append(" (1/5/15 min, at the start)\n");
-        out.append("- both clusters on loopback, fsync on: the sample with `KV_STORE=boltdb`, etcd with its defaults;"
-                + " client i talks to member i mod 3 (one client: node1 / etcd1)\n");
+        out.append("- ").append(settings.mode().setUp()).append('\n');
         out.append("- ").append(facts.jdk()).append("; ").append(facts.etcdVersion()).append('\n');
         out.append("- ").append(seconds(settings.run().toMillis())).append(" s measured after ")
             .append(seconds(settings.warmUp().toMillis())).append(" s warm-up per run, ").append(settings.rounds())
             .append(settings.rounds() == 1 ? " run" : " alternating runs").append(" per system and workload; ")
             .append(String.format(Locale.ROOT, "%,d", settings.readSetSize())).append("-key read set of ")
-            .append(Sizes.format(settings.valueSize())).append(" values; sample nodes: `java ")
-            .append(String.join(" ", settings.kvJvmOptions())).append(" -jar`\n\n");
+            .append(Sizes.format(settings.valueSize())).append(" values; sample nodes")
+            .append(settings.mode() == BenchmarkMode.API ? " node2, node3" : "").append(": `java ")
+            .append(String.join(" ", settings.kvJvmOptions())).append(" -jar`")
+            .append(settings.mode() == BenchmarkMode.API
+                    ? "; node1: this JVM, made " + settings.apiMemberRole().name().toLowerCase(Locale.ROOT)
+                            + " before the first row"
+                    : "")
+            .append("\n\n");
         out.append("| workload | kv ops/s | etcd ops/s | kv/etcd ops/s | kv p50 / p99 / p99.9 ms"
                 + " | etcd p50 / p99 / p99.9 ms | kv/etcd p99 | kv CPU µs/op | etcd CPU µs/op | kv/etcd CPU"
                 + " | failed requests |\n");
@@ -38,6 +47,9 @@ final class MarkdownReport {
         for (WorkloadResult result : results) {
             out.append(row(result)).append('\n');
             notes.addAll(notes(result));
+            if (settings.mode() == BenchmarkMode.API) {
+                clientCpuNote(result).ifPresent(notes::add);
+            }
         }
         if (!notes.isEmpty()) {
             out.append('\n');
@@ -146,6 +158,33 @@ final class MarkdownReport {
             }
         }
         return notes;
+    }
+
+    /**
+     * What the client side used per request, which the CPU columns leave out: kv's client threads (taken off this
+     * JVM's CPU), and for etcd this whole JVM (the client threads, jetcd's threads, the idle in-process member).
+     */
+    static Optional<String> clientCpuNote(WorkloadResult result) {
+        RunResult kv = result.kv();
+        RunResult etcd = result.etcd();
+        if (kv == null && etcd == null) {
+            return Optional.empty();
+        }
+        List<String> parts = new ArrayList<>();
+        if (kv != null) {
+            parts.add("kv's client threads " + micros(kv.clientThreadCpuMicrosPerRequest())
+                    + " (taken off kv's CPU column)");
+        }
+        if (etcd != null) {
+            parts.add("for etcd, this JVM " + micros(etcd.loadGeneratorCpuMicrosPerRequest())
+                    + " (client threads, jetcd, the idle in-process member; not in etcd's CPU column)");
+        }
+        return Optional.of(result.workload().label() + ": client-side CPU per request: "
+                + String.join("; ", parts) + ".");
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%,.0f µs", value);
     }
 
     private static String seconds(long millis) {

@@ -11,11 +11,15 @@ import org.HdrHistogram.Histogram;
  * @param lostRaces compare-and-set attempts that lost to another client (not failures)
  * @param latencyMicros latency of the successful requests of the measured window, in microseconds
  * @param seconds length of the measured window(s)
- * @param cpuSeconds CPU time (user + system) of the system's three server processes during the window(s)
+ * @param cpuSeconds CPU time (user + system) of the system's servers during the window(s): its server processes,
+ *        and for a member inside the load generator's JVM that JVM minus the client threads
+ * @param clientThreadCpuSeconds CPU time of the client threads during the window(s)
+ * @param loadGeneratorCpuSeconds CPU time of the whole load generator's JVM during the window(s)
  * @param runs how many runs were merged into this result
  */
 record RunResult(long requests, long failures, String firstFailure, long lostRaces, Histogram latencyMicros,
-        double seconds, double cpuSeconds, int runs) {
+        double seconds, double cpuSeconds, double clientThreadCpuSeconds, double loadGeneratorCpuSeconds,
+        int runs) {
 
     /** Highest latency a histogram holds: one minute (longer requests are recorded as one minute). */
     static final long MAX_MICROS = 60_000_000L;
@@ -30,7 +34,21 @@ record RunResult(long requests, long failures, String firstFailure, long lostRac
 
     /** CPU time of the servers per successful request, in microseconds, or NaN without requests. */
     double cpuMicrosPerRequest() {
-        return requests > 0 ? cpuSeconds * 1e6 / requests : Double.NaN;
+        return perRequest(cpuSeconds);
+    }
+
+    /** The client threads' CPU time per successful request, in microseconds, or NaN without requests. */
+    double clientThreadCpuMicrosPerRequest() {
+        return perRequest(clientThreadCpuSeconds);
+    }
+
+    /** The load generator JVM's CPU time per successful request, in microseconds, or NaN without requests. */
+    double loadGeneratorCpuMicrosPerRequest() {
+        return perRequest(loadGeneratorCpuSeconds);
+    }
+
+    private double perRequest(double cpu) {
+        return requests > 0 ? cpu * 1e6 / requests : Double.NaN;
     }
 
     /** Latency at a percentile, in milliseconds, or NaN without requests. */
@@ -45,6 +63,8 @@ record RunResult(long requests, long failures, String firstFailure, long lostRac
         latency.add(other.latencyMicros);
         return new RunResult(requests + other.requests, failures + other.failures,
                 firstFailure != null ? firstFailure : other.firstFailure, lostRaces + other.lostRaces, latency,
-                seconds + other.seconds, cpuSeconds + other.cpuSeconds, runs + other.runs);
+                seconds + other.seconds, cpuSeconds + other.cpuSeconds,
+                clientThreadCpuSeconds + other.clientThreadCpuSeconds,
+                loadGeneratorCpuSeconds + other.loadGeneratorCpuSeconds, runs + other.runs);
     }
 }

@@ -18,8 +18,10 @@ import io.github.raftspringboot.test.FreePorts;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three nodes of the sample app, each {@code java -jar} with the seed's environment variables (as
- * scripts/local-cluster.sh starts them), on loopback, {@code KV_STORE=boltdb} (fsync before acknowledging).
+ * A 3-node cluster of the sample app on loopback: each node {@code java -jar} with the seed's environment variables
+ * (as scripts/local-cluster.sh starts them), {@code KV_STORE=boltdb} (fsync before acknowledging). The first
+ * {@code inProcessNodes} node ids are left out: their members are started by the caller (in this JVM), with
+ * {@link #peers()} and {@link #raftPort(String)}.
  */
 final class SampleCluster implements AutoCloseable {
 
@@ -29,17 +31,20 @@ final class SampleCluster implements AutoCloseable {
 
     private final List<URI> httpUris = new ArrayList<>();
 
-    SampleCluster(Path sampleJar, List<String> jvmOptions, Path workDir) {
-        Map<String, int[]> ports = new LinkedHashMap<>();
+    private final Map<String, int[]> ports = new LinkedHashMap<>();
+
+    private final String peers;
+
+    SampleCluster(Path sampleJar, List<String> jvmOptions, Path workDir, int inProcessNodes) {
         for (String id : List.of("node1", "node2", "node3")) {
             ports.put(id, new int[] { FreePorts.next(), FreePorts.next(), FreePorts.next() });
         }
-        String peers = ports.entrySet()
+        this.peers = ports.entrySet()
             .stream()
             .map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue()[1])
             .collect(Collectors.joining(","));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        for (Map.Entry<String, int[]> node : ports.entrySet()) {
+        for (Map.Entry<String, int[]> node : List.copyOf(ports.entrySet()).subList(inProcessNodes, ports.size())) {
             String id = node.getKey();
             int[] port = node.getValue();
             List<String> command = new ArrayList<>(List.of(java));
@@ -62,7 +67,7 @@ final class SampleCluster implements AutoCloseable {
         }
     }
 
-    /** Waits until every node answers {@code GET /status} and all three name the same leader. */
+    /** Waits until every node process answers {@code GET /status} and all name the same leader. */
     SampleCluster awaitLeader(HttpCalls http, Duration timeout) {
         await("a leader the three sample nodes agree on").atMost(timeout)
             .pollInterval(Duration.ofMillis(500))
@@ -79,9 +84,19 @@ final class SampleCluster implements AutoCloseable {
         return this;
     }
 
-    /** The leader's node id as node1 sees it. */
+    /** The leader's node id as the first node process sees it. */
     String leader(HttpCalls http) throws Exception {
         return JSON.readTree(http.get(httpUris.get(0).resolve("/status"))).path("leader").path("id").asString("none");
+    }
+
+    /** {@code id@127.0.0.1:port} of the three members, as {@code raft.peers} (and the seed's PEERS) take them. */
+    String peers() {
+        return peers;
+    }
+
+    /** The Raft port of a member. */
+    int raftPort(String id) {
+        return ports.get(id)[1];
     }
 
     List<URI> httpUris() {

@@ -17,15 +17,31 @@ import picocli.CommandLine.Spec;
 
 /**
  * The side-by-side benchmark's command line (run through scripts/benchmark.sh, which installs etcd and builds the
- * jars): the same closed-loop HTTP workloads against 3 sample nodes and 3 etcd members, runs alternating, one
- * Markdown table with the ratios on standard output and in a file.
+ * jars): the same closed-loop workloads against a 3-node cluster of the starter and 3 etcd members, runs
+ * alternating, one Markdown table with the ratios on standard output and in a file. {@code --mode=http} (the
+ * default) goes through the sample's HTTP API and etcd's JSON gateway, {@code --mode=api} through the store's Java
+ * API inside a member and etcd's Java client.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measures the sample's HTTP API (3 nodes) and etcd's v3 JSON gateway (3 members) side by side.")
+        description = "Measures a 3-node cluster of the starter and a 3-member etcd side by side: the sample's HTTP API "
+                + "against etcd's v3 JSON gateway (--mode=http), or the store API of a member in this JVM against "
+                + "jetcd (--mode=api).")
 public final class SideBySideBenchmark implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "http",
+            converter = ModeConverter.class,
+            description = "http: the sample's HTTP API (3 nodes) vs etcd's JSON gateway; api: RaftKeyValueStore of a "
+                    + "member in this JVM (+ 2 sample nodes) vs jetcd (default ${DEFAULT-VALUE}).")
+    BenchmarkMode mode;
+
+    @Option(names = "--api-member", paramLabel = "ROLE", defaultValue = "follower",
+            converter = RoleConverter.class,
+            description = "--mode=api: make the in-process member a follower or the leader before the first row "
+                    + "(default ${DEFAULT-VALUE}).")
+    ApiMemberRole apiMemberRole;
 
     @Option(names = "--quick", description = "A smoke run: 1.5 s runs after 0.5 s warm-up, "
             + "workloads put-1,put-64,get-lin-64,get-local-64,mixed-64 (other options still win).")
@@ -33,7 +49,7 @@ public final class SideBySideBenchmark implements Callable<Integer> {
 
     @Option(names = "--workloads", paramLabel = "NAMES",
             description = "Comma-separated workloads (default: all): put-1, put-16, put-64, put-256, get-lin-1, "
-                    + "get-lin-64, get-local-64, mixed-64, put-16-16B, put-16-1KB, put-16-64KB, cas-16.")
+                    + "get-lin-64, get-local-1, get-local-64, mixed-64, put-16-16B, put-16-1KB, put-16-64KB, cas-16.")
     String workloads;
 
     @Option(names = "--run-seconds", paramLabel = "S", description = "Measured time per run (default 10, quick 1.5).")
@@ -107,9 +123,9 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         double warmUp = warmUpSeconds != null ? warmUpSeconds : quick ? 0.5 : 2;
         double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 10;
         List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
-        return new BenchmarkSettings(selected, Duration.ofMillis(Math.round(run * 1000)),
+        return new BenchmarkSettings(mode, selected, Duration.ofMillis(Math.round(run * 1000)),
                 Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, valueSize,
-                Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick);
+                Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick, apiMemberRole);
     }
 
     @Override
@@ -146,5 +162,32 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         Files.writeString(report, text, StandardCharsets.UTF_8);
         out.println("\nReport written to " + report.toAbsolutePath().normalize());
         return MarkdownReport.failures(sessionNotes, results) > 0 ? 3 : 0;
+    }
+
+    /** {@code http} or {@code api}, in any case; anything else is refused with the valid names. */
+    static final class ModeConverter implements CommandLine.ITypeConverter<BenchmarkMode> {
+
+        @Override
+        public BenchmarkMode convert(String value) {
+            return enumValue(BenchmarkMode.class, value, "--mode", "http or api");
+        }
+    }
+
+    /** {@code follower} or {@code leader}, in any case. */
+    static final class RoleConverter implements CommandLine.ITypeConverter<ApiMemberRole> {
+
+        @Override
+        public ApiMemberRole convert(String value) {
+            return enumValue(ApiMemberRole.class, value, "--api-member", "follower or leader");
+        }
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String option, String valid) {
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        catch (IllegalArgumentException ex) {
+            throw new CommandLine.TypeConversionException("Unknown " + option + " '" + value + "': use " + valid);
+        }
     }
 }

@@ -25,7 +25,9 @@ final class Workloads {
         for (int clients : new int[] { 1, 64 }) {
             all.add(new Workload("get-lin-" + clients, Kind.GET_LINEARIZABLE, clients, valueSize));
         }
-        all.add(new Workload("get-local-64", Kind.GET_LOCAL, 64, valueSize));
+        for (int clients : new int[] { 1, 64 }) {
+            all.add(new Workload("get-local-" + clients, Kind.GET_LOCAL, clients, valueSize));
+        }
         all.add(new Workload("mixed-64", Kind.MIXED_90_10, 64, valueSize));
         all.add(new Workload("put-16-16B", Kind.PUT, 16, 16));
         all.add(new Workload("put-16-1KB", Kind.PUT, 16, 1024));

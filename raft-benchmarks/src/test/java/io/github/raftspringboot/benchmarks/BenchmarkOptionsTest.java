@@ -3,6 +3,7 @@ package io.github.raftspringboot.benchmarks;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -17,8 +18,10 @@ class BenchmarkOptionsTest {
         BenchmarkSettings settings = parse();
 
         assertThat(settings.workloads()).extracting(Workload::name)
-            .containsExactly("put-1", "put-16", "put-64", "put-256", "get-lin-1", "get-lin-64", "get-local-64",
-                    "mixed-64", "put-16-16B", "put-16-1KB", "put-16-64KB", "cas-16");
+            .containsExactly("put-1", "put-16", "put-64", "put-256", "get-lin-1", "get-lin-64", "get-local-1",
+                    "get-local-64", "mixed-64", "put-16-16B", "put-16-1KB", "put-16-64KB", "cas-16");
+        assertThat(settings.mode()).isEqualTo(BenchmarkMode.HTTP);
+        assertThat(settings.apiMemberRole()).isEqualTo(ApiMemberRole.FOLLOWER);
         assertThat(settings.run()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.warmUp()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.rounds()).isEqualTo(2);
@@ -43,6 +46,45 @@ class BenchmarkOptionsTest {
         assertThat(longer.run()).isEqualTo(Duration.ofSeconds(3));
         assertThat(longer.workloads()).singleElement()
             .satisfies(workload -> assertThat(workload.valueSize()).isEqualTo(64 * 1024));
+    }
+
+    @Test
+    void theApiModeRunsTheSameWorkloadsWithTheMemberInTheRoleAskedFor() {
+        BenchmarkSettings api = parse("--mode=api", "--api-member=LEADER");
+        BenchmarkSettings quickApi = parse("--quick", "--mode=API");
+
+        assertThat(api.mode()).isEqualTo(BenchmarkMode.API);
+        assertThat(api.apiMemberRole()).isEqualTo(ApiMemberRole.LEADER);
+        assertThat(api.workloads()).extracting(Workload::name).isEqualTo(parse().workloads().stream()
+            .map(Workload::name).toList());
+        assertThat(quickApi.mode()).isEqualTo(BenchmarkMode.API);
+        assertThat(quickApi.workloads()).hasSize(5);
+    }
+
+    @Test
+    void anUnknownModeOrRoleIsRefusedWithTheValidValues() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = SideBySideBenchmark.commandLine().setErr(new PrintWriter(err));
+
+        int mode = commandLine.execute("--sample-jar=/nonexistent.jar", "--work-dir=/tmp/unused", "--mode=grpc");
+        int role = commandLine.execute("--sample-jar=/nonexistent.jar", "--work-dir=/tmp/unused",
+                "--api-member=candidate");
+
+        assertThat(mode).isEqualTo(2);
+        assertThat(role).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown --mode 'grpc': use http or api")
+            .contains("Unknown --api-member 'candidate': use follower or leader");
+    }
+
+    @Test
+    void everyWorkloadOfTheIssueIsThereWithItsClientsAndValueSize() {
+        List<String> rows = Workloads.all(256).stream()
+            .map(workload -> workload.kind() + "/" + workload.clients() + "/" + workload.valueSize())
+            .toList();
+
+        assertThat(rows).contains("PUT/1/256", "PUT/16/256", "PUT/64/256", "PUT/256/256",
+                "GET_LINEARIZABLE/1/256", "GET_LINEARIZABLE/64/256", "GET_LOCAL/1/256", "GET_LOCAL/64/256",
+                "MIXED_90_10/64/256", "PUT/16/16", "PUT/16/1024", "PUT/16/65536", "CAS/16/256");
     }
 
     @Test

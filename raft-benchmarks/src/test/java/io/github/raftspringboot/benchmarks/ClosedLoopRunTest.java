@@ -49,8 +49,36 @@ class ClosedLoopRunTest {
         assertThat(result.lostRaces()).isPositive().isLessThan(result.requests());
     }
 
+    @Test
+    void aMemberInThisJvmIsChargedThisJvmsCpuWithoutTheClientThreadsOwn() throws InterruptedException {
+        // Each request burns ~2 ms of CPU on the client thread itself: work of the client, not of the member.
+        BenchmarkTarget.ClientOperation spin = () -> {
+            long end = System.nanoTime() + 2_000_000;
+            long sum = 0;
+            while (System.nanoTime() < end) {
+                sum += System.nanoTime() % 7;
+            }
+            return sum >= 0;
+        };
+
+        RunResult member = new ClosedLoopRun(target(spin, true), PUT_2, 10, Duration.ZERO, Duration.ofMillis(500))
+            .run();
+        RunResult process = new ClosedLoopRun(target(spin, false), PUT_2, 10, Duration.ZERO,
+                Duration.ofMillis(500)).run();
+
+        assertThat(member.clientThreadCpuSeconds()).isPositive();
+        assertThat(member.cpuSeconds()).isLessThan(member.clientThreadCpuSeconds());
+        assertThat(member.loadGeneratorCpuSeconds()).isGreaterThan(member.cpuSeconds());
+        // Without a member in this JVM the servers' CPU is their processes' as measured (here: this JVM, whole).
+        assertThat(process.cpuSeconds()).isGreaterThanOrEqualTo(process.clientThreadCpuSeconds() * 0.8);
+    }
+
     /** A system whose only server is this JVM and whose every request is {@code operation}. */
     private static BenchmarkTarget target(BenchmarkTarget.ClientOperation operation) {
+        return target(operation, false);
+    }
+
+    private static BenchmarkTarget target(BenchmarkTarget.ClientOperation operation, boolean memberInThisJvm) {
         return new BenchmarkTarget() {
             @Override
             public String name() {
@@ -60,6 +88,11 @@ class ClosedLoopRunTest {
             @Override
             public List<Long> serverPids() {
                 return List.of(ProcessHandle.current().pid());
+            }
+
+            @Override
+            public boolean memberInThisJvm() {
+                return memberInThisJvm;
             }
 
             @Override

@@ -46,7 +46,7 @@ class MarkdownReportTest {
     @Test
     void failuresAreCountedInTheRowAndTheReportSaysTheRunIsNotClean() {
         RunResult kv = new RunResult(10, 3, "RequestFailedException: POST /key answered 503", 0, histogram(1_000),
-                1.0, 0.1, 1);
+                1.0, 0.1, 0.01, 0.2, 1);
         WorkloadResult result = new WorkloadResult(PUT_64, kv, null, result(10, 1.0, 0.1, 1_000, 1_000), null);
 
         String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(),
@@ -96,9 +96,41 @@ class MarkdownReportTest {
         assertThat(merged.runs()).isEqualTo(2);
     }
 
+    @Test
+    void theApiReportSaysWhatItComparesWhatTheCpuCountsAndTheClientSideCpuOfEachRow() {
+        RunResult kv = new RunResult(1_000, 0, null, 0, histogram(1_000), 1.0, 0.5, 0.1, 0.45, 1);
+        RunResult etcd = new RunResult(2_000, 0, null, 0, histogram(1_000), 1.0, 0.4, 0.05, 0.3, 1);
+        BenchmarkSettings api = new BenchmarkSettings(BenchmarkMode.API, List.of(PUT_64), Duration.ofSeconds(10),
+                Duration.ofSeconds(2), 2, 10_000, 256, Duration.ofSeconds(10), List.of("-Xmx512m"), false,
+                ApiMemberRole.FOLLOWER);
+
+        String report = MarkdownReport.render(FACTS, api, SessionNotes.none(),
+                List.of(new WorkloadResult(PUT_64, kv, null, etcd, null)));
+
+        assertThat(report).startsWith("## In-process store API (kv) vs etcd's Java client (jetcd), side by side\n")
+            .doesNotContain("quick smoke run")
+            .contains("kv CPU: node2 + node3 + this JVM minus the client threads' own CPU; etcd CPU: the 3 members")
+            .contains("sample nodes node2, node3: `java -Xmx512m -jar`; node1: this JVM, made follower")
+            // 0.1 s / 1000 requests = 100 µs; 0.3 s / 2000 = 150 µs.
+            .contains("- put, 64 clients, 256 B: client-side CPU per request: kv's client threads 100 µs (taken off"
+                    + " kv's CPU column); for etcd, this JVM 150 µs (client threads, jetcd, the idle in-process"
+                    + " member; not in etcd's CPU column).");
+    }
+
+    @Test
+    void theHttpReportHasNoClientSideCpuNotes() {
+        String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(),
+                List.of(new WorkloadResult(PUT_64, result(10, 1.0, 0.1, 1_000, 1_000), null,
+                        result(10, 1.0, 0.1, 1_000, 1_000), null)));
+
+        assertThat(report).startsWith("## Sample HTTP API (kv) vs etcd's JSON gateway, side by side (quick smoke run)")
+            .contains("client i talks to member i mod 3")
+            .doesNotContain("client-side CPU");
+    }
+
     private static BenchmarkSettings settings(List<Workload> workloads) {
-        return new BenchmarkSettings(workloads, Duration.ofMillis(1500), Duration.ofMillis(500), 2, 10_000, 256,
-                Duration.ofSeconds(3), List.of("-Xmx512m"), true);
+        return new BenchmarkSettings(BenchmarkMode.HTTP, workloads, Duration.ofMillis(1500), Duration.ofMillis(500),
+                2, 10_000, 256, Duration.ofSeconds(3), List.of("-Xmx512m"), true, ApiMemberRole.FOLLOWER);
     }
 
     /** A result whose histogram holds one fast and one slow request (so p50 = fast, p99 = slow). */
@@ -106,7 +138,7 @@ class MarkdownReportTest {
             long slowMicros) {
         Histogram histogram = histogram(fastMicros);
         histogram.recordValue(slowMicros);
-        return new RunResult(requests, 0, null, 0, histogram, seconds, cpuSeconds, 1);
+        return new RunResult(requests, 0, null, 0, histogram, seconds, cpuSeconds, 0, 0, 1);
     }
 
     private static Histogram histogram(long micros) {

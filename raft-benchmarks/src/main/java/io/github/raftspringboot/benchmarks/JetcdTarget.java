@@ -1,0 +1,143 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+
+/**
+ * etcd through its Java client, jetcd, as a Spring team would use it: one {@link Client} with every member's
+ * endpoint (jetcd spreads the calls over them), blocking on each call's future from the client threads.
+ */
+final class JetcdTarget implements BenchmarkTarget {
+
+    private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
+
+    private final Client client;
+
+    private final KV kv;
+
+    private final List<URI> members;
+
+    private final List<Long> pids;
+
+    private final HttpCalls http;
+
+    JetcdTarget(HttpCalls http, List<URI> members, List<Long> pids) {
+        this.http = http;
+        this.members = List.copyOf(members);
+        this.pids = List.copyOf(pids);
+        this.client = Client.builder().endpoints(members.stream().map(URI::toString).toArray(String[]::new)).build();
+        this.kv = client.getKVClient();
+    }
+
+    @Override
+    public String name() {
+        return "etcd";
+    }
+
+    @Override
+    public List<Long> serverPids() {
+        return pids;
+    }
+
+    @Override
+    public String unsupportedReason(Workload workload) {
+        return null;
+    }
+
+    /** The same read set through the JSON gateway (batched transactions), which is not measured. */
+    @Override
+    public void preload(int readSetSize, int valueSize) throws Exception {
+        new EtcdGatewayTarget(http, members, pids).preload(readSetSize, valueSize);
+    }
+
+    @Override
+    public ClientOperation operation(Workload workload, int clientNumber, int readSetSize) {
+        ByteSequence value = bytes(Payloads.value(workload.valueSize()));
+        int putKeys = workload.putKeySpace();
+        switch (workload.kind()) {
+            case PUT:
+                return () -> put(bytes(Payloads.putKey(workload.valueSize(), random(putKeys))), value);
+            case GET_LINEARIZABLE:
+                return () -> get(bytes(Payloads.readKey(random(readSetSize))), GetOption.DEFAULT);
+            case GET_LOCAL:
+                return () -> get(bytes(Payloads.readKey(random(readSetSize))), SERIALIZABLE);
+            case MIXED_90_10:
+                return () -> ThreadLocalRandom.current().nextInt(10) == 0
+                        ? put(bytes(Payloads.readKey(random(readSetSize))), value)
+                        : get(bytes(Payloads.readKey(random(readSetSize))), GetOption.DEFAULT);
+            case CAS:
+                return () -> compareAndSet(bytes(Payloads.CAS_KEY), value);
+            default:
+                throw new IllegalArgumentException("Unknown workload kind " + workload.kind());
+        }
+    }
+
+    private boolean put(ByteSequence key, ByteSequence value) throws Exception {
+        await(kv.put(key, value));
+        return true;
+    }
+
+    private boolean get(ByteSequence key, GetOption option) throws Exception {
+        if (await(kv.get(key, option)).getKvs().isEmpty()) {
+            throw new RequestFailedException("get(" + key + ") found no value: the read set is missing");
+        }
+        return true;
+    }
+
+    /** Reads the key's mod revision, then writes only if it is unchanged: the usual etcd optimistic update. */
+    private boolean compareAndSet(ByteSequence key, ByteSequence value) throws Exception {
+        GetResponse current = await(kv.get(key));
+        if (current.getKvs().isEmpty()) {
+            throw new RequestFailedException("get(" + Payloads.CAS_KEY + ") found no value: the CAS key is missing");
+        }
+        long revision = current.getKvs().get(0).getModRevision();
+        return await(kv.txn()
+            .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(revision)))
+            .Then(Op.put(key, value, PutOption.DEFAULT))
+            .commit()).isSucceeded();
+    }
+
+    /** The call's answer; its failure as the exception that caused it; a call slower than the HTTP timeout fails. */
+    private static <T> T await(CompletableFuture<T> call) throws Exception {
+        try {
+            return call.get(HttpCalls.REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (ExecutionException ex) {
+            throw ex.getCause() instanceof Exception cause ? cause : ex;
+        }
+        catch (TimeoutException ex) {
+            call.cancel(true);
+            throw new RequestFailedException("jetcd call did not answer in " + HttpCalls.REQUEST_TIMEOUT.toSeconds()
+                    + " s");
+        }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.US_ASCII);
+    }
+
+    private static int random(int bound) {
+        return ThreadLocalRandom.current().nextInt(bound);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
