@@ -88,6 +88,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The opens are the Raft engine's (docs/configuration.md), for --mode=api's member in this JVM.
 # shellcheck disable=SC2086
-java ${BENCHMARK_JAVA_OPTS:-} -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
+java --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+  ${BENCHMARK_JAVA_OPTS:-} -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
   --project-root "$ROOT" --report "$REPORT" "$@"

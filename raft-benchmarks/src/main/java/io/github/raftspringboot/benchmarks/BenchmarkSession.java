@@ -84,7 +84,7 @@ final class BenchmarkSession implements AutoCloseable {
             if (isClosed()) {
                 throw new IllegalStateException("Stopped (SIGTERM or Ctrl-C) while the clusters were starting", ex);
             }
-            throw new IllegalStateException("The clusters did not start: " + ex.getMessage() + logTails(), ex);
+            throw new IllegalStateException("The clusters did not start: " + causes(ex) + logTails(), ex);
         }
         if (member != null) {
             targets.add(new StoreApiTarget(member.store(), sample.pids()));
@@ -217,7 +217,22 @@ final class BenchmarkSession implements AutoCloseable {
         Stream.concat(etcd.processes().stream(), sample.processes().stream())
             .forEach(process -> tails.append("\n--- the end of ").append(process.name()).append("'s log ---\n")
                 .append(process.tail(15)));
+        Path memberLog = workDir.resolve("kv-node1.log");
+        if (settings.mode() == BenchmarkMode.API && Files.exists(memberLog)) {
+            tails.append("\n--- the end of the in-process member node1's log ---\n")
+                .append(ServerProcess.tail(memberLog, 30));
+        }
         return tails.toString();
+    }
+
+    /** The exception's message and its causes', which say what went wrong (a Spring context's do). */
+    private static String causes(Throwable ex) {
+        StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
+        for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            text.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ")
+                .append(cause.getMessage());
+        }
+        return text.toString();
     }
 
     private synchronized boolean isClosed() {

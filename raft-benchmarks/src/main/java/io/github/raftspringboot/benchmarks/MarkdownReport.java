@@ -80,12 +80,16 @@ final class MarkdownReport {
                 + " | " + failures(result) + " |";
     }
 
-    /** {@code a / b} with two decimals, or {@code n/a} when either side is missing or b is zero. */
+    /**
+     * {@code a / b} with two decimals (two significant digits below 0.1, so that a small ratio does not read 0.00),
+     * or {@code n/a} when either side is missing or b is zero.
+     */
     static String ratio(double a, double b) {
         if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.2f", a / b);
+        double ratio = a / b;
+        return String.format(Locale.ROOT, ratio > 0 && ratio < 0.1 ? "%.2g" : "%.2f", ratio);
     }
 
     /** Milliseconds with three significant digits at most: {@code 0.412}, {@code 4.12}, {@code 41.2}, {@code 412}. */

@@ -65,6 +65,11 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String tail(int lines) {
+        return tail(log, lines);
+    }
+
+    /** The last lines of a log file, or why it cannot be read. */
+    static String tail(Path log, int lines) {
         try {
             List<String> all = Files.exists(log) ? Files.readAllLines(log) : List.of();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));

@@ -80,6 +80,8 @@ class MarkdownReportTest {
     void ratiosAndMillisecondsAreRoundedForReading() {
         assertThat(MarkdownReport.ratio(3, 2)).isEqualTo("1.50");
         assertThat(MarkdownReport.ratio(1, 0)).isEqualTo("n/a");
+        assertThat(MarkdownReport.ratio(0.006, 4.53)).isEqualTo("0.0013");
+        assertThat(MarkdownReport.ratio(0, 4)).isEqualTo("0.00");
         assertThat(MarkdownReport.ratio(Double.NaN, 2)).isEqualTo("n/a");
         assertThat(MarkdownReport.millis(0.4123)).isEqualTo("0.412");
         assertThat(MarkdownReport.millis(41.23)).isEqualTo("41.2");
