@@ -18,10 +18,9 @@ enum BenchmarkMode {
     API("In-process store API (kv) vs etcd's Java client (jetcd), side by side",
             "both clusters on loopback, fsync on. kv: this JVM is member node1 (the starter in a Spring Boot context,"
                     + " `raft.storage=disk`), node2 and node3 are sample nodes; every client calls node1's"
-                    + " `RaftKeyValueStore` (blocking). etcd: one jetcd `Client` with the 3 members' endpoints"
-                    + " (jetcd's default pick_first: all calls go to etcd1, given the same role as node1); every"
-                    + " client waits for its future. kv CPU: node2 + node3 + this JVM minus the client threads' own"
-                    + " CPU; etcd CPU: the 3 members");
+                    + " `RaftKeyValueStore` (blocking). etcd: one jetcd `Client` with etcd1's endpoint (etcd1 has"
+                    + " the same role as node1); every client waits for its future. kv CPU: node2 + node3 + this JVM"
+                    + " minus the client threads' own CPU; etcd CPU: the 3 members");
 
     private final String title;
 

@@ -75,7 +75,7 @@ final class BenchmarkSession implements AutoCloseable {
             sample.awaitLeader(http, START_TIMEOUT);
             if (member != null) {
                 member.awaitLeader(START_TIMEOUT);
-                // Both clients talk to one member (jetcd's default pick_first: etcd1), in the same role on both.
+                // Both clients talk to one member (node1; etcd1), in the same role on both.
                 notes.add("Before the first row: kv: " + member.place(settings.apiMemberRole(), START_TIMEOUT)
                         + "; etcd: " + etcd.placeFirstMember(http, settings.apiMemberRole(), START_TIMEOUT) + ".");
             }

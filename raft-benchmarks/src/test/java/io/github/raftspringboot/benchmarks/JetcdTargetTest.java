@@ -71,6 +71,6 @@ class JetcdTargetTest {
     }
 
     private static RunResult run(Workload workload) throws InterruptedException {
-        return new ClosedLoopRun(target, workload, READ_SET, Duration.ofMillis(200), Duration.ofSeconds(1)).run();
+        return new ClosedLoopRun(target, workload, READ_SET, Duration.ofMillis(500), Duration.ofSeconds(2)).run();
     }
 }
