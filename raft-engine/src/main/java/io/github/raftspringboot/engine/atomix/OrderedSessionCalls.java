@@ -100,12 +100,22 @@ final class OrderedSessionCalls {
                 onTimeout.accept(client);
             }
         });
-        client.execute(call.operation).whenComplete((reply, error) -> {
+        CompletableFuture<byte[]> reply;
+        try {
+            reply = client.execute(call.operation);
+        }
+        catch (RuntimeException ex) {
+            // Thrown, not returned: it must end this call only, never the drainer (a drainer that dies leaves every
+            // later call queued for good).
+            call.result.completeExceptionally(ex);
+            return;
+        }
+        reply.whenComplete((value, error) -> {
             if (error != null) {
                 call.result.completeExceptionally(error);
             }
             else {
-                call.result.complete(reply);
+                call.result.complete(value);
             }
         });
     }

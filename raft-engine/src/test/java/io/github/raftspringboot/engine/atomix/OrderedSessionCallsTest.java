@@ -57,6 +57,20 @@ class OrderedSessionCallsTest {
     }
 
     @Test
+    void aSessionThatThrowsFailsThatCallOnlyAndLaterCallsAreStillSent() {
+        CompletableFuture<SessionClient> opening = new CompletableFuture<>();
+        OrderedSessionCalls calls = new OrderedSessionCalls(() -> opening, timedOut::add);
+        CompletableFuture<byte[]> failing = calls.execute(op("throws"));
+        CompletableFuture<byte[]> queued = calls.execute(op("after"));
+
+        opening.complete(client);
+        await().until(() -> failing.isDone() && queued.isDone());
+        assertThat(failing).isCompletedExceptionally();
+        assertThat(new String(queued.join())).isEqualTo("after");
+        assertThat(new String(calls.execute(op("later")).join())).isEqualTo("later");
+    }
+
+    @Test
     void aSentCallThatTimesOutReportsItsSession() {
         OrderedSessionCalls calls = new OrderedSessionCalls(() -> CompletableFuture.completedFuture(client),
                 timedOut::add);
@@ -74,6 +88,9 @@ class OrderedSessionCallsTest {
             PrimitiveOperation operation = invocation.getArgument(0);
             String name = new String(operation.value());
             sent.add(name);
+            if (name.equals("throws")) {
+                throw new IllegalStateException("session closed");
+            }
             return name.equals("stuck") ? never : CompletableFuture.completedFuture(operation.value());
         });
         return session;

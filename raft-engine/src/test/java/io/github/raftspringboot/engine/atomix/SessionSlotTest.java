@@ -1,0 +1,100 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.atomix.primitive.PrimitiveState;
+import io.atomix.primitive.operation.OperationId;
+import io.atomix.primitive.operation.PrimitiveOperation;
+import io.atomix.primitive.session.SessionClient;
+import io.atomix.primitive.session.SessionId;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+
+/**
+ * The node's session slot: an opening that never finishes must not hold the node's calls for good (the 5-node fault
+ * suite found three nodes whose calls all timed out for 30 minutes behind one pending opening).
+ */
+class SessionSlotTest {
+
+    private static final Duration OPEN_TIMEOUT = Duration.ofMillis(200);
+
+    private final List<CompletableFuture<SessionClient>> openings = new CopyOnWriteArrayList<>();
+
+    @Test
+    void anOpeningThatNeverFinishesIsGivenUpAndTheNextCallOpensAnotherSession() {
+        AtomicInteger attempt = new AtomicInteger();
+        SessionClient healthy = client(7, new byte[] {42});
+        SessionSlot slot = new SessionSlot("node1", () -> {
+            CompletableFuture<SessionClient> opening = new CompletableFuture<>();
+            openings.add(opening);
+            if (attempt.incrementAndGet() > 1) {
+                opening.complete(healthy);
+            }
+            return opening;
+        }, OPEN_TIMEOUT);
+        OrderedSessionCalls calls = new OrderedSessionCalls(slot::current, slot::abandon);
+
+        // The first opening hangs: the call made meanwhile waits, and is sent on the session opened next.
+        CompletableFuture<byte[]> waiting = calls.execute(op());
+        await().atMost(5, TimeUnit.SECONDS).until(waiting::isDone);
+        assertThat(waiting.join()).containsExactly(42);
+        assertThat(openings).hasSize(2);
+        assertThat(openings.get(0)).as("the first opening never finished").isNotDone();
+
+        assertThat(calls.execute(op()).join()).containsExactly(42);
+        assertThat(openings).as("an open session is reused").hasSize(2);
+    }
+
+    @Test
+    void aSessionThatOpensAfterItWasGivenUpIsClosed() {
+        CompletableFuture<SessionClient> late = new CompletableFuture<>();
+        SessionSlot slot = new SessionSlot("node1", () -> late, OPEN_TIMEOUT);
+        CompletableFuture<SessionClient> opening = slot.current();
+        await().atMost(5, TimeUnit.SECONDS).until(opening::isDone);
+        assertThat(opening).isCompletedExceptionally();
+
+        SessionClient client = client(9, new byte[0]);
+        late.complete(client);
+        verify(client).close();
+    }
+
+    @Test
+    void aSessionWithATimedOutCallIsReplaced() {
+        SessionClient first = client(1, new byte[0]);
+        SessionClient second = client(2, new byte[0]);
+        List<SessionClient> clients = new CopyOnWriteArrayList<>(List.of(first, second));
+        SessionSlot slot = new SessionSlot("node1", () -> CompletableFuture.completedFuture(clients.remove(0)),
+                OPEN_TIMEOUT);
+        assertThat(slot.current().join()).isSameAs(first);
+
+        slot.abandon(first);
+        verify(first).close();
+        assertThat(slot.current().join()).isSameAs(second);
+        slot.abandon(first);
+        assertThat(slot.current().join()).as("a stale report does not end the new session").isSameAs(second);
+    }
+
+    private static SessionClient client(long id, byte[] reply) {
+        SessionClient client = mock(SessionClient.class);
+        given(client.execute(any())).willReturn(CompletableFuture.completedFuture(reply));
+        given(client.getState()).willReturn(PrimitiveState.CONNECTED);
+        given(client.sessionId()).willReturn(SessionId.from(id));
+        given(client.close()).willReturn(CompletableFuture.completedFuture(null));
+        return client;
+    }
+
+    private static PrimitiveOperation op() {
+        return PrimitiveOperation.operation(OperationId.command("apply"), new byte[0]);
+    }
+}
