@@ -4,24 +4,31 @@
 #
 #   scripts/startup-time.sh [modes] [runs]      default: "plain cds" 3
 #
+# A mode written <dir>:<mode> is that mode of another checkout of the project in <dir> (its jar, its scripts), e.g. the
+# build before a change: scripts/startup-time.sh "../before:cds cds".
+#
 # Several modes ("plain cds aot") run in turn, run after run, so that a busy machine slows them alike: compare the
 # modes of one invocation, not figures from different times.
 #
-#   plain  java -jar sample-kv-app.jar
-#   cds    the jar extracted (java -Djarmode=tools ... extract) and a class data sharing archive from a training run
-#          (-XX:ArchiveClassesAtExit with -Dspring.context.exit=onRefresh): JDK 17+; made once by scripts/cds-train.sh
-#   aot    the same with JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache); JAVA25 names its java
+#   plain    java -jar sample-kv-app.jar (plain25: the same on JAVA25)
+#   cds      the jar extracted (java -Djarmode=tools ... extract) and a class data sharing archive from a training run
+#            that serves a first write (-XX:ArchiveClassesAtExit; scripts/training-run.sh): JDK 17+; made once per
+#            build by scripts/cds-train.sh
+#   aot      the same with JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache); JAVA25 names its java
+#   cds-refresh, aot-refresh   the same, trained with Spring Boot's recipe (-Dspring.context.exit=onRefresh)
 #
 # Prints one line per run (wall clock, and the CPU time the node used) and the medians. CLUSTER_RUNS=0 skips the
-# 3-node runs. JAVA_OPTS adds JVM options to every start (e.g. -Xlog:startuptime, -XX:StartFlightRecording...);
-# KEEP_LOGS=<dir> keeps each node's log there. Needs the sample jar (mvn -pl sample-kv-app -am package -DskipTests),
-# curl, and free ports (taken from 20000-32000). Everything runs on loopback, in a temporary directory.
+# 3-node runs; CLUSTER_MODES="..." runs them for some of the modes only. JAVA_OPTS adds JVM options to every start
+# (e.g. -XX:StartFlightRecording...); KEEP_LOGS=<dir> keeps each node's log there. Needs the sample jar
+# (mvn -pl sample-kv-app -am package -DskipTests), curl, and free ports (taken from 20000-32000). Everything runs on
+# loopback, in a temporary directory.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODES="${1:-plain cds}"
 RUNS="${2:-3}"
 CLUSTER_RUNS="${CLUSTER_RUNS:-$RUNS}"   # 0: only the one-node runs
+CLUSTER_MODES="${CLUSTER_MODES:-$MODES}"   # the modes of the 3-node runs (each must be one of MODES)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/startup-time.XXXXXX")"
 PIDS=()
 LOGS=()
@@ -38,8 +45,13 @@ trap cleanup EXIT
 source "$ROOT/scripts/cds-train.sh"
 declare -A LAUNCHES
 for mode in $MODES; do
-  launch_command "$mode"   # sets LAUNCH (the java command line up to and including the jar)
-  LAUNCHES[$mode]="$LAUNCH"
+  if [[ "$mode" == *:* ]]; then
+    # <root>:<mode>: a mode of another checkout (e.g. the build before a change), with that checkout's own scripts.
+    LAUNCHES[$mode]="$(source "${mode%%:*}/scripts/cds-train.sh" && launch_command "${mode#*:}" && echo "$LAUNCH")"
+  else
+    launch_command "$mode"   # sets LAUNCH (the java command line up to and including the jar)
+    LAUNCHES[$mode]="$LAUNCH"
+  fi
 done
 
 free_port() {
@@ -161,16 +173,16 @@ for mode in $MODES; do echo "$mode: ${LAUNCHES[$mode]}"; done
 for run in $(seq 1 "$RUNS"); do
   for mode in $MODES; do
     LAUNCH="${LAUNCHES[$mode]}"
-    one_node "$run-$mode"
+    one_node "$run-${mode//[^A-Za-z0-9_-]/_}"
     echo "  $mode: one node, java -jar to first acknowledged write: $RESULT ms, CPU $CPU_MS ms ($SPRING_SAYS; $STEPS; load average $(cut -d' ' -f1 /proc/loadavg))"
     SOLO[$mode]="${SOLO[$mode]:-} $RESULT"
     SOLO_CPU[$mode]="${SOLO_CPU[$mode]:-} $CPU_MS"
   done
 done
 for run in $(seq 1 "$CLUSTER_RUNS"); do
-  for mode in $MODES; do
+  for mode in $CLUSTER_MODES; do
     LAUNCH="${LAUNCHES[$mode]}"
-    three_nodes "$run-$mode"
+    three_nodes "$run-${mode//[^A-Za-z0-9_-]/_}"
     echo "  $mode: 3 nodes, launch to leader: $RESULT ms, CPU of the 3 nodes $CPU_MS ms ($STEPS; load average $(cut -d' ' -f1 /proc/loadavg))"
     CLUSTER[$mode]="${CLUSTER[$mode]:-} $RESULT"
     CLUSTER_CPU[$mode]="${CLUSTER_CPU[$mode]:-} $CPU_MS"

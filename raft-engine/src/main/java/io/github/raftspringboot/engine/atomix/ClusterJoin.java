@@ -69,10 +69,9 @@ final class ClusterJoin {
                 logger.warn("Raft node '{}' could not complete joining the cluster: {}", settings.nodeId(),
                         error.toString());
             }
-            else if (error == null) {
-                leadAtOnceIfSoleVoter();
-            }
         });
+        // Queued on the Raft thread behind the bootstrap's own step, which makes the node a follower.
+        leadAtOnceIfSoleVoter();
     }
 
     /**
