@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes the sample app start faster with class data sharing: extracts the jar (CDS needs plain jars on the class
 # path) and records the classes a start loads in an archive, in a training run (scripts/training-run.sh) that starts
-# the app, waits for its first acknowledged write and a few reads, and stops it with SIGTERM. TRAINING=refresh uses
-# Spring Boot's shorter recipe instead, a run that stops once the Spring context is refreshed
-# (-Dspring.context.exit=onRefresh): it misses what starts after the refresh (the web server, the Raft node, gRPC)
-# and the first requests. Run it again after every build of the jar (launch_command does when the jar is newer).
+# a 3-node cluster of the app, waits for a leader, a first acknowledged write and a few reads, and stops it with
+# SIGTERM. TRAINING=refresh uses Spring Boot's shorter recipe instead, a run that stops once the Spring context is
+# refreshed (-Dspring.context.exit=onRefresh): it misses what starts after the refresh (the web server, the Raft
+# node, gRPC) and the first requests. Run it again after every build of the jar (launch_command does when the jar is
+# newer than the archive).
 #
 #   scripts/cds-train.sh [cds|aot]
 #
