@@ -12,8 +12,10 @@
 #   RAFT_BASE_PORT     node N speaks Raft on RAFT_BASE_PORT+N  (default 12000: 12001, 12002, 12003)
 #   KV_STORE           boltdb (default, on disk) or memory
 #   JAVA_OPTS          extra JVM options for every node       (default: -Xmx256m)
-#   CDS                1 (default): start from the extracted jar with a class data sharing archive, made by a
-#                      training run the first time after each build (scripts/cds-train.sh); 0: plain java -jar
+#   CDS                1 (default): start from the extracted jar with an archive made by a training run the first
+#                      time after each build (scripts/cds-train.sh): JDK 25's AOT cache when `java` is 25 or later,
+#                      else a class data sharing archive; 0: plain java -jar
+#   JAVA               the java to run (default: java on the PATH)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -178,15 +180,16 @@ case "$command" in
       build
       JAR="$(jar)"
     fi
-    LAUNCH_JAVA=java
+    LAUNCH_JAVA="${JAVA:-java}"
     LAUNCH_ARGS="-jar $JAR"
     if [[ "${CDS:-1}" == 1 ]]; then
       # shellcheck source=scripts/cds-train.sh
       source "$ROOT/scripts/cds-train.sh"
-      if cds_train cds java; then
-        LAUNCH_ARGS="-XX:SharedArchiveFile=$ROOT/sample-kv-app/target/cds/app.jsa -jar $ROOT/sample-kv-app/target/cds/app.jar"
+      archive_mode="$(archive_mode_for "$LAUNCH_JAVA")"
+      if JAVA25="$LAUNCH_JAVA" launch_command "$archive_mode"; then
+        LAUNCH_ARGS="${LAUNCH#* }"
       else
-        echo "Starting without a CDS archive" >&2
+        echo "Starting without a start-up archive ($archive_mode)" >&2
       fi
     fi
     for node in $(selected "$@"); do

@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 
 import io.atomix.cluster.MemberId;
 import io.atomix.primitive.operation.OperationId;
+import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.storage.system.Configuration;
@@ -66,6 +68,25 @@ final class ClusterJoin {
             if (error != null && running.getAsBoolean()) {
                 logger.warn("Raft node '{}' could not complete joining the cluster: {}", settings.nodeId(),
                         error.toString());
+            }
+        });
+        // Queued on the Raft thread behind the bootstrap's own step, which makes the node a follower.
+        leadAtOnceIfSoleVoter();
+    }
+
+    /**
+     * Atomix lets a node that is its cluster's only voter wait out a whole election timeout (0.5-1 s by default)
+     * as a follower before it notices that no one else can vote. Its own vote is a majority, so it starts its
+     * election now, as the timer would have; a node with other voters keeps waiting for their votes.
+     */
+    private void leadAtOnceIfSoleVoter() {
+        context.getThreadContext().execute(() -> {
+            if (context.getRole() == RaftServer.Role.FOLLOWER && context.getLeader() == null
+                    && context.getCluster().getMember().getType() == RaftMember.Type.ACTIVE
+                    && context.getCluster().getActiveMemberStates().isEmpty()) {
+                logger.info("Raft node '{}' is the only voting member of its cluster: it leads without waiting "
+                        + "for an election timeout", settings.nodeId());
+                context.transition(RaftServer.Role.CANDIDATE);
             }
         });
     }

@@ -51,6 +51,9 @@ final class EngineLifecycle {
     /** Set by open(): the port is bound and the storage open, so close() has something to release. */
     private volatile boolean opened;
 
+    /** How long open() took (state directory, port, storage check and open), for the start-up log line. */
+    private volatile long openMillis;
+
     /** Watches the free space of the storage while the node runs (docs/reliability.md, full disk). */
     private volatile DiskSpaceGuard diskSpace;
 
@@ -88,6 +91,7 @@ final class EngineLifecycle {
             throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node '" + settings.nodeId()
                     + "' was stopped and cannot be started again; create a new engine");
         }
+        long began = System.nanoTime();
         JvmOptions.verify();
         if (!settings.inMemory()) {
             StateDirectory.claim(settings.stateDir(), settings.nodeId());
@@ -99,6 +103,7 @@ final class EngineLifecycle {
         catch (RuntimeException ex) {
             throw StartupFailures.engineFailure(ex);
         }
+        openMillis = (System.nanoTime() - began) / 1_000_000;
         opened = true;
     }
 
@@ -107,6 +112,7 @@ final class EngineLifecycle {
         if (running) {
             return;
         }
+        long began = System.nanoTime();
         try {
             member.join.join(() -> running);
         }
@@ -119,10 +125,11 @@ final class EngineLifecycle {
         diskSpace = DiskSpaceGuard.start(settings, started.storageDirectory(), started.context::isLeader,
                 () -> started.membership.transferLeadership(null));
         started.hooks.guardDiskSpace(diskSpace);
-        logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {}",
-                settings.nodeId(), settings.bindHost(), member.transport.boundPort(),
+        logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {} (opened in {} ms, "
+                + "joined in {} ms)", settings.nodeId(), settings.bindHost(), member.transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),
-                settings.inMemory() ? "memory" : settings.stateDir(), settings.peers());
+                settings.inMemory() ? "memory" : settings.stateDir(), settings.peers(), openMillis,
+                (System.nanoTime() - began) / 1_000_000);
     }
 
     private void stopOnCorruptState(RuntimeException failure) {
