@@ -32,6 +32,13 @@ public interface RaftEngine extends RaftNode, RaftMetricsSource, AutoCloseable {
     /** Runs a read-only query after confirming leadership with a majority (linearizable). */
     CompletableFuture<byte[]> linearizableQuery(byte[] query);
 
+    /**
+     * Completes once the local state machine reflects every write acknowledged (through any node) before the call:
+     * the leader's commit index, confirmed by a majority (ReadIndex), applied here. A read of the local state after
+     * it is linearizable. Fails (TIMEOUT, SHUTDOWN) rather than complete when no confirmed leader answers.
+     */
+    CompletableFuture<Void> linearizableReadBarrier();
+
     /** The highest log index applied to the local state machine. */
     long appliedIndex();
 

@@ -42,6 +42,9 @@ class StoreBenchmarkTest {
     /** {@code -Dbenchmark.scenarios=writes}: only the two 64-in-flight write scenarios (the ones that load sessions). */
     private static final boolean WRITES_ONLY = "writes".equals(System.getProperty("benchmark.scenarios", "all"));
 
+    /** {@code -Dbenchmark.scenarios=reads}: only the linearizable read scenarios (leader and follower). */
+    private static final boolean READS_ONLY = "reads".equals(System.getProperty("benchmark.scenarios", "all"));
+
     /** {@code -Dbenchmark.rounds=N}: the scenarios N times in a row on the same cluster. */
     private static final int ROUNDS = Integer.getInteger("benchmark.rounds", 1);
 
@@ -63,17 +66,28 @@ class StoreBenchmarkTest {
                 if (ROUNDS > 1) {
                     logger.info("BENCHMARK round {} of {}", round, ROUNDS);
                 }
-                if (!WRITES_ONLY) {
+                if (!WRITES_ONLY && !READS_ONLY) {
                     report("sequential writes, 1 client (leader)", run(1, () -> CompletableFuture.completedFuture(
                             store.put("seq-" + counter.incrementAndGet() % 10000, value))));
                 }
-                report("concurrent writes, 64 in flight (leader)",
-                        run(64, () -> store.async().put("c-" + counter.incrementAndGet() % 10000, value)));
-                report("concurrent writes, 64 in flight (follower)",
-                        run(64, () -> followerStore.async().put("f-" + counter.incrementAndGet() % 10000, value)));
+                if (!READS_ONLY) {
+                    report("concurrent writes, 64 in flight (leader)",
+                            run(64, () -> store.async().put("c-" + counter.incrementAndGet() % 10000, value)));
+                    report("concurrent writes, 64 in flight (follower)", run(64,
+                            () -> followerStore.async().put("f-" + counter.incrementAndGet() % 10000, value)));
+                }
                 if (!WRITES_ONLY) {
+                    report("linearizable reads, 1 client (leader)", run(1, () -> CompletableFuture.completedFuture(
+                            store.get("warmup-" + counter.incrementAndGet() % 100, ReadConsistency.LINEARIZABLE))));
+                    report("linearizable reads, 1 client (follower)", run(1, () -> CompletableFuture.completedFuture(
+                            followerStore.get("warmup-" + counter.incrementAndGet() % 100,
+                                    ReadConsistency.LINEARIZABLE))));
                     report("linearizable reads, 64 in flight (leader)", run(64, () -> store.async()
                         .get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LINEARIZABLE)));
+                    report("linearizable reads, 64 in flight (follower)", run(64, () -> followerStore.async()
+                        .get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LINEARIZABLE)));
+                }
+                if (!WRITES_ONLY && !READS_ONLY) {
                     report("local reads, 64 in flight (follower)", run(64, () -> followerStore.async()
                         .get("c-" + counter.incrementAndGet() % 10000, ReadConsistency.LOCAL)));
                 }

@@ -74,6 +74,14 @@ final class AtomixMember {
 
     final PeerRequestHooks hooks;
 
+    /** Every log index this node applied; linearizable reads wait for the read index in it. */
+    private final AppliedIndexTracker logApplied = new AppliedIndexTracker();
+
+    /** The followers' answers to this node's append requests, which confirm a leader's read index. */
+    private final AppendAcknowledgements acknowledgements = new AppendAcknowledgements();
+
+    final LinearizableReads reads;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -105,9 +113,11 @@ final class AtomixMember {
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
             // loses updates under load (see ThreadSafeRaftSession).
             created = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
-                    new DirectoryMembershipService(directory), transport.serverProtocol(), storage(),
+                    new DirectoryMembershipService(directory), acknowledgements.wrap(transport.serverProtocol()),
+                    storage(),
                     new SingleTypeRegistry(primitiveType),
-                    ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true);
+                    ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
+                    logApplied);
             this.context = created;
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
@@ -133,8 +143,11 @@ final class AtomixMember {
             this.membership = new MembershipOperations(context, server, transport, directory, settings,
                     commands::submitSystem);
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
+            this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, acknowledgements), transport,
+                    this::leaderId, logApplied, parts.applied(), parts.running());
             transport.setControlHandler(request -> request.hasForward()
-                    ? LeaderForwardingNode.run(engine, request.getForward()) : membership.onControl(request));
+                    ? LeaderForwardingNode.run(engine, request.getForward())
+                    : request.hasReadIndex() ? reads.serve() : membership.onControl(request));
             this.viaLeader = new LeaderForwardingNode(engine, transport, this::leaderId);
             this.observer = new StateObserver(context, directory, parts.listeners(), parts.notifier(),
                     parts.notClosed());

@@ -110,6 +110,12 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     @Override
+    public CompletableFuture<Void> linearizableReadBarrier() {
+        AtomixMember current = lifecycle.member();
+        return (current != null) ? current.reads.barrier() : notRunning("Read");
+    }
+
+    @Override
     public CompletableFuture<Long> applyCommand(byte[] command) {
         String problem = stateMachine.validate(command);
         if (problem != null) {

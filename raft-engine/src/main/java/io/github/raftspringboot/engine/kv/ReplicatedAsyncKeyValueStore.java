@@ -10,7 +10,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,9 +59,7 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
     public CompletableFuture<Optional<JsonNode>> get(String key, ReadConsistency consistency) {
         return guard(() -> {
             limits.checkKey(key);
-            return read(consistency, () -> Optional.ofNullable(state.get(key)), StoreCommands.query(mapper, "get", key),
-                    reply -> (reply.length == 0) ? Optional.empty()
-                            : Optional.of(StoreCommands.parse(mapper, reply)));
+            return read(consistency, () -> Optional.ofNullable(state.get(key)));
         });
     }
 
@@ -116,33 +113,25 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
     @Override
     public CompletableFuture<List<String>> keys(String prefix, ReadConsistency consistency) {
         String safePrefix = (prefix != null) ? prefix : "";
-        return guard(() -> read(consistency, () -> strings(state.keys(safePrefix)),
-                StoreCommands.query(mapper, "keys", safePrefix),
-                reply -> strings(StoreCommands.parse(mapper, reply))));
+        return guard(() -> read(consistency, () -> strings(state.keys(safePrefix))));
     }
 
     @Override
     public CompletableFuture<SortedMap<String, JsonNode>> entries(String prefix, ReadConsistency consistency) {
         String safePrefix = (prefix != null) ? prefix : "";
-        return guard(() -> read(consistency, () -> sorted(state.entries(safePrefix)),
-                StoreCommands.query(mapper, "entries", safePrefix),
-                reply -> sorted(StoreCommands.parse(mapper, reply))));
+        return guard(() -> read(consistency, () -> sorted(state.entries(safePrefix))));
     }
 
     @Override
     public CompletableFuture<Long> size(ReadConsistency consistency) {
-        return guard(() -> read(consistency, state::size, StoreCommands.query(mapper, "size", null),
-                reply -> StoreCommands.parse(mapper, reply).asLong()));
+        return guard(() -> read(consistency, state::size));
     }
 
     @Override
     public CompletableFuture<Optional<KeyValueEntry>> getEntry(String key, ReadConsistency consistency) {
         return guard(() -> {
             limits.checkKey(key);
-            return read(consistency, () -> Optional.ofNullable(state.record(key)).map(record -> record.toEntry(key)),
-                    StoreCommands.query(mapper, "entry", key),
-                    reply -> (reply.length == 0) ? Optional.empty()
-                            : Optional.of(KeyRecord.entryFromJson(key, StoreCommands.parse(mapper, reply))));
+            return read(consistency, () -> Optional.ofNullable(state.record(key)).map(record -> record.toEntry(key)));
         });
     }
 
@@ -170,8 +159,12 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
         });
     }
 
-    private <T> CompletableFuture<T> read(ReadConsistency consistency, java.util.function.Supplier<T> local,
-            byte[] query, Function<byte[], T> decode) {
+    /**
+     * Every read is served from this node's copy of the state. LINEARIZABLE waits first for the leader's confirmed
+     * commit index to be applied here (ReadIndex, no log entry, no trip through the client session); LOCAL waits only
+     * for this node's own earlier writes.
+     */
+    private <T> CompletableFuture<T> read(ReadConsistency consistency, java.util.function.Supplier<T> local) {
         if (consistency == ReadConsistency.LOCAL) {
             return engine.awaitApplied(lastWriteIndex.get())
                 .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
@@ -183,7 +176,7 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
                     return local.get();
                 });
         }
-        return engine.linearizableQuery(query).thenApply(decode);
+        return engine.linearizableReadBarrier().thenApply(ignored -> local.get());
     }
 
     private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {

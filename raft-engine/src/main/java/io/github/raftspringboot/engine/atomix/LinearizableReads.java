@@ -1,0 +1,154 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftException.Reason;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
+import io.github.raftspringboot.engine.atomix.peer.Failure;
+import io.github.raftspringboot.engine.atomix.peer.ReadIndex;
+
+/**
+ * Linearizable reads served from this node's own state (ReadIndex, Raft thesis section 6.4): the node gets the
+ * leader's read index (its own when it leads, otherwise asked of the leader over the peer port), waits until its state
+ * machine has applied that index, and the caller then reads its local copy. Reads waiting at the same moment share one
+ * read-index request ({@link ReadIndexBatcher}), so a burst of reads costs one heartbeat round, and followers serve
+ * reads without sending the read itself to the leader.
+ * <p>
+ * A node that cannot reach a leader confirmed by a majority gets no index, so it never answers from stale state: the
+ * read retries (another leader may be elected meanwhile) and fails with a TIMEOUT after raft.request-timeout.
+ */
+final class LinearizableReads {
+
+    private static final ControlRequest READ_INDEX_REQUEST = ControlRequest.newBuilder()
+        .setReadIndex(ReadIndex.getDefaultInstance())
+        .build();
+
+    private final RaftNodeSettings settings;
+
+    private final LeaderReadIndex leader;
+
+    private final GrpcRaftTransport transport;
+
+    private final Supplier<String> leaderId;
+
+    private final AppliedIndexTracker logApplied;
+
+    private final AppliedIndexTracker commandsApplied;
+
+    private final BooleanSupplier running;
+
+    private final ReadIndexBatcher asLeader;
+
+    private final ReadIndexBatcher viaLeader;
+
+    LinearizableReads(RaftNodeSettings settings, LeaderReadIndex leader, GrpcRaftTransport transport,
+            Supplier<String> leaderId, AppliedIndexTracker logApplied, AppliedIndexTracker commandsApplied,
+            BooleanSupplier running) {
+        this.settings = settings;
+        this.leader = leader;
+        this.transport = transport;
+        this.leaderId = leaderId;
+        this.logApplied = logApplied;
+        this.commandsApplied = commandsApplied;
+        this.running = running;
+        this.asLeader = new ReadIndexBatcher(leader::confirm);
+        this.viaLeader = new ReadIndexBatcher(this::askLeader);
+    }
+
+    /**
+     * Completes once this node's state machine reflects every write acknowledged (by any node) before the call; fails
+     * with a {@link RaftException} when no leader confirmed by a majority answered within raft.request-timeout.
+     */
+    CompletableFuture<Void> barrier() {
+        if (!running.getAsBoolean()) {
+            return CompletableFuture.failedFuture(
+                    new RaftException(Reason.SHUTDOWN, "Read failed: the Raft node is not running"));
+        }
+        long timeoutMillis = settings.requestTimeout().toMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        attempt(deadline, result);
+        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionally(error -> {
+            Throwable cause = AtomixErrors.unwrap(error);
+            if (cause instanceof TimeoutException) {
+                throw new RaftException(Reason.TIMEOUT, "Linearizable read: no read index confirmed by a majority "
+                        + "and applied here within raft.request-timeout (" + timeoutMillis + " ms)"
+                        + AtomixErrors.leaderHint(leaderId.get()), leaderId.get(), null);
+            }
+            throw (cause instanceof RaftException raft) ? raft
+                    : AtomixErrors.translate(cause, "Read", leaderId.get());
+        });
+    }
+
+    /** Answers a follower's read-index request: this node's read index, or why it has none. */
+    CompletableFuture<ControlReply> serve() {
+        return asLeader.readIndex().handle((index, error) -> {
+            if (error == null) {
+                return ControlReply.newBuilder().setIndex(index).build();
+            }
+            RaftException failure = AtomixErrors.translate(error, "ReadIndex", leaderId.get());
+            return ControlReply.newBuilder()
+                .setFailure(Failure.newBuilder()
+                    .setReason(failure.reason().name())
+                    .setLeaderId((failure.leaderId() != null) ? failure.leaderId() : "")
+                    .setMessage(String.valueOf(failure.getMessage())))
+                .build();
+        });
+    }
+
+    private void attempt(long deadline, CompletableFuture<Void> result) {
+        if (result.isDone()) {
+            return;
+        }
+        CompletableFuture<Long> index = leader.isLeader() ? asLeader.readIndex() : viaLeader.readIndex();
+        index.whenComplete((readIndex, error) -> {
+            if (error == null) {
+                CompletableFuture.anyOf(logApplied.await(readIndex), commandsApplied.await(readIndex))
+                    .whenComplete((ignored, notApplied) -> {
+                        if (notApplied != null) {
+                            result.completeExceptionally(notApplied);
+                        }
+                        else {
+                            result.complete(null);
+                        }
+                    });
+                return;
+            }
+            // Reads change nothing, so asking again (the leader may have changed) is always safe.
+            long pause = settings.heartbeatInterval().toMillis();
+            if (!running.getAsBoolean() || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) >= deadline) {
+                result.completeExceptionally(error);
+                return;
+            }
+            Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
+            later.execute(() -> attempt(deadline, result));
+        });
+    }
+
+    private CompletableFuture<Long> askLeader() {
+        String leaderNow = leaderId.get();
+        if (leaderNow == null || leaderNow.equals(settings.nodeId())) {
+            return CompletableFuture.failedFuture(new RaftException(Reason.NO_LEADER,
+                    "Linearizable read: no leader is known right now; retry once one is elected"));
+        }
+        return transport.control(leaderNow, READ_INDEX_REQUEST).handle((reply, error) -> {
+            if (error != null) {
+                throw AtomixErrors.translate(error, "ReadIndex on the leader '" + leaderNow + "'", leaderNow);
+            }
+            if (reply.hasFailure()) {
+                Failure failure = reply.getFailure();
+                throw new RaftException(Reason.valueOf(failure.getReason()), failure.getMessage(),
+                        failure.getLeaderId().isEmpty() ? null : failure.getLeaderId(), null);
+            }
+            return reply.getIndex();
+        });
+    }
+}
