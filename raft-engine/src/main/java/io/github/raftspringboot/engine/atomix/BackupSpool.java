@@ -1,6 +1,7 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -77,7 +78,7 @@ final class BackupSpool {
      * Applies a spool entry: on the node that asked for the backup, writes the state as of this entry to the spool
      * (on the apply thread, so that no later command is mixed in). Other nodes do nothing. Never throws.
      */
-    byte[] apply(byte[] payload, ReplicatedStateMachine stateMachine) {
+    byte[] apply(byte[] payload, ReplicatedStateMachine stateMachine, LongOperations operations) {
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", 2);
         if (parts.length != 2 || !parts[0].equals(localNodeId)) {
             return new byte[0];
@@ -88,7 +89,10 @@ final class BackupSpool {
         }
         Path file = stateFile(id);
         long started = System.nanoTime();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        // The requester (StreamedBackups) tracks the backup; its bytes are counted here as they are written.
+        LongOperations.Tracked progress = operations.find("backup", id);
+        try (OutputStream out = new CountingStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
+                progress)) {
             stateMachine.snapshot(out);
         }
         catch (IOException | RuntimeException ex) {
@@ -139,6 +143,33 @@ final class BackupSpool {
         }
         catch (IOException ex) {
             logger.warn("Could not delete {}: {}", file, ex.toString());
+        }
+    }
+
+    /** Counts the bytes written into an operation's progress, if it is tracked. */
+    private static final class CountingStream extends FilterOutputStream {
+
+        private final LongOperations.Tracked progress;
+
+        CountingStream(OutputStream out, LongOperations.Tracked progress) {
+            super(out);
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            if (progress != null) {
+                progress.advance(1);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            if (progress != null) {
+                progress.advance(length);
+            }
         }
     }
 
