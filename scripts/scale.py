@@ -164,8 +164,9 @@ def main():
     jars = [j for j in glob.glob(os.path.join(ROOT, "sample-kv-app/target/sample-kv-app-*.jar"))
             if not j.endswith("-plain.jar")]
     parser.add_argument("--launch", default="java -jar " + (jars[0] if jars else "sample-kv-app.jar"))
+    parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar"))
     args = parser.parse_args()
-    cli = os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar")
+    cli = args.cli
 
     work = tempfile.mkdtemp(prefix="raft-scale-")
     ids = ["node1", "node2", "node3"]
@@ -195,7 +196,7 @@ def main():
             for attempt in range(30):
                 try:
                     # Any node takes writes (a follower forwards them); a put is idempotent, so a retry is safe.
-                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch)
+                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch, timeout=60)
                     return
                 except (urllib.error.URLError, OSError) as failure:
                     retries.append(str(failure))

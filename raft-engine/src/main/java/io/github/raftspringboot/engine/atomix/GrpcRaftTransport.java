@@ -118,6 +118,11 @@ final class GrpcRaftTransport implements AutoCloseable {
         return leaderContact;
     }
 
+    /** Pre-votes this node held back because the leader's messages were arriving ({@link GrpcServerProtocol}). */
+    long heldBackPolls() {
+        return serverProtocol.heldBackPolls();
+    }
+
     /** The port actually bound (useful when configured as 0). */
     int boundPort() {
         return server.getPort();

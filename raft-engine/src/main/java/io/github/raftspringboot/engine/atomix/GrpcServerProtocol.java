@@ -71,6 +71,9 @@ final class GrpcServerProtocol implements RaftServerProtocol {
 
     private volatile long lastLoggedNanos = System.nanoTime() - LOG_EVERY_NANOS;
 
+    /** Pre-votes not sent because the leader's messages were arriving (one per member polled). */
+    private final java.util.concurrent.atomic.AtomicLong heldBackPolls = new java.util.concurrent.atomic.AtomicLong();
+
     GrpcServerProtocol(PeerMessenger messenger, PeerDispatcher dispatcher, LeaderBeats beats, LeaderContact contact,
             Duration electionTimeout) {
         this.messenger = messenger;
@@ -78,6 +81,11 @@ final class GrpcServerProtocol implements RaftServerProtocol {
         this.beats = beats;
         this.contact = contact;
         this.electionTimeout = electionTimeout;
+    }
+
+    /** How many pre-votes (one per member polled) were held back because the leader's messages were arriving. */
+    long heldBackPolls() {
+        return heldBackPolls.get();
     }
 
     // ---- requests from this node to another ----
@@ -147,6 +155,7 @@ final class GrpcServerProtocol implements RaftServerProtocol {
         if (contact.heardWithin(request.term(), electionTimeout)) {
             // The election timer ran out on the Raft thread while the leader's messages are arriving (they wait
             // behind a large append being written): the leader is alive, so ask no one to depose it.
+            heldBackPolls.incrementAndGet();
             long now = System.nanoTime();
             if (now - lastLoggedNanos >= LOG_EVERY_NANOS) {
                 lastLoggedNanos = now;
