@@ -10,6 +10,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.atomix.primitive.operation.OperationId;
@@ -38,6 +40,15 @@ final class BackupSpool {
 
     /** Why a backup could not be spooled, by backup id, until its requester takes it. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+
+    /**
+     * Per backup id asked on this node: completes with the entry's index once its state is in the spool (or with the
+     * failure). Lets the requester wait for a state that takes longer to write than the request timeout.
+     */
+    private final Map<String, CompletableFuture<Long>> written = new ConcurrentHashMap<>();
+
+    /** Backup ids whose state this node has started to write. */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     BackupSpool(Path directory, String localNodeId, boolean temporary) {
         this.directory = directory;
@@ -78,7 +89,7 @@ final class BackupSpool {
      * Applies a spool entry: on the node that asked for the backup, writes the state as of this entry to the spool
      * (on the apply thread, so that no later command is mixed in). Other nodes do nothing. Never throws.
      */
-    byte[] apply(byte[] payload, ReplicatedStateMachine stateMachine, LongOperations operations) {
+    byte[] apply(long index, byte[] payload, ReplicatedStateMachine stateMachine, LongOperations operations) {
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", 2);
         if (parts.length != 2 || !parts[0].equals(localNodeId)) {
             return new byte[0];
@@ -88,6 +99,7 @@ final class BackupSpool {
             return new byte[0];
         }
         Path file = stateFile(id);
+        this.started.add(id);
         long started = System.nanoTime();
         // The requester (StreamedBackups) tracks the backup; its bytes are counted here as they are written.
         LongOperations.Tracked progress = operations.find("backup", id);
@@ -99,15 +111,29 @@ final class BackupSpool {
             logger.warn("Could not write backup {} to {}: {}", id, file, ex.toString());
             failures.put(id, ex.toString());
             deleteQuietly(file);
+            written(id).complete(index);
             return new byte[0];
         }
+        written(id).complete(index);
         logger.info("Backup {}: the state is spooled to {} ({} bytes in {} ms)", id, file, file.toFile().length(),
                 (System.nanoTime() - started) / 1_000_000);
         return new byte[0];
     }
 
+    /** Completes with the index of backup {@code id}'s entry once this node has written (or failed to write) it. */
+    CompletableFuture<Long> written(String id) {
+        return written.computeIfAbsent(id, key -> new CompletableFuture<>());
+    }
+
+    /** Whether this node has started to write backup {@code id}'s state. */
+    boolean started(String id) {
+        return started.contains(id);
+    }
+
     /** The spooled state of backup {@code id}; the caller deletes the file when done. */
     Path take(String id) throws IOException {
+        written.remove(id);
+        started.remove(id);
         String failure = failures.remove(id);
         if (failure != null) {
             throw new IOException("This node could not write the backup to its spool directory " + directory + ": "

@@ -123,7 +123,7 @@ final class StateMachineService implements PrimitiveService {
             result = new byte[0];
         }
         else if (spool.handles(operation)) {
-            result = spool.apply(commit.value(), stateMachine, operations);
+            result = spool.apply(commit.index(), commit.value(), stateMachine, operations);
         }
         else if (restores.handles(operation)) {
             result = restores.apply(operation, commit.value());

@@ -96,10 +96,7 @@ final class StreamedBackups {
         String backupId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         try (LongOperations.Tracked progress = operations.start("backup", backupId, "spooling", -1)) {
-            long index = RaftFutures.await(append.apply(BackupSpool.SPOOL, BackupSpool.spoolEntry(nodeId, backupId)),
-                    RaftNode.LONG_OPERATION);
-            // The entry's answer may come from the leader before this node has applied it, and so written the file.
-            RaftFutures.await(awaitApplied.apply(index), RaftNode.LONG_OPERATION);
+            long index = spool(backupId);
             Path file = spool.take(backupId);
             try {
                 long size = Files.size(file);
@@ -116,6 +113,50 @@ final class StreamedBackups {
             finally {
                 BackupSpool.deleteQuietly(file);
             }
+        }
+    }
+
+    /**
+     * The backup's log entry, and the wait for this node to have written the state as of it. The entry is answered
+     * only once applied, and applying it is writing the whole state, which can take longer than the request timeout:
+     * a timed-out answer is not a failure while this node writes the state (or starts to within
+     * {@code giveUpAfter}), the wait then lasts as long as the writing.
+     */
+    private long spool(String backupId) {
+        CompletableFuture<Long> written = spool.written(backupId);
+        try {
+            long index = RaftFutures.await(append.apply(BackupSpool.SPOOL, BackupSpool.spoolEntry(nodeId, backupId)),
+                    RaftNode.LONG_OPERATION);
+            // The entry's answer may come from the leader before this node has applied it, and so written the file.
+            RaftFutures.await(awaitApplied.apply(index), RaftNode.LONG_OPERATION);
+            return index;
+        }
+        catch (RaftException ex) {
+            if (ex.reason() != RaftException.Reason.TIMEOUT) {
+                throw ex;
+            }
+            long deadline = System.nanoTime() + giveUpAfter.toNanos();
+            while (!spool.started(backupId) && !written.isDone()) {
+                if (System.nanoTime() > deadline) {
+                    throw ex;
+                }
+                try {
+                    written.get(retryPause.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+                catch (java.util.concurrent.TimeoutException notYet) {
+                    // still waiting for the entry to be applied here
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw ex;
+                }
+                catch (java.util.concurrent.ExecutionException failed) {
+                    break;
+                }
+            }
+            logger.info("Backup {}: the entry's answer timed out while this node writes the state; waiting for it",
+                    backupId);
+            return RaftFutures.await(written, RaftNode.LONG_OPERATION);
         }
     }
 
