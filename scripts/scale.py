@@ -9,7 +9,7 @@ Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
 end. Prints a Markdown table (the figures in docs/benchmarks.md come from it).
 """
-import argparse, glob, json, os, random, shlex, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, glob, json, os, random, re, shlex, shutil, signal, socket, subprocess, sys, tempfile, time
 import urllib.request, urllib.error
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,6 +49,8 @@ class Node:
                    PEERS=self.peers, STATE_DIR=os.path.join(self.work, self.id))
         command = shlex.split(self.launch)
         command.insert(1, "-Xmx" + self.xmx)
+        # Every collection logged: the largest heap left after a collection is the run's peak of live data.
+        command.insert(1, "-Xlog:gc:file=%s:uptime" % os.path.join(self.work, self.id + "-gc-%p.log"))
         log = open(os.path.join(self.work, self.id + ".log"), "ab")
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -103,6 +105,48 @@ class Rows(list):
         print("# %s: %s" % row, file=sys.stderr, flush=True)
 
 
+def peak_after_gc_mb(work, node_id):
+    """The largest heap occupancy right after a collection (e.g. 'Pause Young ... 612M->498M(1024M)') in the run."""
+    peak = 0
+    for path in glob.glob(os.path.join(work, node_id + "-gc-*.log")):
+        for line in open(path, errors="replace"):
+            match = re.search(r"->(\d+)M\(", line)
+            if match:
+                peak = max(peak, int(match.group(1)))
+    return peak
+
+
+def count_lines(path, text):
+    try:
+        return sum(1 for line in open(path, errors="replace") if text in line)
+    except OSError:
+        return 0
+
+
+def mean_append_ms(node):
+    """A follower's mean time from receiving a batch of entries to having it durable (raft.log.append)."""
+    try:
+        text = http("GET", node.url("/actuator/prometheus"), timeout=30, raw=True).decode()
+    except Exception:
+        return "?"
+    values = {}
+    for line in text.splitlines():
+        for name in ("raft_log_append_seconds_sum", "raft_log_append_seconds_count"):
+            if line.startswith(name):
+                values[name] = float(line.split()[-1])
+    count = values.get("raft_log_append_seconds_count", 0)
+    return "%.0f ms over %d" % (1000 * values["raft_log_append_seconds_sum"] / count, count) if count else "-"
+
+
+def max_term(nodes):
+    terms = [s.get("term", 0) for s in (n.status() for n in nodes) if s]
+    return max(terms) if terms else 0
+
+
+def loadavg():
+    return open("/proc/loadavg").read().split()[0]
+
+
 def leader_of(nodes):
     for node in nodes:
         status = node.status()
@@ -120,8 +164,9 @@ def main():
     jars = [j for j in glob.glob(os.path.join(ROOT, "sample-kv-app/target/sample-kv-app-*.jar"))
             if not j.endswith("-plain.jar")]
     parser.add_argument("--launch", default="java -jar " + (jars[0] if jars else "sample-kv-app.jar"))
+    parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar"))
     args = parser.parse_args()
-    cli = os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar")
+    cli = args.cli
 
     work = tempfile.mkdtemp(prefix="raft-scale-")
     ids = ["node1", "node2", "node3"]
@@ -137,6 +182,13 @@ def main():
         other = next(n for n in nodes if n is not leader and n is not follower)
         value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
 
+        print("# load average at the start: %s" % loadavg(), file=sys.stderr, flush=True)
+        step_term = [max_term(nodes)]
+        def terms_moved():
+            """Term changes since the last step: each one is an election (a leader change, or a failed try)."""
+            now = max_term(nodes)
+            moved, step_term[0] = now - step_term[0], now
+            return "%d term change%s, load %s" % (moved, "" if moved == 1 else "s", loadavg())
         started = time.time()
         retries = []
         def load(first):
@@ -144,7 +196,7 @@ def main():
             for attempt in range(30):
                 try:
                     # Any node takes writes (a follower forwards them); a put is idempotent, so a retry is safe.
-                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch)
+                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch, timeout=60)
                     return
                 except (urllib.error.URLError, OSError) as failure:
                     retries.append(str(failure))
@@ -154,19 +206,22 @@ def main():
             list(pool.map(load, range(0, args.keys, args.batch)))
         seconds = time.time() - started
         rows.append(("load %d keys x %d B (%d-key batches, 4 clients)" % (args.keys, args.value_bytes, args.batch),
-                     "%.1f s (%.0f keys/s, %d batches retried)" % (seconds, args.keys / seconds, len(retries))))
+                     "%.1f s (%.0f keys/s, %d batches retried; %s)" % (seconds, args.keys / seconds, len(retries),
+                                                                        terms_moved())))
         leader, _ = wait_for("a leader", lambda: leader_of(nodes), 900)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
         last = "key-%08d" % (args.keys - 1)
+        rows.append(("mean durable append on the followers during the load (raft.log.append)",
+                     ", ".join("%s %s" % (n.id, mean_append_ms(n)) for n in nodes if n is not leader)))
 
         started = time.time()
         try:
-            http("POST", leader.url("/actuator/raft/snapshot"), {})
+            http("POST", leader.url("/actuator/raft/snapshot"), {}, timeout=180)
             outcome = "%.1f s" % (time.time() - started)
         except urllib.error.HTTPError as failure:
             outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
-        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome))
+        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome + "; " + terms_moved()))
 
         follower.kill()
         started = time.time()
@@ -178,7 +233,7 @@ def main():
                 return False
         wait_for("the restarted follower to serve the last key", serves, 900)
         rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
-                     "%.1f s" % (time.time() - started)))
+                     "%.1f s; %s" % (time.time() - started, terms_moved())))
 
         backup = os.path.join(work, "backup.raft")
         started = time.time()
@@ -187,7 +242,7 @@ def main():
             shutil.copyfileobj(response, out, 1 << 20)
         size = os.path.getsize(backup)
         rows.append(("backup (GET /actuator/raft/backup from a follower)",
-                     "%.1f s (%d MB)" % (time.time() - started, size // (1 << 20))))
+                     "%.1f s (%d MB); %s" % (time.time() - started, size // (1 << 20), terms_moved())))
 
         http("POST", leader.url("/key"), {"after-backup": True})
         started = time.time()
@@ -195,10 +250,18 @@ def main():
                                 capture_output=True, text=True, timeout=3600)
         if result.returncode != 0:
             raise SystemExit("restore failed: " + result.stdout + result.stderr)
-        rows.append(("restore (raftmanager restore, through a follower)", "%.1f s" % (time.time() - started)))
+        rows.append(("restore (raftmanager restore, through a follower)",
+                     "%.1f s; %s" % (time.time() - started, terms_moved())))
 
         heaps = ", ".join("%s %d MB" % (n.id, n.heap_mb()) for n in nodes)
         rows.append(("heap after a full GC", heaps))
+        rows.append(("largest heap left after a collection during the run (gc log)",
+                     ", ".join("%s %d MB" % (n.id, peak_after_gc_mb(work, n.id)) for n in nodes)))
+        logs = {n.id: os.path.join(work, n.id + ".log") for n in nodes}
+        rows.append(("election timers run out (Atomix DEBUG 'Heartbeat timed out', if enabled)",
+                     ", ".join("%s %d" % (i, count_lines(path, "Heartbeat timed out")) for i, path in logs.items())))
+        rows.append(("of those, pre-votes held back as the leader's messages were arriving (logged once a second at most)",
+                     ", ".join("%s %d" % (i, count_lines(path, "no pre-vote sent")) for i, path in logs.items())))
         final = leader_of(nodes)
         changes = (final[1] - term) if final else "no leader"
         rows.append(("leader changes during the run (term %s -> %s)" % (term, final[1] if final else "?"),
@@ -211,7 +274,7 @@ def main():
         print("| step | result |\n|---|---|")
         for step, result in rows:
             print("| %s | %s |" % (step, result))
-        print("\nload average %s; logs in %s" % (open("/proc/loadavg").read().split()[0], work))
+        print("\nload average %s; logs in %s" % (loadavg(), work))
         if os.environ.get("KEEP_SCALE_DIR") != "1":
             shutil.rmtree(work, ignore_errors=True)
 

@@ -140,6 +140,14 @@ public interface RaftNode {
         return RaftFutures.await(restore(RaftBackup.readFrom(in)), LONG_OPERATION);
     }
 
+    /**
+     * The long operations under way on this node (backups, restores, snapshots) and how far each got; empty when
+     * none is.
+     */
+    default java.util.List<RaftOperationProgress> operationsInProgress() {
+        return java.util.List.of();
+    }
+
     /** Stops Raft on this node; the application keeps running. */
     CompletableFuture<Void> shutdown();
 

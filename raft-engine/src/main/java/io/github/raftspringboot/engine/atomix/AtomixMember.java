@@ -82,6 +82,12 @@ final class AtomixMember {
 
     final LinearizableReads reads;
 
+    /** Backups, restores and snapshots under way, and how far they got. */
+    final LongOperations operations = new LongOperations();
+
+    /** Before a restore step is sent again: about the time the cluster takes to elect a new leader. */
+    private static final java.time.Duration RESTORE_RETRY_PAUSE = java.time.Duration.ofMillis(500);
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -92,7 +98,9 @@ final class AtomixMember {
         this.directory = new PeerDirectory(settings.nodeId(), settings.advertiseAddress(), settings.peers(),
                 settings.dialOverrides());
         this.transport = new GrpcRaftTransport(directory,
-                new InetSocketAddress(settings.bindHost(), settings.bindPort()), settings.requestTimeout(),
+                new InetSocketAddress(settings.bindHost(), settings.bindPort()),
+                new GrpcRaftTransport.Timings(settings.electionTimeout(), settings.heartbeatInterval(),
+                        settings.requestTimeout()),
                 AtomixRaftEngine.MAX_MESSAGE_SIZE, peerTls);
         try {
             transport.start();
@@ -107,7 +115,7 @@ final class AtomixMember {
             createdSpool = BackupSpool.create(settings);
             this.spool = createdSpool;
             StateMachineService service = new StateMachineService(stateMachine, directory, parts.applied(),
-                    parts.onCorruptState(), parts.measurements(), spool);
+                    parts.onCorruptState(), parts.measurements(), spool, operations);
             PrimitiveType primitiveType = new StateMachinePrimitiveType(service);
             MemberId localId = MemberId.from(settings.nodeId());
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
@@ -138,7 +146,8 @@ final class AtomixMember {
                     this::leaderId);
             this.backups = new BackupRestore(settings, commands);
             this.streamedBackups = new StreamedBackups(settings.nodeId(), spool, backups::step, parts.applied()::await,
-                    BackupRestore.chunkSize(settings.maxEntrySize()));
+                    BackupRestore.chunkSize(settings.maxEntrySize()), operations,
+                    StreamedBackups.giveUpAfter(settings.requestTimeout()), RESTORE_RETRY_PAUSE);
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
             this.membership = new MembershipOperations(context, server, transport, directory, settings,
                     commands::submitSystem);

@@ -287,6 +287,17 @@ public final class AtomixRaftEngine implements RaftEngine {
         return current;
     }
 
+    @Override
+    public java.util.List<io.github.raftspringboot.api.RaftOperationProgress> operationsInProgress() {
+        AtomixMember current = lifecycle.member();
+        return (current != null) ? current.operations.inProgress() : java.util.List.of();
+    }
+
+    /** The running member's parts, or null; package-private for tests that reach into the transport. */
+    AtomixMember member() {
+        return lifecycle.member();
+    }
+
     /** One entry of a restore; package-private for tests that stop a restore half-way. */
     CompletableFuture<Long> restoreStep(OperationId operation, byte[] payload) {
         AtomixMember current = lifecycle.member();

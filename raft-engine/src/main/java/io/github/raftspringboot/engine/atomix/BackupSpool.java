@@ -1,6 +1,7 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.atomix.primitive.operation.OperationId;
@@ -37,6 +40,15 @@ final class BackupSpool {
 
     /** Why a backup could not be spooled, by backup id, until its requester takes it. */
     private final Map<String, String> failures = new ConcurrentHashMap<>();
+
+    /**
+     * Per backup id asked on this node: completes with the entry's index once its state is in the spool (or with the
+     * failure). Lets the requester wait for a state that takes longer to write than the request timeout.
+     */
+    private final Map<String, CompletableFuture<Long>> written = new ConcurrentHashMap<>();
+
+    /** Backup ids whose state this node has started to write. */
+    private final Set<String> started = ConcurrentHashMap.newKeySet();
 
     BackupSpool(Path directory, String localNodeId, boolean temporary) {
         this.directory = directory;
@@ -77,7 +89,7 @@ final class BackupSpool {
      * Applies a spool entry: on the node that asked for the backup, writes the state as of this entry to the spool
      * (on the apply thread, so that no later command is mixed in). Other nodes do nothing. Never throws.
      */
-    byte[] apply(byte[] payload, ReplicatedStateMachine stateMachine) {
+    byte[] apply(long index, byte[] payload, ReplicatedStateMachine stateMachine, LongOperations operations) {
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", 2);
         if (parts.length != 2 || !parts[0].equals(localNodeId)) {
             return new byte[0];
@@ -87,23 +99,41 @@ final class BackupSpool {
             return new byte[0];
         }
         Path file = stateFile(id);
+        this.started.add(id);
         long started = System.nanoTime();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        // The requester (StreamedBackups) tracks the backup; its bytes are counted here as they are written.
+        LongOperations.Tracked progress = operations.find("backup", id);
+        try (OutputStream out = new CountingStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
+                progress)) {
             stateMachine.snapshot(out);
         }
         catch (IOException | RuntimeException ex) {
             logger.warn("Could not write backup {} to {}: {}", id, file, ex.toString());
             failures.put(id, ex.toString());
             deleteQuietly(file);
+            written(id).complete(index);
             return new byte[0];
         }
+        written(id).complete(index);
         logger.info("Backup {}: the state is spooled to {} ({} bytes in {} ms)", id, file, file.toFile().length(),
                 (System.nanoTime() - started) / 1_000_000);
         return new byte[0];
     }
 
+    /** Completes with the index of backup {@code id}'s entry once this node has written (or failed to write) it. */
+    CompletableFuture<Long> written(String id) {
+        return written.computeIfAbsent(id, key -> new CompletableFuture<>());
+    }
+
+    /** Whether this node has started to write backup {@code id}'s state. */
+    boolean started(String id) {
+        return started.contains(id);
+    }
+
     /** The spooled state of backup {@code id}; the caller deletes the file when done. */
     Path take(String id) throws IOException {
+        written.remove(id);
+        started.remove(id);
         String failure = failures.remove(id);
         if (failure != null) {
             throw new IOException("This node could not write the backup to its spool directory " + directory + ": "
@@ -139,6 +169,33 @@ final class BackupSpool {
         }
         catch (IOException ex) {
             logger.warn("Could not delete {}: {}", file, ex.toString());
+        }
+    }
+
+    /** Counts the bytes written into an operation's progress, if it is tracked. */
+    private static final class CountingStream extends FilterOutputStream {
+
+        private final LongOperations.Tracked progress;
+
+        CountingStream(OutputStream out, LongOperations.Tracked progress) {
+            super(out);
+            this.progress = progress;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            if (progress != null) {
+                progress.advance(1);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            if (progress != null) {
+                progress.advance(length);
+            }
         }
     }
 

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.atomix.protocols.raft.protocol.AppendRequest;
+import io.atomix.protocols.raft.protocol.InstallRequest;
 import io.atomix.protocols.raft.protocol.RaftClientProtocol;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.github.raftspringboot.engine.PeerTls;
@@ -63,19 +65,33 @@ final class GrpcRaftTransport implements AutoCloseable {
 
     private final GrpcClientProtocol clientProtocol;
 
+    private final LeaderContact leaderContact = new LeaderContact();
+
+    private final LeaderBeats beats;
+
+    private final String localId;
+
     private volatile Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler;
 
     private volatile Server server;
 
-    /** @param tls mutual TLS for the peer port, or {@code null} for plaintext */
-    GrpcRaftTransport(PeerDirectory directory, InetSocketAddress bindAddress, Duration requestTimeout,
-            int maxMessageSize, PeerTls tls) {
+    /**
+     * @param timings the Raft timings (election timeout, heartbeat interval) and the request timeout
+     * @param tls     mutual TLS for the peer port, or {@code null} for plaintext
+     */
+    GrpcRaftTransport(PeerDirectory directory, InetSocketAddress bindAddress, Timings timings, int maxMessageSize,
+            PeerTls tls) {
         this.security = new PeerTransportSecurity(tls);
         this.bindAddress = bindAddress;
         this.maxMessageSize = maxMessageSize;
-        this.channels = new PeerChannels(directory, requestTimeout, maxMessageSize, security, EXCHANGE);
+        this.localId = directory.localId();
+        this.channels = new PeerChannels(directory, timings.requestTimeout(), maxMessageSize, security, EXCHANGE);
         PeerMessenger messenger = new PeerMessenger(directory, codec, channels, dispatcher);
-        this.serverProtocol = new GrpcServerProtocol(messenger, dispatcher);
+        // A follower that answers nothing for this long is cut off: beats stop, so that it can elect a new leader.
+        this.beats = new LeaderBeats(timings.heartbeatInterval(), timings.electionTimeout().multipliedBy(10),
+                (memberId, term) -> channels.call(memberId, PeerMessageCodec.beat(term)));
+        this.serverProtocol = new GrpcServerProtocol(messenger, dispatcher, beats, leaderContact,
+                timings.electionTimeout());
         this.clientProtocol = new GrpcClientProtocol(messenger, dispatcher);
     }
 
@@ -90,6 +106,21 @@ final class GrpcRaftTransport implements AutoCloseable {
             .addService(service);
         security.configure(builder);
         server = builder.build().start();
+        beats.start(localId);
+    }
+
+    /** The timings the transport schedules by. */
+    record Timings(Duration electionTimeout, Duration heartbeatInterval, Duration requestTimeout) {
+    }
+
+    /** When this node last heard from a leader, as the leader's messages arrive. */
+    LeaderContact leaderContact() {
+        return leaderContact;
+    }
+
+    /** Pre-votes this node held back because the leader's messages were arriving ({@link GrpcServerProtocol}). */
+    long heldBackPolls() {
+        return serverProtocol.heldBackPolls();
     }
 
     /** The port actually bound (useful when configured as 0). */
@@ -140,8 +171,14 @@ final class GrpcRaftTransport implements AutoCloseable {
     private void receive(byte[] frame, StreamObserver<byte[]> responses) {
         CompletableFuture<byte[]> reply;
         try {
-            reply = PeerMessageCodec.isControl(frame) ? receiveControl(PeerMessageCodec.controlRequest(frame))
-                    : receiveRaft(codec.decode(PeerMessageCodec.unframe(frame)));
+            if (PeerMessageCodec.isBeat(frame)) {
+                leaderContact.heard(PeerMessageCodec.beatTerm(frame));
+                reply = CompletableFuture.completedFuture(PeerMessageCodec.EMPTY);
+            }
+            else {
+                reply = PeerMessageCodec.isControl(frame) ? receiveControl(PeerMessageCodec.controlRequest(frame))
+                        : receiveRaft(codec.decode(PeerMessageCodec.unframe(frame)));
+            }
         }
         catch (RuntimeException ex) {
             logger.warn("Could not handle a Raft peer message: {}", ex.toString());
@@ -168,12 +205,20 @@ final class GrpcRaftTransport implements AutoCloseable {
     }
 
     private CompletableFuture<byte[]> receiveRaft(Object message) {
+        // Noted on arrival, before the Raft thread (maybe busy writing an earlier append) takes the message up.
+        if (message instanceof AppendRequest append) {
+            leaderContact.heard(append.term());
+        }
+        else if (message instanceof InstallRequest install) {
+            leaderContact.heard(install.term());
+        }
         return dispatcher.dispatch(message).thenApply(response -> (response == null) ? PeerMessageCodec.EMPTY
                 : PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, codec.encode(response)));
     }
 
     @Override
     public void close() {
+        beats.close();
         Server current = server;
         if (current != null) {
             current.shutdownNow();

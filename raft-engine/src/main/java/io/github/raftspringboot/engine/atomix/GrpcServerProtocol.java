@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -33,6 +34,7 @@ import io.atomix.protocols.raft.protocol.PollRequest;
 import io.atomix.protocols.raft.protocol.PollResponse;
 import io.atomix.protocols.raft.protocol.PublishRequest;
 import io.atomix.protocols.raft.protocol.QueryRequest;
+import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.protocol.QueryResponse;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.protocol.ReconfigureRequest;
@@ -42,20 +44,48 @@ import io.atomix.protocols.raft.protocol.TransferRequest;
 import io.atomix.protocols.raft.protocol.TransferResponse;
 import io.atomix.protocols.raft.protocol.VoteRequest;
 import io.atomix.protocols.raft.protocol.VoteResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Atomix's Raft server protocol on the peer port: each request goes out through {@link PeerMessenger}, each
- * handler Atomix registers goes into {@link PeerDispatcher}. Nothing else happens here.
+ * handler Atomix registers goes into {@link PeerDispatcher}. Two things are added to what Atomix sends: the leader's
+ * appends and snapshot chunks are tracked so that {@link LeaderBeats} can beat while they are unanswered, and this
+ * node's pre-vote (poll) is not sent while the leader's messages are still arriving ({@link LeaderContact}).
  */
 final class GrpcServerProtocol implements RaftServerProtocol {
+
+    private static final Logger logger = LoggerFactory.getLogger(GrpcServerProtocol.class);
+
+    private static final long LOG_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final PeerMessenger messenger;
 
     private final PeerDispatcher dispatcher;
 
-    GrpcServerProtocol(PeerMessenger messenger, PeerDispatcher dispatcher) {
+    private final LeaderBeats beats;
+
+    private final LeaderContact contact;
+
+    private final Duration electionTimeout;
+
+    private volatile long lastLoggedNanos = System.nanoTime() - LOG_EVERY_NANOS;
+
+    /** Pre-votes not sent because the leader's messages were arriving (one per member polled). */
+    private final java.util.concurrent.atomic.AtomicLong heldBackPolls = new java.util.concurrent.atomic.AtomicLong();
+
+    GrpcServerProtocol(PeerMessenger messenger, PeerDispatcher dispatcher, LeaderBeats beats, LeaderContact contact,
+            Duration electionTimeout) {
         this.messenger = messenger;
         this.dispatcher = dispatcher;
+        this.beats = beats;
+        this.contact = contact;
+        this.electionTimeout = electionTimeout;
+    }
+
+    /** How many pre-votes (one per member polled) were held back because the leader's messages were arriving. */
+    long heldBackPolls() {
+        return heldBackPolls.get();
     }
 
     // ---- requests from this node to another ----
@@ -112,7 +142,7 @@ final class GrpcServerProtocol implements RaftServerProtocol {
 
     @Override
     public CompletableFuture<InstallResponse> install(MemberId memberId, InstallRequest request) {
-        return messenger.send(memberId, request);
+        return beats.track(memberId.id(), request.term(), messenger.send(memberId, request));
     }
 
     @Override
@@ -122,6 +152,22 @@ final class GrpcServerProtocol implements RaftServerProtocol {
 
     @Override
     public CompletableFuture<PollResponse> poll(MemberId memberId, PollRequest request) {
+        if (contact.heardWithin(request.term(), electionTimeout)) {
+            // The election timer ran out on the Raft thread while the leader's messages are arriving (they wait
+            // behind a large append being written): the leader is alive, so ask no one to depose it.
+            heldBackPolls.incrementAndGet();
+            long now = System.nanoTime();
+            if (now - lastLoggedNanos >= LOG_EVERY_NANOS) {
+                lastLoggedNanos = now;
+                logger.info("Election timer ran out in term {}, but the leader's last message arrived {} ms ago "
+                        + "(the Raft thread is behind): no pre-vote sent", request.term(), contact.millisSinceHeard());
+            }
+            return CompletableFuture.completedFuture(PollResponse.builder()
+                .withStatus(RaftResponse.Status.OK)
+                .withTerm(request.term())
+                .withAccepted(false)
+                .build());
+        }
         return messenger.send(memberId, request);
     }
 
@@ -132,7 +178,7 @@ final class GrpcServerProtocol implements RaftServerProtocol {
 
     @Override
     public CompletableFuture<AppendResponse> append(MemberId memberId, AppendRequest request) {
-        return messenger.send(memberId, request);
+        return beats.track(memberId.id(), request.term(), messenger.send(memberId, request));
     }
 
     @Override

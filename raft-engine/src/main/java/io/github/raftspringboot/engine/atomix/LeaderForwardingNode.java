@@ -225,6 +225,11 @@ final class LeaderForwardingNode implements RaftNode {
     }
 
     @Override
+    public java.util.List<io.github.raftspringboot.api.RaftOperationProgress> operationsInProgress() {
+        return local.operationsInProgress();
+    }
+
+    @Override
     public long backupTo(java.io.OutputStream out) throws java.io.IOException {
         return local.backupTo(out);
     }

@@ -1,5 +1,7 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.nio.ByteBuffer;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
@@ -12,8 +14,8 @@ import io.github.raftspringboot.engine.atomix.peer.ControlReply;
 import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
 /**
- * The bytes of one peer message: a kind byte (a Raft message of Atomix, or an engine control message), then the
- * payload. Raft messages are serialised with Atomix's protocol serializer, control messages are the protobuf
+ * The bytes of one peer message: a kind byte (a Raft message of Atomix, an engine control message, or a leader's
+ * beat), then the payload. Raft messages are serialised with Atomix's protocol serializer, control messages are the protobuf
  * messages of {@code raft_peer.proto}.
  */
 final class PeerMessageCodec {
@@ -21,6 +23,9 @@ final class PeerMessageCodec {
     static final byte RAFT_MESSAGE = 0;
 
     static final byte CONTROL_MESSAGE = 1;
+
+    /** A leader's beat ({@link LeaderBeats}): the kind byte, then the leader's term. */
+    static final byte BEAT_MESSAGE = 2;
 
     /** The answer to a one-way Raft message. */
     static final byte[] EMPTY = { RAFT_MESSAGE };
@@ -63,6 +68,18 @@ final class PeerMessageCodec {
             throw new IllegalArgumentException("Malformed control message between Raft nodes (do all nodes run the "
                     + "same version?): " + ex.getMessage(), ex);
         }
+    }
+
+    static byte[] beat(long term) {
+        return frame(BEAT_MESSAGE, ByteBuffer.allocate(Long.BYTES).putLong(term).array());
+    }
+
+    static boolean isBeat(byte[] frame) {
+        return frame.length == 1 + Long.BYTES && frame[0] == BEAT_MESSAGE;
+    }
+
+    static long beatTerm(byte[] frame) {
+        return ByteBuffer.wrap(frame, 1, Long.BYTES).getLong();
     }
 
     static boolean isControl(byte[] frame) {

@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -49,8 +50,12 @@ final class PeerRequestHooks {
         this.running = running;
     }
 
+    /** Leader messages as they arrive on the transport, before the Raft thread has handled them. */
+    private volatile LeaderContact arrivals;
+
     /** Wraps the handlers Atomix registered on the transport. */
     void install(GrpcRaftTransport transport) {
+        this.arrivals = transport.leaderContact();
         transport.decorateHandler(AppendRequest.class, this::durableAppend);
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
         transport.decorateHandler(PollRequest.class, this::stickyLeader);
@@ -96,14 +101,16 @@ final class PeerRequestHooks {
      * start an election and depose a healthy leader. A follower that heard from the leader within half an election
      * timeout turns such a poll down. It only ever refuses, so safety does not rest on it or on clocks; once the
      * leader is really gone, no follower hears from it and polls are granted again after that half timeout, before
-     * any follower's own election timer (at least one election timeout) runs out.
+     * any follower's own election timer (at least one election timeout) runs out. Leader contact counts from the
+     * arrival of the leader's messages too ({@link LeaderContact}), not only once the Raft thread has written them.
      */
     private Function<PollRequest, CompletableFuture<PollResponse>> stickyLeader(
             Function<PollRequest, CompletableFuture<PollResponse>> handler) {
         long window = settings.electionTimeout().toNanos() / 2;
         return request -> {
-            if (lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window
-                    && context.getLeader() != null) {
+            boolean heard = (lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window)
+                    || (arrivals != null && arrivals.heardWithin(context.getTerm(), Duration.ofNanos(window)));
+            if (heard && context.getLeader() != null) {
                 return CompletableFuture.completedFuture(PollResponse.builder()
                     .withStatus(RaftResponse.Status.OK)
                     .withTerm(context.getTerm())

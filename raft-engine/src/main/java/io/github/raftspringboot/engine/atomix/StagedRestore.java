@@ -41,6 +41,9 @@ final class StagedRestore {
     /** Starts the staging section of a snapshot; snapshots written before restores existed do not have it. */
     private static final int SECTION_MARKER = 0x52535452;
 
+    /** Starts the last committed restore's id, after the staging section. */
+    private static final int COMMITTED_MARKER = 0x52535443;
+
     private static final int COPY_BUFFER = 64 * 1024;
 
     private static final Logger logger = LoggerFactory.getLogger(StagedRestore.class);
@@ -61,6 +64,9 @@ final class StagedRestore {
     private OutputStream staged;
 
     private long stagedSize;
+
+    /** The last restore committed: its COMMIT sent again (its answer lost in a leader change) is answered as done. */
+    private String committedId;
 
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
         this.stateMachine = stateMachine;
@@ -94,6 +100,10 @@ final class StagedRestore {
     }
 
     private String begin(String restoreId, ByteBuffer buffer) {
+        if (restoreId.equals(id) || restoreId.equals(committedId)) {
+            // Sent again after its answer was lost (a leader change): keep what is staged.
+            return null;
+        }
         if (id != null) {
             logger.info("Restore {} abandons the unfinished restore {}", restoreId, id);
         }
@@ -142,6 +152,10 @@ final class StagedRestore {
     }
 
     private String commit(String restoreId) {
+        if (restoreId.equals(committedId)) {
+            // Sent again after its answer was lost: the restore took effect at the first COMMIT.
+            return null;
+        }
         String problem = notCurrent(restoreId);
         if (problem != null) {
             return problem;
@@ -162,6 +176,7 @@ final class StagedRestore {
             }
             logger.info("Restore {}: the state machine read {} bytes in {} ms", restoreId, size,
                     (System.nanoTime() - started) / 1_000_000);
+            committedId = restoreId;
             return null;
         }
         catch (IOException | RuntimeException ex) {
@@ -241,14 +256,30 @@ final class StagedRestore {
                 throw new UncheckedIOException("Could not copy the staged restore into the snapshot", ex);
             }
         }
+        output.writeInt(COMMITTED_MARKER);
+        output.writeBoolean(committedId != null);
+        if (committedId != null) {
+            output.writeString(committedId);
+        }
     }
 
     /** Reads what {@link #writeTo} wrote; a snapshot without the section has nothing staged. */
     void readFrom(BackupInput input) {
         clear();
-        if (input.remaining() < Integer.BYTES || input.readInt() != SECTION_MARKER || !input.readBoolean()) {
+        committedId = null;
+        if (input.remaining() < Integer.BYTES || input.readInt() != SECTION_MARKER) {
             return;
         }
+        if (input.readBoolean()) {
+            readStaged(input);
+        }
+        // Snapshots written before the committed restore was kept end here.
+        if (input.remaining() >= Integer.BYTES + 1 && input.readInt() == COMMITTED_MARKER && input.readBoolean()) {
+            committedId = input.readString();
+        }
+    }
+
+    private void readStaged(BackupInput input) {
         id = input.readString();
         size = input.readLong();
         checksum = input.readBytes(input.readInt());

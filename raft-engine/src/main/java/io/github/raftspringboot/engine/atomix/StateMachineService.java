@@ -66,6 +66,8 @@ final class StateMachineService implements PrimitiveService {
 
     private final BackupSpool spool;
 
+    private final LongOperations operations;
+
     /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
     private volatile ServiceContext context;
 
@@ -74,7 +76,8 @@ final class StateMachineService implements PrimitiveService {
      *                          incomplete state, so the engine must stop the node instead
      */
     StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
-            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements, BackupSpool spool) {
+            Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements, BackupSpool spool,
+            LongOperations operations) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
@@ -82,6 +85,7 @@ final class StateMachineService implements PrimitiveService {
         this.restores = new StagedRestore(stateMachine, spool.directory());
         this.measurements = measurements;
         this.spool = spool;
+        this.operations = operations;
     }
 
     @Override
@@ -119,7 +123,7 @@ final class StateMachineService implements PrimitiveService {
             result = new byte[0];
         }
         else if (spool.handles(operation)) {
-            result = spool.apply(commit.value(), stateMachine);
+            result = spool.apply(commit.index(), commit.value(), stateMachine, operations);
         }
         else if (restores.handles(operation)) {
             result = restores.apply(operation, commit.value());
@@ -139,8 +143,10 @@ final class StateMachineService implements PrimitiveService {
         output.writeInt(CHUNKED_STATE);
         output.writeInt(addresses.size());
         addresses.forEach((id, address) -> output.writeString(id).writeString(address));
-        CountingOutput state = new CountingOutput(output);
-        try (ChunkedOutputStream chunks = new ChunkedOutputStream(state)) {
+        LongOperations.Tracked progress = operations.start("snapshot",
+                String.valueOf((context != null) ? context.currentIndex() : 0), "writing", -1);
+        CountingOutput state = new CountingOutput(output, progress);
+        try (progress; ChunkedOutputStream chunks = new ChunkedOutputStream(state)) {
             stateMachine.snapshot(chunks);
         }
         catch (IOException ex) {
@@ -161,7 +167,9 @@ final class StateMachineService implements PrimitiveService {
         try {
             if (chunked) {
                 long before = input.remaining();
-                try (ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input))) {
+                try (LongOperations.Tracked progress = operations.start("snapshot-install",
+                        String.valueOf((context != null) ? context.currentIndex() : 0), "reading", before);
+                        ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input, progress))) {
                     stateMachine.restore(state);
                 }
                 measurements.snapshotInstalled(before - input.remaining());
@@ -214,22 +222,27 @@ final class StateMachineService implements PrimitiveService {
 
         private final BackupOutput output;
 
+        private final LongOperations.Tracked progress;
+
         long count;
 
-        CountingOutput(BackupOutput output) {
+        CountingOutput(BackupOutput output, LongOperations.Tracked progress) {
             this.output = output;
+            this.progress = progress;
         }
 
         @Override
         public void write(int b) {
             output.writeByte(b);
             count++;
+            progress.done(count);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
             output.write(bytes, offset, length);
             count += length;
+            progress.done(count);
         }
     }
 
@@ -238,13 +251,20 @@ final class StateMachineService implements PrimitiveService {
 
         private final BackupInput input;
 
-        BackupInputStream(BackupInput input) {
+        private final LongOperations.Tracked progress;
+
+        BackupInputStream(BackupInput input, LongOperations.Tracked progress) {
             this.input = input;
+            this.progress = progress;
         }
 
         @Override
         public int read() {
-            return (input.remaining() > 0) ? input.readUnsignedByte() : -1;
+            if (input.remaining() <= 0) {
+                return -1;
+            }
+            progress.advance(1);
+            return input.readUnsignedByte();
         }
 
         @Override
@@ -254,6 +274,7 @@ final class StateMachineService implements PrimitiveService {
                 return (length == 0) ? 0 : -1;
             }
             input.read(bytes, offset, piece);
+            progress.advance(piece);
             return piece;
         }
     }

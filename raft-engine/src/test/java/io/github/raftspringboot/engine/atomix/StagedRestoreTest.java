@@ -102,6 +102,29 @@ class StagedRestoreTest {
     }
 
     @Test
+    void aBeginOrCommitSentAgainAfterItsAnswerWasLostIsAcceptedWithoutEffect() {
+        Node node = new Node("old state");
+        node.apply(1, operations.get(0), entries.get(0));
+        node.apply(2, operations.get(1), entries.get(1));
+        assertThat(node.apply(3, StagedRestore.BEGIN, entries.get(0))).as("BEGIN again keeps the staged chunk")
+            .isEmpty();
+        node.apply(4, operations.get(2), entries.get(2));
+        node.apply(5, operations.get(3), entries.get(3));
+        assertThat(node.apply(6, StagedRestore.COMMIT, entries.get(4))).isEmpty();
+        String restored = new String(backup, StandardCharsets.UTF_8);
+        assertThat(node.state()).isEqualTo(restored);
+
+        Node installed = new Node("anything");
+        installed.install(node.snapshot());
+        for (Node each : List.of(node, installed)) {
+            assertThat(each.apply(7, StagedRestore.COMMIT, entries.get(4))).as("COMMIT again is answered as done")
+                .isEmpty();
+            assertThat(each.apply(8, StagedRestore.BEGIN, entries.get(0))).isEmpty();
+            assertThat(each.state()).isEqualTo(restored);
+        }
+    }
+
+    @Test
     void aCommitOfBytesThatDoNotMatchTheChecksumChangesNothing() {
         Node node = new Node("kept");
         byte[] other = backup.clone();
@@ -139,7 +162,7 @@ class StagedRestoreTest {
             service = new StateMachineService(stateMachine,
                     new PeerDirectory("n", "127.0.0.1:1", List.of()), applied, failure -> {
                         throw failure;
-                    }, new EngineMeasurements(), spool());
+                    }, new EngineMeasurements(), spool(), new LongOperations());
         }
 
         private static BackupSpool spool() {

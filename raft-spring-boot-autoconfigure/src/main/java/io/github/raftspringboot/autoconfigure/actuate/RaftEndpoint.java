@@ -70,16 +70,18 @@ public class RaftEndpoint {
                 status.configurationIndex(), servers(status), node.stats());
     }
 
-    /** {@code GET /actuator/raft/configuration} or {@code GET /actuator/raft/leader}. */
+    /** {@code GET /actuator/raft/configuration}, {@code GET /actuator/raft/leader} or {@code .../operations}. */
     @ReadOperation
     public @Nullable Object part(@Selector String part) {
         return switch (part) {
             case "configuration" -> configuration();
             case "leader" -> LeaderDescriptor.of(node.status());
+            // Backups, restores and snapshots under way on this node, and how far each got.
+            case "operations" -> node.operationsInProgress();
             case "backup" -> throw new IllegalArgumentException("The backup is a file: download it over HTTP with GET "
                     + "/actuator/raft/backup, or save it with 'raftmanager <host:grpc-port> backup <file>'");
             default -> throw new IllegalArgumentException(
-                    "Unknown part '" + part + "' of the raft endpoint: use 'configuration' or 'leader'");
+                    "Unknown part '" + part + "' of the raft endpoint: use 'configuration', 'leader' or 'operations'");
         };
     }
 

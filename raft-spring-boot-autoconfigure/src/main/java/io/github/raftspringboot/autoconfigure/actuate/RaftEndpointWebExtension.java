@@ -60,10 +60,10 @@ public class RaftEndpointWebExtension {
         if (part.equals("backup")) {
             return backup();
         }
-        if (!part.equals("configuration") && !part.equals("leader")) {
+        if (!part.equals("configuration") && !part.equals("leader") && !part.equals("operations")) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no /actuator/raft/" + part
-                    + ": use /actuator/raft, /actuator/raft/configuration, /actuator/raft/leader or "
-                    + "/actuator/raft/backup", null);
+                    + ": use /actuator/raft, /actuator/raft/configuration, /actuator/raft/leader, "
+                    + "/actuator/raft/operations or /actuator/raft/backup", null);
         }
         return respond(() -> {
             Object body = endpoint.part(part);

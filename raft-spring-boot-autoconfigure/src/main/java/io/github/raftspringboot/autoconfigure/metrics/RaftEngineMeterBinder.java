@@ -1,6 +1,7 @@
 package io.github.raftspringboot.autoconfigure.metrics;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.api.RaftOperationProgress;
 import io.github.raftspringboot.engine.RaftMetricsSource;
 import io.github.raftspringboot.engine.RaftMetricsSource.OperationStats;
 
@@ -66,8 +68,15 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
             .description("On the leader: the highest log index known to be replicated to a follower")
             .tags(tags)
             .register(registry);
-        refresher().scheduleWithFixedDelay(() -> refreshPeers(lag, matchIndex), 0, refreshInterval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        MultiGauge operations = MultiGauge.builder("raft.operation.progress")
+            .description("Backups, restores and snapshots under way on this node: the fraction of the current phase "
+                    + "done (0 to 1; NaN while a state of unknown size is written)")
+            .tags(tags)
+            .register(registry);
+        refresher().scheduleWithFixedDelay(() -> {
+            refreshPeers(lag, matchIndex);
+            refreshOperations(operations);
+        }, 0, refreshInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One thread for every registry this binder is bound to. */
@@ -95,6 +104,32 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
         catch (RuntimeException ex) {
             logger.warn("Could not refresh the replication meters of Raft node '{}'", node.nodeId(), ex);
         }
+    }
+
+    /** One row per kind of operation under way (the oldest of a kind), tagged with its kind and phase. */
+    private void refreshOperations(MultiGauge operations) {
+        try {
+            Map<String, RaftOperationProgress> byKind = new LinkedHashMap<>();
+            node.operationsInProgress().forEach(operation -> byKind.putIfAbsent(operation.kind(), operation));
+            operations.register(byKind.values()
+                .stream()
+                .map(operation -> MultiGauge.Row.of(Tags.of("operation", operation.kind(), "phase", operation.phase()),
+                        this, binder -> binder.fractionDone(operation.kind())))
+                .toList(), true);
+        }
+        catch (RuntimeException ex) {
+            logger.warn("Could not refresh the operation meters of Raft node '{}'", node.nodeId(), ex);
+        }
+    }
+
+    private double fractionDone(String kind) {
+        return node.operationsInProgress()
+            .stream()
+            .filter(operation -> operation.kind().equals(kind))
+            .findFirst()
+            .map(operation -> (operation.total() < 0) ? Double.NaN
+                    : (operation.total() == 0) ? 1.0 : (double) operation.done() / operation.total())
+            .orElse(Double.NaN);
     }
 
     private double matchIndex(String peer) {

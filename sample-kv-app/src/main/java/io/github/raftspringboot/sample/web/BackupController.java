@@ -1,17 +1,24 @@
 package io.github.raftspringboot.sample.web;
 
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.SortedMap;
 
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -60,18 +67,67 @@ class BackupController {
 
     /**
      * The whole store. {@code consistency=local} reads this node's own copy instead: for disaster recovery, when
-     * the cluster has no leader; it may miss the last writes this node had not yet applied.
+     * the cluster has no leader; it may miss the last writes this node had not yet applied. The document is written
+     * to the response as it is produced, entry by entry, and its checksum computed on the way: it is never held as
+     * one string or byte array (only the entries read from the store are in memory).
      */
     @GetMapping(path = "/backup", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Backup> backup(@RequestParam(required = false) String consistency) {
+    void backup(@RequestParam(required = false) String consistency, HttpServletResponse response)
+            throws IOException {
         ReadConsistency readConsistency = ReadConsistencies.parse(consistency);
         SortedMap<String, JsonNode> entries = store.entries("", readConsistency);
         Instant now = Instant.now();
         String file = "raft-backup-" + now.toString().replace(":", "") + ".json";
-        return ResponseEntity.ok()
-            .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"")
-            .body(new Backup(FORMAT, node.nodeId(), now, readConsistency.name().toLowerCase(Locale.ROOT),
-                    entries.size(), entries, checksum(entries)));
+        response.setStatus(HttpStatus.OK.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
+        // Written on this request's thread as it is produced (no asynchronous request, so no async timeout).
+        writeBackup(new BufferedOutputStream(response.getOutputStream(), 1 << 16), entries, now,
+                readConsistency.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The fields of {@link Backup} in its order, each written as Jackson writes it; {@code entries} as compact JSON
+     * sorted by key, exactly the bytes whose SHA-256 is {@code sha256}.
+     */
+    private void writeBackup(OutputStream out, SortedMap<String, JsonNode> entries, Instant createdAt,
+            String consistency) throws IOException {
+        MessageDigest digest = sha256();
+        out.write(utf8("{\"format\":" + json(FORMAT) + ",\"nodeId\":" + json(node.nodeId()) + ",\"createdAt\":"
+                + json(createdAt) + ",\"consistency\":" + json(consistency) + ",\"count\":" + entries.size()
+                + ",\"entries\":"));
+        OutputStream both = new DigestOutputStream(out, digest);
+        both.write('{');
+        boolean first = true;
+        for (Map.Entry<String, JsonNode> entry : entries.entrySet()) {
+            if (!first) {
+                both.write(',');
+            }
+            first = false;
+            both.write(mapper.writeValueAsBytes(entry.getKey()));
+            both.write(':');
+            both.write(mapper.writeValueAsBytes(entry.getValue()));
+        }
+        both.write('}');
+        out.write(utf8(",\"sha256\":" + json(HexFormat.of().formatHex(digest.digest())) + "}"));
+        out.flush();
+    }
+
+    private String json(Object value) {
+        return mapper.writeValueAsString(value);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", ex);
+        }
     }
 
     /**
