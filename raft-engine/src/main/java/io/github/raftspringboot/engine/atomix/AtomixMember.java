@@ -74,6 +74,9 @@ final class AtomixMember {
 
     final PeerRequestHooks hooks;
 
+    /** Keeps the log's segments from being re-read on the Raft thread when Atomix would unmap them. */
+    final SegmentMappings segmentMappings;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -109,6 +112,9 @@ final class AtomixMember {
                     new SingleTypeRegistry(primitiveType),
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true);
             this.context = created;
+            // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
+            this.segmentMappings = SegmentMappings.of(context);
+            segmentMappings.keep();
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());
