@@ -42,6 +42,7 @@ class SegmentMappingsTest {
     @Test
     void atomixAloneRereadsEverySegmentItUnmaps() throws Exception {
         Work work = rollOverReadAcrossAndCompact(Files.createDirectories(dir.resolve("atomix")), false);
+        System.out.println("SEGMENT RE-READS atomix " + work);
         // Each roll-over re-reads the segment the writer leaves (~38,000 entries), the reader's crossing maps and
         // unmaps two segments (a read each way), compaction re-reads the two segments still mapped.
         assertThat(work.rollOvers()).isGreaterThanOrEqualTo(2 * work.entriesPerSegment() - 10);
@@ -53,6 +54,7 @@ class SegmentMappingsTest {
     @Test
     void keptSegmentsAreNeverRereadWhenReleasedOrCompacted() throws Exception {
         Work work = rollOverReadAcrossAndCompact(Files.createDirectories(dir.resolve("kept")), true);
+        System.out.println("SEGMENT RE-READS kept " + work);
         assertThat(work.rollOvers()).as("entries re-read at the writer's segment roll-overs").isZero();
         // The reader deserializes what it reads, and a few entries twice (the first of a segment, the last read).
         assertThat(work.readAcross() - work.readByReader()).as("entries re-read as a reader crosses two segments")
