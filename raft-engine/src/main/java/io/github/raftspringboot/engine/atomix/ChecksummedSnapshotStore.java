@@ -65,24 +65,30 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
 
     @Override
     protected synchronized void completeSnapshot(Snapshot snapshot) {
-        if (raftStorage != null && snapshot.isPersisted()) {
-            // Atomix's file writer does not fsync, and next it deletes the previous snapshot and then compacts the log.
-            forceToDisk(snapshotFile(raftStorage, snapshot.index()));
-        }
-        super.completeSnapshot(snapshot);
         if (raftStorage == null || !snapshot.isPersisted()) {
+            super.completeSnapshot(snapshot);
             return;
         }
+        // Before Atomix makes it the current snapshot (and deletes the previous one, then compacts the log): durable,
+        // and with its checksum, even if the node is stopped right after.
         Path file = snapshotFile(raftStorage, snapshot.index());
-        try {
-            if (Files.exists(file)) {
+        if (Files.exists(file)) {
+            forceToDisk(file);
+            try {
                 SnapshotChecksums.write(file);
             }
+            catch (IOException ex) {
+                // The snapshot itself is complete; without its checksum it is only unverified at the next start.
+                logger.warn("Could not record the checksum of snapshot {}: {}", file, ex.toString());
+            }
+        }
+        super.completeSnapshot(snapshot);
+        try {
             deleteOrphanedChecksums(raftStorage.directory().toPath());
         }
         catch (IOException ex) {
-            // The snapshot itself is complete; without its checksum it is only unverified at the next start.
-            logger.warn("Could not record the checksum of snapshot {}: {}", file, ex.toString());
+            logger.warn("Could not delete the checksums of deleted snapshots in {}: {}", raftStorage.directory(),
+                    ex.toString());
         }
     }
 
