@@ -88,6 +88,9 @@ final class AtomixMember {
     /** Before a restore step is sent again: about the time the cluster takes to elect a new leader. */
     private static final java.time.Duration RESTORE_RETRY_PAUSE = java.time.Duration.ofMillis(500);
 
+    /** Keeps the log's segments from being re-read on the Raft thread when Atomix would unmap them. */
+    final SegmentMappings segmentMappings;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -127,6 +130,9 @@ final class AtomixMember {
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
                     logApplied);
             this.context = created;
+            // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
+            this.segmentMappings = SegmentMappings.of(context);
+            segmentMappings.keep();
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());

@@ -3,20 +3,26 @@ package io.github.raftspringboot.engine.atomix;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
+import io.atomix.protocols.raft.roles.PassiveRole;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.protocols.raft.storage.snapshot.Snapshot;
 import io.atomix.protocols.raft.storage.snapshot.SnapshotStore;
+import io.atomix.storage.StorageLevel;
+import io.atomix.utils.time.WallClockTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Atomix's snapshot store, recording a checksum of each snapshot file once it is complete (taken here or installed
  * from the leader), for {@link StorageIntegrityCheck} to verify at the next start. Checksums of snapshots Atomix
- * has since deleted are deleted with them.
+ * has since deleted are deleted with them. Snapshots are written to their file as they are taken
+ * ({@link #newTemporarySnapshot}).
  */
 final class ChecksummedSnapshotStore extends SnapshotStore {
 
@@ -30,22 +36,76 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
         this.raftStorage = storage;
     }
 
+    /**
+     * A snapshot being taken goes to its file, not to the heap. Atomix collects it in a heap buffer that doubles as it
+     * grows and copies it to the file only when complete: a 354 MB snapshot needs a 512 MB array plus the 256 MB one
+     * it is copied from, next to the state itself. On a node at {@code -Xmx1g} that is an {@code OutOfMemoryError} on the
+     * state machine's thread, which Atomix's compaction does not catch: its {@code compact()} future then never
+     * completes, no snapshot file is written, and no snapshot is ever taken again (docs/benchmarks.md, issue 17). The
+     * file is {@code raft-<index>.snapshot}, which Atomix would write anyway; until the snapshot is complete its header
+     * is unlocked, so a start-up after a crash deletes it. A snapshot at an index that already has a complete one
+     * (Atomix then discards the new one) stays on the heap as before.
+     * <p>
+     * A snapshot received from the leader stays on the heap too: Atomix reopens its file writer for each chunk, and a
+     * reopened writer that grows the file past its length truncates it to a few bytes first (its
+     * {@code FileBytes.resize} zeroes from the size it was opened with), which wiped the first 256 MB of a 354 MB
+     * snapshot in a 1 M-key run.
+     */
+    @Override
+    public Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
+        if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY || getSnapshot(index) != null
+                || StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
+                    == PassiveRole.class) {
+            return super.newTemporarySnapshot(index, timestamp);
+        }
+        Path file = snapshotFile(raftStorage, index);
+        try {
+            // Left by an attempt that failed: Atomix's file writer would append to it.
+            Files.deleteIfExists(file);
+        }
+        catch (IOException ex) {
+            logger.warn("Could not delete the incomplete snapshot {}; taking this one on the heap: {}", file,
+                    ex.toString());
+            return super.newTemporarySnapshot(index, timestamp);
+        }
+        return newSnapshot(index, timestamp);
+    }
+
     @Override
     protected synchronized void completeSnapshot(Snapshot snapshot) {
-        super.completeSnapshot(snapshot);
         if (raftStorage == null || !snapshot.isPersisted()) {
+            super.completeSnapshot(snapshot);
             return;
         }
+        // Before Atomix makes it the current snapshot (and deletes the previous one, then compacts the log): durable,
+        // and with its checksum, even if the node is stopped right after.
         Path file = snapshotFile(raftStorage, snapshot.index());
-        try {
-            if (Files.exists(file)) {
+        if (Files.exists(file)) {
+            forceToDisk(file);
+            try {
                 SnapshotChecksums.write(file);
             }
+            catch (IOException ex) {
+                // The snapshot itself is complete; without its checksum it is only unverified at the next start.
+                logger.warn("Could not record the checksum of snapshot {}: {}", file, ex.toString());
+            }
+        }
+        super.completeSnapshot(snapshot);
+        try {
             deleteOrphanedChecksums(raftStorage.directory().toPath());
         }
         catch (IOException ex) {
-            // The snapshot itself is complete; without its checksum it is only unverified at the next start.
-            logger.warn("Could not record the checksum of snapshot {}: {}", file, ex.toString());
+            logger.warn("Could not delete the checksums of deleted snapshots in {}: {}", raftStorage.directory(),
+                    ex.toString());
+        }
+    }
+
+    private static void forceToDisk(Path file) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        catch (IOException ex) {
+            logger.warn("Could not flush snapshot {} to disk: {}", file, ex.toString());
         }
     }
 

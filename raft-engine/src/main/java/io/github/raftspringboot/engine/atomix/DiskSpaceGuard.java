@@ -56,14 +56,18 @@ final class DiskSpaceGuard implements AutoCloseable {
 
     /**
      * Starts the guard of a node's storage {@code directory}: every heartbeat interval it checks the free space (a
-     * leader short of it calls {@code stepDown}) and pads the log segments ({@link SegmentPadding}).
+     * leader short of it calls {@code stepDown}), pads the log segments ({@link SegmentPadding}) and keeps new
+     * segments mapped ({@link SegmentMappings}).
      */
     static DiskSpaceGuard start(RaftNodeSettings settings, File directory, BooleanSupplier leading,
-            Supplier<CompletableFuture<?>> stepDown) {
+            Supplier<CompletableFuture<?>> stepDown, SegmentMappings segmentMappings) {
         DiskSpaceGuard guard = new DiskSpaceGuard(directory, settings.segmentSize() + (long) settings.maxEntrySize(),
                 settings.nodeId());
-        guard.start(settings.heartbeatInterval(), leading, stepDown, () -> SegmentPadding.padAll(directory.toPath(),
-                RaftStorageFactory.PREFIX, settings.segmentSize(), settings.maxEntrySize()));
+        guard.start(settings.heartbeatInterval(), leading, stepDown, () -> {
+            SegmentPadding.padAll(directory.toPath(), RaftStorageFactory.PREFIX, settings.segmentSize(),
+                    settings.maxEntrySize());
+            segmentMappings.keepSoon();
+        });
         return guard;
     }
 

@@ -123,7 +123,7 @@ final class EngineLifecycle {
         running = true;
         AtomixMember started = member;
         diskSpace = DiskSpaceGuard.start(settings, started.storageDirectory(), started.context::isLeader,
-                () -> started.membership.transferLeadership(null));
+                () -> started.membership.transferLeadership(null), started.segmentMappings);
         started.hooks.guardDiskSpace(diskSpace);
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {} (opened in {} ms, "
                 + "joined in {} ms)", settings.nodeId(), settings.bindHost(), member.transport.boundPort(),
