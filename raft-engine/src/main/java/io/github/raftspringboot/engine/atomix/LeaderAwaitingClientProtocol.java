@@ -39,7 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's client protocol, with commands, queries and keep-alives carried over a leader change.
+ * The node's client protocol, with commands, queries, keep-alives and session openings carried over a leader change.
  * <p>
  * When Atomix's client finds the leader gone (its connection refused, or a follower answering NO_LEADER), it backs
  * off for 1, 1, 2, 3, 5 s before it tries again, so a write sent during an election waited up to a few seconds after
