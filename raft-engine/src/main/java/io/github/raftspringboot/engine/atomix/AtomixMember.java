@@ -144,7 +144,8 @@ final class AtomixMember {
                 .withMemberId(localId)
                 .withPartitionId(PARTITION)
                 .withProtocol(new LeaderAwaitingClientProtocol(transport.clientProtocol(), context,
-                        settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval()))
+                        settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval(),
+                        settings.requestTimeout()))
                 .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
                 .withThreadPoolSize(4)
                 .build();

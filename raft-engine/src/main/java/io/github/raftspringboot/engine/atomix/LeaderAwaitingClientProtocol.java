@@ -2,8 +2,6 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,19 +35,32 @@ import io.atomix.protocols.raft.protocol.QueryResponse;
 import io.atomix.protocols.raft.protocol.RaftClientProtocol;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.protocol.ResetRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The node's client protocol, with commands and queries carried over a leader change. When Atomix's client finds
- * the leader gone (its connection refused, or a follower answering NO_LEADER), it backs off for 1, 1, 2, 3, 5 s
- * before it tries again, so a write sent during an election waited up to a few seconds after the new leader was
- * already there. Here such a request instead waits for this node to learn of a leader it has not seen fail, and is
- * sent to it at once, then again every heartbeat until answered ({@link #repeating}); after {@code patience}
- * without a leader, the original answer goes back to Atomix, which retries as before.
+ * The node's client protocol, with commands, queries, keep-alives and session openings carried over a leader change.
+ * <p>
+ * When Atomix's client finds the leader gone (its connection refused, or a follower answering NO_LEADER), it backs
+ * off for 1, 1, 2, 3, 5 s before it tries again, so a write sent during an election waited up to a few seconds after
+ * the new leader was already there. Here such a request instead waits for this node to learn of a leader it has not
+ * seen fail, and is sent to it at once (with copies of each session's oldest command: {@link OldestCommandRepeater});
+ * after {@code patience} without a leader, the original answer goes back to Atomix, which retries as before.
+ * <p>
+ * A leader that is cut off or frozen neither answers nor fails the requests it holds: they used to wait for the
+ * transport deadline ({@code raft.request-timeout}), and since the new leader takes up a session's later commands
+ * only after the earlier ones, every write of the node waited with them. So when this node learns of a new leader
+ * (or of a new term), every request still in flight to another member is sent to it at once and the old copy is no
+ * longer waited on ({@link #elected}); an OK answer from the old copy is still taken, since a leader answers OK only
+ * for what a majority committed or confirmed.
  * <p>
  * Resending is safe: it is the same request (same session, same sequence number) that Atomix's own retry would
- * send, and the leader applies a session's command once whatever the number of copies.
+ * send, and the leader applies a session's command once whatever the number of copies (a copy already in the log
+ * is answered from the session's results when it is applied again).
  */
 final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
+
+    private static final Logger logger = LoggerFactory.getLogger(LeaderAwaitingClientProtocol.class);
 
     private final RaftClientProtocol delegate;
 
@@ -57,34 +68,42 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
 
     private final Duration patience;
 
-    private final Duration repeat;
+    private final OldestCommandRepeater repeater;
 
     /** Members whose connection failed since they were last elected or answered. */
     private final Set<MemberId> unreachable = ConcurrentHashMap.newKeySet();
 
-    private final List<Runnable> waiting = new ArrayList<>();
+    /** Commands, queries and keep-alives not answered yet. */
+    private final Set<InFlightRequest<?, ?>> inFlight = ConcurrentHashMap.newKeySet();
 
     /**
      * @param patience how long a request waits for a new leader before Atomix gets the original answer
-     * @param repeat   how often a request carried over to a new leader is sent again until it is answered
+     * @param repeat    how often the oldest command of a session carried over to a new leader is sent again
+     * @param repeatFor for how long after a carry-over (the request timeout: a new leader on a starved machine can
+     *                  take seconds to commit its first entry, and a parked command is taken up only by a copy)
      */
     LeaderAwaitingClientProtocol(RaftClientProtocol delegate, RaftContext context, Duration patience,
-            Duration repeat) {
+            Duration repeat, Duration repeatFor) {
         this.delegate = delegate;
         this.context = context;
         this.patience = patience;
-        this.repeat = repeat;
+        this.repeater = new OldestCommandRepeater(inFlight, repeat, repeatFor);
         context.addLeaderElectionListener(this::elected);
     }
 
     @Override
     public CompletableFuture<CommandResponse> command(MemberId memberId, CommandRequest request) {
-        return carriedOver(target(memberId), request, delegate::command, delegate::command, deadline());
+        return dispatch(memberId, request, delegate::command);
     }
 
     @Override
     public CompletableFuture<QueryResponse> query(MemberId memberId, QueryRequest request) {
-        return carriedOver(target(memberId), request, delegate::query, delegate::query, deadline());
+        return dispatch(memberId, request, delegate::query);
+    }
+
+    @Override
+    public CompletableFuture<KeepAliveResponse> keepAlive(MemberId memberId, KeepAliveRequest request) {
+        return dispatch(memberId, request, delegate::keepAlive);
     }
 
     /**
@@ -98,76 +117,82 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         return (id != null && !unreachable.contains(id)) ? id : chosen;
     }
 
-    private long deadline() {
-        return System.nanoTime() + patience.toNanos();
-    }
-
-    /**
-     * Sends the request to {@code member} with {@code first}, then to each new leader in turn (with repeats) until
-     * one answers or the deadline passes.
-     */
-    private <T, R extends RaftResponse> CompletableFuture<R> carriedOver(MemberId member, T request,
-            BiFunction<MemberId, T, CompletableFuture<R>> first, BiFunction<MemberId, T, CompletableFuture<R>> send,
-            long deadline) {
-        return first.apply(member, request).handle((response, error) -> {
-            Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
-                    : error;
-            if (cause instanceof ConnectException) {
-                unreachable.add(member);
-            }
-            else if (error == null && !isNoLeader(response)) {
-                unreachable.remove(member);
-                return CompletableFuture.completedFuture(response);
-            }
-            else if (error != null) {
-                return CompletableFuture.<R>failedFuture(error);
-            }
-            CompletableFuture<R> original = (error == null) ? CompletableFuture.completedFuture(response)
-                    : CompletableFuture.failedFuture(error);
-            return awaitLeader(member, deadline).thenCompose(leader -> (leader == null) ? original
-                    : carriedOver(leader, request, repeating(send), send, deadline));
-        }).thenCompose(Function.identity());
-    }
-
-    /**
-     * Sends to a new leader, and sends the same request again every {@code repeat} until one answer comes. A new
-     * leader parks a command whose predecessor in the session it has not applied yet (it learns that the
-     * predecessor committed only when its own first entry commits) and takes it up only when another request of the
-     * session arrives: without a copy, the write waited for the session's next keep-alive, seconds later. The copy
-     * is the same request (same session, same sequence number), which the leader answers from the one pending or
-     * applied command, as it does for Atomix's own resubmissions.
-     */
-    private <T, R extends RaftResponse> BiFunction<MemberId, T, CompletableFuture<R>> repeating(
+    /** Sends the request to the leader and keeps it in flight, to be carried over, until it is answered. */
+    private <T, R extends RaftResponse> CompletableFuture<R> dispatch(MemberId chosen, T request,
             BiFunction<MemberId, T, CompletableFuture<R>> send) {
-        return (leader, request) -> {
-            CompletableFuture<R> first = send.apply(leader, request);
-            CompletableFuture<R> answered = new CompletableFuture<>();
-            first.whenComplete((response, error) -> complete(answered, response, error));
-            repeat(answered, () -> send.apply(leader, request).whenComplete((response, error) -> {
-                if (error == null && response.status() == RaftResponse.Status.OK) {
-                    answered.complete(response);
-                }
-            }), deadline());
-            return answered;
-        };
+        InFlightRequest<T, R> flight = new InFlightRequest<>(request, send);
+        // Registered before its target is chosen, so that an election in between cannot miss it.
+        inFlight.add(flight);
+        flight.answer().whenComplete((response, error) -> inFlight.remove(flight));
+        long term = context.getTerm();
+        MemberId member = target(chosen);
+        int generation = flight.carryOver(member, term);
+        if (generation != 0) {
+            launch(flight, generation, member);
+        }
+        return flight.answer();
     }
 
-    private void repeat(CompletableFuture<?> answered, Runnable resend, long deadline) {
-        CompletableFuture.delayedExecutor(repeat.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-            if (!answered.isDone() && System.nanoTime() < deadline) {
-                resend.run();
-                repeat(answered, resend, deadline);
+    /** Sends the request of {@code generation} to {@code member}. */
+    private <T, R extends RaftResponse> void launch(InFlightRequest<T, R> flight, int generation, MemberId member) {
+        flight.sendTo(member).whenComplete((response, error) -> answered(flight, generation, member, response, error));
+    }
+
+    /** Sends the request to {@code leader} unless it already waits on it; true if it was sent. */
+    private <T, R extends RaftResponse> boolean carryOver(InFlightRequest<T, R> flight, MemberId leader, long term) {
+        int generation = flight.carryOver(leader, term);
+        if (generation != 0) {
+            launch(flight, generation, leader);
+            repeater.carriedOver();
+        }
+        return generation != 0;
+    }
+
+    /**
+     * The answer of the first send of a generation. An error counts only while that generation is current: once
+     * the request went on to another member, that member answers.
+     */
+    private <T, R extends RaftResponse> void answered(InFlightRequest<T, R> flight, int generation, MemberId member,
+            R response, Throwable error) {
+        if (flight.isAnswered()) {
+            return;
+        }
+        if (error == null && response.status() == RaftResponse.Status.OK) {
+            unreachable.remove(member);
+            flight.complete(response, null);
+            return;
+        }
+        if (!flight.isCurrent(generation)) {
+            return;
+        }
+        Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
+                : error;
+        if (cause instanceof ConnectException) {
+            unreachable.add(member);
+        }
+        else if (error != null || !isNoLeader(response)) {
+            if (error == null) {
+                unreachable.remove(member);
+            }
+            flight.complete(response, error);
+            return;
+        }
+        // Unreachable, or no leader there: wait for one.
+        long sentTerm = flight.targetTerm();
+        if (!flight.orphan(generation)) {
+            return;
+        }
+        MemberId leader = usableLeader(member, sentTerm);
+        if (leader != null) {
+            carryOver(flight, leader, context.getTerm());
+            return;
+        }
+        // elected() carries it over when a leader is found; if none comes in time, Atomix gets the original answer.
+        CompletableFuture.delayedExecutor(patience.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            if (!flight.isAnswered() && flight.isCurrent(generation)) {
+                flight.complete(response, error);
             }
         });
-    }
-
-    private static <R> void complete(CompletableFuture<R> future, R response, Throwable error) {
-        if (error != null) {
-            future.completeExceptionally(error);
-        }
-        else {
-            future.complete(response);
-        }
     }
 
     private static boolean isNoLeader(RaftResponse response) {
@@ -176,36 +201,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
                         || response.error().type() == RaftError.Type.ILLEGAL_MEMBER_STATE);
     }
 
-    /**
-     * A leader not seen unreachable, and not {@code failed} unless elected since (a later term); null if none
-     * before the deadline.
-     */
-    private CompletableFuture<MemberId> awaitLeader(MemberId failed, long deadline) {
-        long term = context.getTerm();
-        long remaining = deadline - System.nanoTime();
-        if (remaining <= 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        CompletableFuture<MemberId> found = new CompletableFuture<>();
-        Runnable check = () -> {
-            MemberId leader = usableLeader(failed, term);
-            if (leader != null) {
-                found.complete(leader);
-            }
-        };
-        synchronized (waiting) {
-            waiting.add(check);
-        }
-        check.run();
-        found.completeOnTimeout(null, remaining, TimeUnit.NANOSECONDS)
-            .whenComplete((leader, error) -> {
-                synchronized (waiting) {
-                    waiting.remove(check);
-                }
-            });
-        return found;
-    }
-
+    /** The leader, if known and not seen unreachable, and not {@code failed} unless elected in a later term. */
     private MemberId usableLeader(MemberId failed, long termAtFailure) {
         RaftMember leader = context.getLeader();
         MemberId id = (leader != null) ? leader.memberId() : null;
@@ -214,29 +210,47 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         return usable ? id : null;
     }
 
-    /** A member just won an election: it is up, and requests waiting for a leader can go to it. */
+    /**
+     * A member just won an election (or this node just learned of it): it is up, and every request in flight to
+     * another member, or waiting for a leader, goes to it now. Off the Raft thread that reports the election: a
+     * request to this node itself is handled on that thread.
+     */
     private void elected(RaftMember leader) {
-        unreachable.remove(leader.memberId());
-        List<Runnable> checks;
-        synchronized (waiting) {
-            checks = new ArrayList<>(waiting);
+        MemberId id = leader.memberId();
+        unreachable.remove(id);
+        long term = context.getTerm();
+        if (inFlight.isEmpty()) {
+            return;
         }
-        checks.forEach(Runnable::run);
+        CompletableFuture.runAsync(() -> {
+            int carried = 0;
+            for (InFlightRequest<?, ?> flight : inFlight) {
+                if (!flight.isAnswered() && carryOver(flight, id, term)) {
+                    carried++;
+                }
+            }
+            logger.debug("Leader {} in term {}: {} request(s) in flight to another member sent to it", id, term,
+                    carried);
+        }).whenComplete((done, error) -> {
+            if (error != null) {
+                logger.warn("Could not carry the requests in flight over to the new leader {}: {}", id,
+                        error.toString());
+            }
+        });
     }
 
+    /**
+     * Carried over like the others (and never copied otherwise): each copy that reaches a leader opens a session,
+     * and one that is never used expires after the session timeout.
+     */
     @Override
     public CompletableFuture<OpenSessionResponse> openSession(MemberId memberId, OpenSessionRequest request) {
-        return delegate.openSession(memberId, request);
+        return dispatch(memberId, request, delegate::openSession);
     }
 
     @Override
     public CompletableFuture<CloseSessionResponse> closeSession(MemberId memberId, CloseSessionRequest request) {
         return delegate.closeSession(memberId, request);
-    }
-
-    @Override
-    public CompletableFuture<KeepAliveResponse> keepAlive(MemberId memberId, KeepAliveRequest request) {
-        return delegate.keepAlive(memberId, request);
     }
 
     @Override

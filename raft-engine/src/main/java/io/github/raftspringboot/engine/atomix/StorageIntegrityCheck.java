@@ -24,7 +24,8 @@ import io.github.raftspringboot.engine.RaftStartupException;
  * <ul>
  * <li>a damaged tail of the last segment (a write torn by a crash, flipped bytes in its last entries) is cut off
  * with a WARN: those entries are re-sent by the leader, which has every entry a majority acknowledged;</li>
- * <li>damage anywhere else (an earlier segment, a segment header, a snapshot whose checksum does not match), or an
+ * <li>damage anywhere else (an earlier segment, a segment header, a snapshot whose checksum does not match, a term,
+ * vote or cluster configuration that cannot be read: {@link MetaFilesCheck}), or an
  * entry larger than {@code raft.limits.max-entry-size}, stops the start with a {@link RaftStartupException} that
  * names the file and the way to recover.</li>
  * </ul>
@@ -53,6 +54,7 @@ final class StorageIntegrityCheck {
 
     void run() {
         try {
+            new MetaFilesCheck(directory, prefix, this::damaged).run();
             checkLog();
             checkSnapshots();
         }
