@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 
 import io.github.raftspringboot.api.Lease;
 import io.github.raftspringboot.api.LeasedKey;
+import io.github.raftspringboot.api.LeaseNotFoundException;
 import io.github.raftspringboot.api.LockHolder;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftLeases;
@@ -65,7 +66,21 @@ public final class LeaseLocks implements RaftLocks, AutoCloseable {
                 leases.revoke(lease.id());
                 return Optional.empty();
             }
-            return Optional.of(new HeldLock(taken.get(), ttl, requested, leases, keepAlives));
+            long confirmed = requested;
+            if (System.nanoTime() - requested > ttl.toNanos() / 3) {
+                // A slow acquisition (a new leader, a loaded machine) used up much of the TTL, and the lock would
+                // look lost as soon as it is handed over: renew the lease once first, so that the caller gets a
+                // whole TTL, or learns now that the lease, and with it the lock, is already gone.
+                long asked = System.nanoTime();
+                try {
+                    leases.keepAlive(lease.id());
+                    confirmed = asked;
+                }
+                catch (LeaseNotFoundException ex) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(new HeldLock(taken.get(), ttl, confirmed, leases, keepAlives));
         }
         catch (RuntimeException ex) {
             leases.revoke(lease.id());
