@@ -34,6 +34,9 @@ final class SessionSlot {
 
     private final AtomicReference<CompletableFuture<SessionClient>> session = new AtomicReference<>();
 
+    /** Set when the node stops: an opening still under way then ends without a warning. */
+    private volatile boolean closed;
+
     /**
      * @param nodeId      this node, for the logs
      * @param opener      opens a new session with the cluster
@@ -63,7 +66,7 @@ final class SessionSlot {
 
     private void open(CompletableFuture<SessionClient> opening) {
         opening.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((opened, error) -> {
-            if (error instanceof TimeoutException) {
+            if (error instanceof TimeoutException && !closed) {
                 logger.warn("Raft node '{}': its client session did not open within {} ms; the next request opens "
                         + "another one", nodeId, openTimeout.toMillis());
             }
@@ -110,6 +113,7 @@ final class SessionSlot {
 
     /** Closes the session if one is open; the future completes at once when there is none. */
     CompletableFuture<Void> close() {
+        closed = true;
         CompletableFuture<SessionClient> current = session.getAndSet(null);
         if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
             return current.join().close();
@@ -118,7 +122,7 @@ final class SessionSlot {
     }
 
     private void closeQuietly(SessionClient client) {
-        client.close().whenComplete((closed, error) -> {
+        client.close().whenComplete((done, error) -> {
             if (error != null) {
                 logger.debug("Raft node '{}' could not close client session {}: {}", nodeId, client.sessionId(),
                         error.toString());
