@@ -54,7 +54,10 @@ final class SessionCommands {
         this.primitiveType = primitiveType;
         this.running = running;
         this.leaderId = leaderId;
-        this.session = new SessionSlot(settings.nodeId(), this::openSession, settings.requestTimeout());
+        // An opening that hangs (Atomix's can, right after an election) is given up after two election timeouts
+        // at first, so that the call waiting on it still has time for the next opening, which is usually quick.
+        this.session = new SessionSlot(settings.nodeId(), this::openSession, settings.electionTimeout().multipliedBy(2),
+                settings.requestTimeout());
         this.calls = new OrderedSessionCalls(session::current, session::abandon);
     }
 

@@ -1,7 +1,9 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +32,12 @@ final class SessionSlot {
 
     private final Supplier<CompletableFuture<SessionClient>> opener;
 
+    private final Duration firstOpenTimeout;
+
     private final Duration openTimeout;
+
+    /** The bound of the last opening: the next one gets twice as long if that one was given up on. */
+    private volatile long lastOpenMillis;
 
     private final AtomicReference<CompletableFuture<SessionClient>> session = new AtomicReference<>();
 
@@ -38,14 +45,20 @@ final class SessionSlot {
     private volatile boolean closed;
 
     /**
-     * @param nodeId      this node, for the logs
-     * @param opener      opens a new session with the cluster
-     * @param openTimeout how long an opening may take before it is given up
+     * @param nodeId           this node, for the logs
+     * @param opener           opens a new session with the cluster
+     * @param firstOpenTimeout how long a first opening may take before it is given up: well below the request
+     *                         timeout, so that a call that waited on an opening that hung still has time for the next
+     * @param openTimeout      the longest an opening may take (after openings given up on in a row, each bound doubles
+     *                         up to this one, so that a slow cluster still gets a session)
      */
-    SessionSlot(String nodeId, Supplier<CompletableFuture<SessionClient>> opener, Duration openTimeout) {
+    SessionSlot(String nodeId, Supplier<CompletableFuture<SessionClient>> opener, Duration firstOpenTimeout,
+            Duration openTimeout) {
         this.nodeId = nodeId;
         this.opener = opener;
+        this.firstOpenTimeout = firstOpenTimeout.compareTo(openTimeout) < 0 ? firstOpenTimeout : openTimeout;
         this.openTimeout = openTimeout;
+        this.lastOpenMillis = this.firstOpenTimeout.toMillis();
     }
 
     /** The current session, or the opening of a new one when there is none or the last one failed or closed. */
@@ -58,17 +71,36 @@ final class SessionSlot {
             }
             CompletableFuture<SessionClient> opening = new CompletableFuture<>();
             if (session.compareAndSet(current, opening)) {
-                open(opening);
+                open(opening, givenUp(current) ? Math.min(lastOpenMillis * 2, openTimeout.toMillis())
+                        : firstOpenTimeout.toMillis());
                 return opening;
             }
         }
     }
 
-    private void open(CompletableFuture<SessionClient> opening) {
-        opening.orTimeout(openTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((opened, error) -> {
+    /** Whether {@code previous} was an opening given up on for taking too long. */
+    private static boolean givenUp(CompletableFuture<SessionClient> previous) {
+        if (previous == null || !previous.isCompletedExceptionally()) {
+            return false;
+        }
+        try {
+            previous.join();
+            return false;
+        }
+        catch (CompletionException ex) {
+            return ex.getCause() instanceof TimeoutException;
+        }
+        catch (CancellationException ex) {
+            return false;
+        }
+    }
+
+    private void open(CompletableFuture<SessionClient> opening, long bound) {
+        lastOpenMillis = bound;
+        opening.orTimeout(bound, TimeUnit.MILLISECONDS).whenComplete((opened, error) -> {
             if (error instanceof TimeoutException && !closed) {
                 logger.warn("Raft node '{}': its client session did not open within {} ms; the next request opens "
-                        + "another one", nodeId, openTimeout.toMillis());
+                        + "another one", nodeId, bound);
             }
         });
         CompletableFuture<SessionClient> attempt;

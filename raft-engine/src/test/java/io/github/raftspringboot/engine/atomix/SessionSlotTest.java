@@ -42,7 +42,7 @@ class SessionSlotTest {
                 opening.complete(healthy);
             }
             return opening;
-        }, OPEN_TIMEOUT);
+        }, OPEN_TIMEOUT, OPEN_TIMEOUT);
         OrderedSessionCalls calls = new OrderedSessionCalls(slot::current, slot::abandon);
 
         // The first opening hangs: the call made meanwhile waits, and is sent on the session opened next.
@@ -59,7 +59,7 @@ class SessionSlotTest {
     @Test
     void aSessionThatOpensAfterItWasGivenUpIsClosed() {
         CompletableFuture<SessionClient> late = new CompletableFuture<>();
-        SessionSlot slot = new SessionSlot("node1", () -> late, OPEN_TIMEOUT);
+        SessionSlot slot = new SessionSlot("node1", () -> late, OPEN_TIMEOUT, OPEN_TIMEOUT);
         CompletableFuture<SessionClient> opening = slot.current();
         await().atMost(5, TimeUnit.SECONDS).until(opening::isDone);
         assertThat(opening).isCompletedExceptionally();
@@ -75,7 +75,7 @@ class SessionSlotTest {
         SessionClient second = client(2, new byte[0]);
         List<SessionClient> clients = new CopyOnWriteArrayList<>(List.of(first, second));
         SessionSlot slot = new SessionSlot("node1", () -> CompletableFuture.completedFuture(clients.remove(0)),
-                OPEN_TIMEOUT);
+                OPEN_TIMEOUT, OPEN_TIMEOUT);
         assertThat(slot.current().join()).isSameAs(first);
 
         slot.abandon(first);
@@ -83,6 +83,24 @@ class SessionSlotTest {
         assertThat(slot.current().join()).isSameAs(second);
         slot.abandon(first);
         assertThat(slot.current().join()).as("a stale report does not end the new session").isSameAs(second);
+    }
+
+    @Test
+    void eachOpeningGivenUpOnGetsTwiceTheTimeOfTheLastUpToTheLongest() {
+        List<Long> givenUpAfter = new CopyOnWriteArrayList<>();
+        SessionSlot slot = new SessionSlot("node1", CompletableFuture::new, Duration.ofMillis(100),
+                Duration.ofMillis(300));
+        for (int i = 0; i < 4; i++) {
+            long started = System.nanoTime();
+            CompletableFuture<SessionClient> opening = slot.current();
+            await().atMost(5, TimeUnit.SECONDS).until(opening::isDone);
+            givenUpAfter.add((System.nanoTime() - started) / 1_000_000);
+        }
+        // 100, 200, 300, 300 ms: never less than the bound (timers run late, never early)
+        assertThat(givenUpAfter.get(0)).isBetween(100L, 199L + 1000L);
+        assertThat(givenUpAfter.get(1)).isGreaterThanOrEqualTo(200L);
+        assertThat(givenUpAfter.get(2)).isGreaterThanOrEqualTo(300L);
+        assertThat(givenUpAfter.get(3)).isGreaterThanOrEqualTo(300L);
     }
 
     private static SessionClient client(long id, byte[] reply) {
