@@ -1,12 +1,5 @@
 package io.github.raftspringboot.autoconfigure.actuate;
 
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +8,12 @@ import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
-import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 
 import io.github.raftspringboot.api.MembershipOptions;
@@ -85,47 +76,9 @@ public class RaftEndpoint {
         };
     }
 
-    /**
-     * A consistent backup of the replicated state, taken on this node (for the web download), streamed to a temporary
-     * file that is deleted once the download has read it: never held in memory, so it may be larger than the heap.
-     * It is not cut by the request timeout: it takes as long as the state needs to be written.
-     */
+    /** The backup for the web download ({@link SpooledBackupDownload}). */
     Resource backup() {
-        Path file = null;
-        try {
-            file = Files.createTempFile("raft-backup-", ".raft");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                node.backupTo(out);
-            }
-            long size = Files.size(file);
-            InputStream in = Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE);
-            return new InputStreamResource(in, "raft backup") {
-                @Override
-                public long contentLength() {
-                    return size;
-                }
-            };
-        }
-        catch (IOException ex) {
-            deleteQuietly(file);
-            throw new RaftException(RaftException.Reason.INTERNAL, "Backup failed: " + ex.getMessage());
-        }
-        catch (RuntimeException ex) {
-            deleteQuietly(file);
-            throw ex;
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        }
-        catch (IOException ex) {
-            LoggerFactory.getLogger(RaftEndpoint.class).warn("Could not delete {}: {}", file, ex.toString());
-        }
+        return SpooledBackupDownload.of(node);
     }
 
     ConfigurationDescriptor configuration() {
