@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -25,7 +24,7 @@ import io.etcd.jetcd.options.PutOption;
  * calls round-robin, so a third would reach the leader whatever role the benchmark gave the member, while the
  * store's side always talks to its own member.
  */
-final class JetcdTarget implements BenchmarkTarget {
+final class JetcdTarget extends KeyValueTarget<KV, ByteSequence, ByteSequence> {
 
     private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
@@ -40,26 +39,12 @@ final class JetcdTarget implements BenchmarkTarget {
     private final HttpCalls http;
 
     JetcdTarget(HttpCalls http, List<URI> members, List<Long> pids) {
+        super("etcd", pids);
         this.http = http;
         this.members = List.copyOf(members);
         this.pids = List.copyOf(pids);
         this.client = Client.builder().endpoints(members.get(0).toString()).build();
         this.kv = client.getKVClient();
-    }
-
-    @Override
-    public String name() {
-        return "etcd";
-    }
-
-    @Override
-    public List<Long> serverPids() {
-        return pids;
-    }
-
-    @Override
-    public String unsupportedReason(Workload workload) {
-        return null;
     }
 
     /**
@@ -69,47 +54,43 @@ final class JetcdTarget implements BenchmarkTarget {
     @Override
     public void preload(int readSetSize, int valueSize) throws Exception {
         new EtcdGatewayTarget(http, members, pids).preload(readSetSize, valueSize);
-        if (await(kv.get(bytes(Payloads.CAS_KEY))).getKvs().isEmpty()) {
+        if (await(kv.get(key(Payloads.CAS_KEY))).getKvs().isEmpty()) {
             throw new RequestFailedException("jetcd does not see the key the JSON gateway wrote: " + Payloads.CAS_KEY);
         }
     }
 
     @Override
-    public ClientOperation operation(Workload workload, int clientNumber, int readSetSize) {
-        ByteSequence value = bytes(Payloads.value(workload.valueSize()));
-        int putKeys = workload.putKeySpace();
-        switch (workload.kind()) {
-            case PUT:
-                return () -> put(bytes(Payloads.putKey(workload.valueSize(), random(putKeys))), value);
-            case GET_LINEARIZABLE:
-                return () -> get(bytes(Payloads.readKey(random(readSetSize))), GetOption.DEFAULT);
-            case GET_LOCAL:
-                return () -> get(bytes(Payloads.readKey(random(readSetSize))), SERIALIZABLE);
-            case MIXED_90_10:
-                return () -> ThreadLocalRandom.current().nextInt(10) == 0
-                        ? put(bytes(Payloads.readKey(random(readSetSize))), value)
-                        : get(bytes(Payloads.readKey(random(readSetSize))), GetOption.DEFAULT);
-            case CAS:
-                return () -> compareAndSet(bytes(Payloads.CAS_KEY), value);
-            default:
-                throw new IllegalArgumentException("Unknown workload kind " + workload.kind());
-        }
+    KV connection(int clientNumber) {
+        return kv;
     }
 
-    private boolean put(ByteSequence key, ByteSequence value) throws Exception {
+    @Override
+    ByteSequence key(String key) {
+        return ByteSequence.from(key, StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    ByteSequence value(String value) {
+        return ByteSequence.from(value, StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    boolean put(KV kv, ByteSequence key, ByteSequence value) throws Exception {
         await(kv.put(key, value));
         return true;
     }
 
-    private boolean get(ByteSequence key, GetOption option) throws Exception {
-        if (await(kv.get(key, option)).getKvs().isEmpty()) {
+    @Override
+    boolean get(KV kv, ByteSequence key, boolean linearizable) throws Exception {
+        if (await(kv.get(key, linearizable ? GetOption.DEFAULT : SERIALIZABLE)).getKvs().isEmpty()) {
             throw new RequestFailedException("get(" + key + ") found no value: the read set is missing");
         }
         return true;
     }
 
     /** Reads the key's mod revision, then writes only if it is unchanged: the usual etcd optimistic update. */
-    private boolean compareAndSet(ByteSequence key, ByteSequence value) throws Exception {
+    @Override
+    boolean compareAndSet(KV kv, ByteSequence key, ByteSequence value) throws Exception {
         GetResponse current = await(kv.get(key));
         if (current.getKvs().isEmpty()) {
             throw new RequestFailedException("get(" + Payloads.CAS_KEY + ") found no value: the CAS key is missing");
@@ -134,14 +115,6 @@ final class JetcdTarget implements BenchmarkTarget {
             throw new RequestFailedException("jetcd call did not answer in " + HttpCalls.REQUEST_TIMEOUT.toSeconds()
                     + " s");
         }
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.US_ASCII);
-    }
-
-    private static int random(int bound) {
-        return ThreadLocalRandom.current().nextInt(bound);
     }
 
     @Override

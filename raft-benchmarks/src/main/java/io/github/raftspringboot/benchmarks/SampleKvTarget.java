@@ -2,17 +2,17 @@ package io.github.raftspringboot.benchmarks;
 
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The sample app's HTTP API (docs/http-api.md) on three nodes: {@code POST /key}, {@code GET /key/k}, and for
- * compare-and-set {@code GET /key/k?meta=true} then {@code POST /txn}.
+ * The sample app's HTTP API (docs/http-api.md) on three nodes: {@code POST /key}, {@code GET /key/k}
+ * ({@code ?consistency=local} for the node's own copy), and for compare-and-set {@code GET /key/k?meta=true} then
+ * {@code POST /txn}.
  */
-final class SampleKvTarget implements BenchmarkTarget {
+final class SampleKvTarget extends KeyValueTarget<URI, String, String> {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -23,27 +23,10 @@ final class SampleKvTarget implements BenchmarkTarget {
 
     private final List<URI> members;
 
-    private final List<Long> pids;
-
     SampleKvTarget(HttpCalls http, List<URI> members, List<Long> pids) {
+        super("kv", pids);
         this.http = http;
         this.members = List.copyOf(members);
-        this.pids = List.copyOf(pids);
-    }
-
-    @Override
-    public String name() {
-        return "kv";
-    }
-
-    @Override
-    public List<Long> serverPids() {
-        return pids;
-    }
-
-    @Override
-    public String unsupportedReason(Workload workload) {
-        return null;
     }
 
     @Override
@@ -57,42 +40,36 @@ final class SampleKvTarget implements BenchmarkTarget {
             }
             http.postJson(members.get(0).resolve("/key"), body.append('}').toString());
         }
-        put(members.get(0).resolve("/key"), Payloads.CAS_KEY, value);
+        put(members.get(0), Payloads.CAS_KEY, value);
     }
 
     @Override
-    public ClientOperation operation(Workload workload, int client, int readSetSize) {
-        URI member = members.get(client % members.size());
-        URI putUri = member.resolve("/key");
-        String value = Payloads.value(workload.valueSize());
-        int putKeys = workload.putKeySpace();
-        switch (workload.kind()) {
-            case PUT:
-                return () -> put(putUri, Payloads.putKey(workload.valueSize(), random(putKeys)), value);
-            case GET_LINEARIZABLE:
-                return () -> get(member, Payloads.readKey(random(readSetSize)), "");
-            case GET_LOCAL:
-                return () -> get(member, Payloads.readKey(random(readSetSize)), "?consistency=local");
-            case MIXED_90_10:
-                return () -> ThreadLocalRandom.current().nextInt(10) == 0
-                        ? put(putUri, Payloads.readKey(random(readSetSize)), value)
-                        : get(member, Payloads.readKey(random(readSetSize)), "");
-            case CAS:
-                return () -> compareAndSet(member, Payloads.CAS_KEY, value);
-            default:
-                throw new IllegalArgumentException("Unknown workload kind " + workload.kind());
-        }
+    URI connection(int client) {
+        return members.get(client % members.size());
     }
 
-    private boolean put(URI uri, String key, String value) throws Exception {
-        String answer = http.postJson(uri, "{\"" + key + "\":\"" + value + "\"}");
+    @Override
+    String key(String key) {
+        return key;
+    }
+
+    @Override
+    String value(String value) {
+        return value;
+    }
+
+    @Override
+    boolean put(URI member, String key, String value) throws Exception {
+        String answer = http.postJson(member.resolve("/key"), "{\"" + key + "\":\"" + value + "\"}");
         if (!answer.contains("\"index\"")) {
             throw new RequestFailedException("POST /key answered 200 without an index: " + answer);
         }
         return true;
     }
 
-    private boolean get(URI member, String key, String query) throws Exception {
+    @Override
+    boolean get(URI member, String key, boolean linearizable) throws Exception {
+        String query = linearizable ? "" : "?consistency=local";
         String answer = http.get(member.resolve("/key/" + key + query));
         if (answer.equals("null")) {
             throw new RequestFailedException("GET /key/" + key + query + " found no value: the read set is missing");
@@ -104,7 +81,8 @@ final class SampleKvTarget implements BenchmarkTarget {
      * Reads the key's modRevision (linearizable), then a transaction that writes only if it is unchanged: the same
      * optimistic update as etcd's range, then txn comparing {@code mod_revision}.
      */
-    private boolean compareAndSet(URI member, String key, String value) throws Exception {
+    @Override
+    boolean compareAndSet(URI member, String key, String value) throws Exception {
         JsonNode current = JSON.readTree(http.get(member.resolve("/key/" + key + "?meta=true")));
         if (!current.path("modRevision").canConvertToLong() || current.path("modRevision").asLong() == 0) {
             throw new RequestFailedException("GET /key/" + key + "?meta=true found no value: the CAS key is missing: "
@@ -118,9 +96,5 @@ final class SampleKvTarget implements BenchmarkTarget {
             throw new RequestFailedException("POST /txn answered 200 without \"succeeded\": " + answer);
         }
         return succeeded.asBoolean();
-    }
-
-    private static int random(int bound) {
-        return ThreadLocalRandom.current().nextInt(bound);
     }
 }
