@@ -102,6 +102,11 @@ final class SessionCommands {
         return session.close();
     }
 
+    /** Opens a session of its own, outside the node's slot and without its bound: tests time Atomix's opening. */
+    CompletableFuture<SessionClient> openSeparateSession() {
+        return openSession();
+    }
+
     private CompletableFuture<SessionClient> openSession() {
         Collection<MemberId> members = context.getCluster().getMembers().isEmpty() ? ClusterJoin.memberIds(settings)
                 : context.getCluster().getMembers().stream().map(member -> member.memberId()).toList();
