@@ -191,6 +191,12 @@ public final class AtomixRaftEngine implements RaftEngine {
         return membership().remove(id, previousIndex, options);
     }
 
+    /** This node's session commands, for tests of the session path; null while the node is not open. */
+    SessionCommands sessionCommands() {
+        AtomixMember current = lifecycle.member();
+        return current == null ? null : current.commands;
+    }
+
     @Override
     public CompletableFuture<Long> transferLeadership() {
         return membership().transferLeadership(null);

@@ -21,6 +21,9 @@ final class InFlightRequest<T, R extends RaftResponse> {
 
     private final CompletableFuture<R> answer = new CompletableFuture<>();
 
+    /** When Atomix's client handed the request over ({@link System#nanoTime()}). */
+    private final long sentNanos = System.nanoTime();
+
     /** Guarded by this: the member meant to answer; null while waiting for a leader. */
     private MemberId target;
 
@@ -42,6 +45,11 @@ final class InFlightRequest<T, R extends RaftResponse> {
     /** The member meant to answer now; null while waiting for a leader. */
     synchronized MemberId target() {
         return target;
+    }
+
+    /** When Atomix's client handed the request over ({@link System#nanoTime()}). */
+    long sentNanos() {
+        return sentNanos;
     }
 
     CompletableFuture<R> answer() {

@@ -68,6 +68,8 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
 
     private final Duration patience;
 
+    private final Duration repeat;
+
     private final OldestCommandRepeater repeater;
 
     /** Members whose connection failed since they were last elected or answered. */
@@ -87,6 +89,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         this.delegate = delegate;
         this.context = context;
         this.patience = patience;
+        this.repeat = repeat;
         this.repeater = new OldestCommandRepeater(inFlight, repeat, repeatFor);
         context.addLeaderElectionListener(this::elected);
     }
@@ -187,12 +190,56 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             carryOver(flight, leader, context.getTerm());
             return;
         }
+        if (error == null && isNotReady(response) && member.equals(knownLeader())) {
+            askAgainWhenReady(flight, generation, member, response);
+            return;
+        }
         // elected() carries it over when a leader is found; if none comes in time, Atomix gets the original answer.
         CompletableFuture.delayedExecutor(patience.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
             if (!flight.isAnswered() && flight.isCurrent(generation)) {
                 flight.complete(response, error);
             }
         });
+    }
+
+    /**
+     * The leader refused the request as not ready: Atomix's server answers every client request with
+     * ILLEGAL_MEMBER_STATE until it has applied the entries up to the first commit index it learned after it started,
+     * and a leader elected right after its start learns that index only when its own first entry commits, a heartbeat
+     * round later. No election follows (the leader is there), so waiting for one cost the whole {@code patience} (four
+     * election timeouts), and Atomix's retry then went to the same leader: the first session opening of a fresh
+     * cluster took 2 to 4.5 s while the next took milliseconds. The request goes to that leader again each heartbeat
+     * instead, until it is answered, another leader is elected, or {@code patience} has passed since it was sent.
+     */
+    private <T, R extends RaftResponse> void askAgainWhenReady(InFlightRequest<T, R> flight, int generation,
+            MemberId leader, R refusal) {
+        CompletableFuture.delayedExecutor(repeat.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+            if (flight.isAnswered() || !flight.isCurrent(generation)) {
+                return;
+            }
+            if (System.nanoTime() - flight.sentNanos() >= patience.toNanos()) {
+                flight.complete(refusal, null);
+                return;
+            }
+            MemberId current = knownLeader();
+            MemberId target = (current != null && !unreachable.contains(current)) ? current : leader;
+            int next = flight.carryOver(target, context.getTerm());
+            if (next != 0) {
+                logger.debug("{} refused by {} as not ready yet: sent again", flight.request().getClass()
+                    .getSimpleName(), leader);
+                launch(flight, next, target);
+            }
+        });
+    }
+
+    private static boolean isNotReady(RaftResponse response) {
+        return response.status() == RaftResponse.Status.ERROR && response.error() != null
+                && response.error().type() == RaftError.Type.ILLEGAL_MEMBER_STATE;
+    }
+
+    private MemberId knownLeader() {
+        RaftMember leader = context.getLeader();
+        return (leader != null) ? leader.memberId() : null;
     }
 
     private static boolean isNoLeader(RaftResponse response) {
