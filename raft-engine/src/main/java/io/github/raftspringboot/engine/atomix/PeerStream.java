@@ -116,8 +116,14 @@ final class PeerStream {
                 call.sendMessage(PeerStreamFrames.withId(id, frame));
             }
             catch (RuntimeException ex) {
-                // The call ended under us: its close fails what is waiting, this one included.
-                logger.debug("Could not send on the stream to {}: {}", address, ex.toString());
+                // The call ended under us (its close fails the others): this request fails now, to be retried.
+                if (pending.remove(id) != null) {
+                    inFlightBytes.addAndGet(-frame.length);
+                    ConnectException failure = new ConnectException("Raft member '" + memberId + "' at " + address
+                            + " is unreachable: " + ex);
+                    failure.initCause(ex);
+                    reply.completeExceptionally(failure);
+                }
             }
         }
         return reply;
