@@ -105,6 +105,7 @@ class StoreBenchmarkTest {
         long[] latencies = new long[50_000_000 / 8];
         AtomicLong count = new AtomicLong();
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        long cpuBefore = processCpuNanos();
         long end = System.nanoTime() + RUN.toNanos();
         while (System.nanoTime() < end) {
             permits.acquire();
@@ -121,6 +122,7 @@ class StoreBenchmarkTest {
             });
         }
         permits.acquire(inFlight);
+        lastCpuNanos = processCpuNanos() - cpuBefore;
         if (!failures.isEmpty()) {
             logger.warn("{} of {} operations failed; first failure: {}", failures.size(), count.get(),
                     failures.peek().toString());
@@ -129,12 +131,22 @@ class StoreBenchmarkTest {
         return Arrays.copyOf(latencies, (int) Math.min(count.get(), latencies.length));
     }
 
+    /** The CPU time of this JVM (the three nodes and the load) during the last {@link #run}. */
+    private static long lastCpuNanos;
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     private static void report(String name, long[] latencies) {
         Arrays.sort(latencies);
         double perSecond = latencies.length / (double) RUN.toSeconds();
-        logger.info(String.format("BENCHMARK %-45s %9.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d ops)", name,
-                perSecond, percentile(latencies, 0.50) / 1000.0, percentile(latencies, 0.99) / 1000.0,
-                percentile(latencies, 1.0) / 1000.0, latencies.length));
+        double cpuMicrosPerOp = (latencies.length == 0) ? 0 : lastCpuNanos / 1000.0 / latencies.length;
+        logger.info(String.format("BENCHMARK %-45s %9.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  "
+                + "CPU %7.1f us/op  (%d ops)", name, perSecond, percentile(latencies, 0.50) / 1000.0,
+                percentile(latencies, 0.99) / 1000.0, percentile(latencies, 1.0) / 1000.0, cpuMicrosPerOp,
+                latencies.length));
     }
 
     private static long percentile(long[] sorted, double p) {

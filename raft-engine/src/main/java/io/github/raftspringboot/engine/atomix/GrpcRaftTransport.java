@@ -49,6 +49,23 @@ final class GrpcRaftTransport implements AutoCloseable {
         .setResponseMarshaller(ByteArrayMarshaller.INSTANCE)
         .build();
 
+    /** The long-lived streams of {@link PeerStreams}: requests and replies under correlation ids. */
+    static final MethodDescriptor<byte[], byte[]> STREAM = MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "Stream"))
+        .setRequestMarshaller(ByteArrayMarshaller.INSTANCE)
+        .setResponseMarshaller(ByteArrayMarshaller.INSTANCE)
+        .build();
+
+    /**
+     * {@code -Draft.transport.streams=false} sends each peer request as a unary call, as before the streams (a
+     * fallback, and the comparison of docs/benchmarks.md). Every node of a cluster serves both.
+     */
+    static final String STREAMS_PROPERTY = "raft.transport.streams";
+
+    /** The most bytes of unanswered requests on one peer stream; beyond, requests fail at once. */
+    static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
+
     private final PeerMessageCodec codec = new PeerMessageCodec();
 
     private final PeerDispatcher dispatcher = new PeerDispatcher();
@@ -85,7 +102,12 @@ final class GrpcRaftTransport implements AutoCloseable {
         this.bindAddress = bindAddress;
         this.maxMessageSize = maxMessageSize;
         this.localId = directory.localId();
-        this.channels = new PeerChannels(directory, timings.requestTimeout(), maxMessageSize, security, EXCHANGE);
+        PeerStreams streams = Boolean.parseBoolean(System.getProperty(STREAMS_PROPERTY, "true"))
+                ? new PeerStreams(localId, STREAM, timings.requestTimeout(), maxMessageSize, MAX_IN_FLIGHT_BYTES,
+                        security)
+                : null;
+        this.channels = new PeerChannels(directory, timings.requestTimeout(), maxMessageSize, security, EXCHANGE,
+                streams);
         PeerMessenger messenger = new PeerMessenger(directory, codec, channels, dispatcher);
         // A follower that answers nothing for this long is cut off: beats stop, so that it can elect a new leader.
         this.beats = new LeaderBeats(timings.heartbeatInterval(), timings.electionTimeout().multipliedBy(10),
@@ -99,10 +121,11 @@ final class GrpcRaftTransport implements AutoCloseable {
     void start() throws IOException {
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE_NAME)
             .addMethod(EXCHANGE, ServerCalls.asyncUnaryCall(this::receive))
+            .addMethod(STREAM, PeerStreamService.handler(this::handle))
             .build();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress)
             .directExecutor()
-            .maxInboundMessageSize(maxMessageSize)
+            .maxInboundMessageSize(maxMessageSize + PeerStreamFrames.ID_BYTES)
             .addService(service);
         security.configure(builder);
         server = builder.build().start();
@@ -169,6 +192,20 @@ final class GrpcRaftTransport implements AutoCloseable {
     }
 
     private void receive(byte[] frame, StreamObserver<byte[]> responses) {
+        handle(frame).whenComplete((response, error) -> {
+            if (error == null) {
+                responses.onNext(response);
+                responses.onCompleted();
+            }
+            else {
+                responses.onError(Status.UNAVAILABLE.withDescription(String.valueOf(error.getMessage()))
+                    .asRuntimeException());
+            }
+        });
+    }
+
+    /** Handles one frame from a peer (on gRPC's thread: decoded here, handled on Atomix's) and returns the reply. */
+    private CompletableFuture<byte[]> handle(byte[] frame) {
         CompletableFuture<byte[]> reply;
         try {
             if (PeerMessageCodec.isBeat(frame)) {
@@ -184,16 +221,7 @@ final class GrpcRaftTransport implements AutoCloseable {
             logger.warn("Could not handle a Raft peer message: {}", ex.toString());
             reply = CompletableFuture.failedFuture(ex);
         }
-        reply.whenComplete((response, error) -> {
-            if (error == null) {
-                responses.onNext(response);
-                responses.onCompleted();
-            }
-            else {
-                responses.onError(Status.UNAVAILABLE.withDescription(String.valueOf(error.getMessage()))
-                    .asRuntimeException());
-            }
-        });
+        return reply;
     }
 
     private CompletableFuture<byte[]> receiveControl(ControlRequest request) {

@@ -2,12 +2,9 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.atomix.cluster.MemberId;
-import io.atomix.primitive.session.SessionId;
 import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.AppendResponse;
 import io.atomix.protocols.raft.protocol.CloseSessionRequest;
@@ -36,10 +33,8 @@ import io.atomix.protocols.raft.protocol.PublishRequest;
 import io.atomix.protocols.raft.protocol.QueryRequest;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.protocol.QueryResponse;
-import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.protocol.ReconfigureRequest;
 import io.atomix.protocols.raft.protocol.ReconfigureResponse;
-import io.atomix.protocols.raft.protocol.ResetRequest;
 import io.atomix.protocols.raft.protocol.TransferRequest;
 import io.atomix.protocols.raft.protocol.TransferResponse;
 import io.atomix.protocols.raft.protocol.VoteRequest;
@@ -48,20 +43,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Atomix's Raft server protocol on the peer port: each request goes out through {@link PeerMessenger}, each
- * handler Atomix registers goes into {@link PeerDispatcher}. Two things are added to what Atomix sends: the leader's
+ * Atomix's Raft server protocol on the peer port: each request goes out through {@link PeerMessenger}; the handlers
+ * Atomix registers go into {@link PeerDispatcher} ({@link RaftServerHandlers}). Two things are added to what Atomix sends: the leader's
  * appends and snapshot chunks are tracked so that {@link LeaderBeats} can beat while they are unanswered, and this
  * node's pre-vote (poll) is not sent while the leader's messages are still arriving ({@link LeaderContact}).
  */
-final class GrpcServerProtocol implements RaftServerProtocol {
+final class GrpcServerProtocol extends RaftServerHandlers {
 
     private static final Logger logger = LoggerFactory.getLogger(GrpcServerProtocol.class);
 
     private static final long LOG_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final PeerMessenger messenger;
-
-    private final PeerDispatcher dispatcher;
 
     private final LeaderBeats beats;
 
@@ -72,12 +65,12 @@ final class GrpcServerProtocol implements RaftServerProtocol {
     private volatile long lastLoggedNanos = System.nanoTime() - LOG_EVERY_NANOS;
 
     /** Pre-votes not sent because the leader's messages were arriving (one per member polled). */
-    private final java.util.concurrent.atomic.AtomicLong heldBackPolls = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong heldBackPolls = new AtomicLong();
 
     GrpcServerProtocol(PeerMessenger messenger, PeerDispatcher dispatcher, LeaderBeats beats, LeaderContact contact,
             Duration electionTimeout) {
+        super(dispatcher);
         this.messenger = messenger;
-        this.dispatcher = dispatcher;
         this.beats = beats;
         this.contact = contact;
         this.electionTimeout = electionTimeout;
@@ -189,167 +182,5 @@ final class GrpcServerProtocol implements RaftServerProtocol {
     @Override
     public void publish(MemberId memberId, PublishRequest request) {
         messenger.sendOneWay(memberId, request);
-    }
-
-    // ---- handlers for requests from other nodes ----
-
-    @Override
-    public void registerOpenSessionHandler(Function<OpenSessionRequest, CompletableFuture<OpenSessionResponse>> handler) {
-        dispatcher.register(OpenSessionRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterOpenSessionHandler() {
-        dispatcher.unregister(OpenSessionRequest.class);
-    }
-
-    @Override
-    public void registerCloseSessionHandler(Function<CloseSessionRequest, CompletableFuture<CloseSessionResponse>> handler) {
-        dispatcher.register(CloseSessionRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterCloseSessionHandler() {
-        dispatcher.unregister(CloseSessionRequest.class);
-    }
-
-    @Override
-    public void registerKeepAliveHandler(Function<KeepAliveRequest, CompletableFuture<KeepAliveResponse>> handler) {
-        dispatcher.register(KeepAliveRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterKeepAliveHandler() {
-        dispatcher.unregister(KeepAliveRequest.class);
-    }
-
-    @Override
-    public void registerQueryHandler(Function<QueryRequest, CompletableFuture<QueryResponse>> handler) {
-        dispatcher.register(QueryRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterQueryHandler() {
-        dispatcher.unregister(QueryRequest.class);
-    }
-
-    @Override
-    public void registerCommandHandler(Function<CommandRequest, CompletableFuture<CommandResponse>> handler) {
-        dispatcher.register(CommandRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterCommandHandler() {
-        dispatcher.unregister(CommandRequest.class);
-    }
-
-    @Override
-    public void registerMetadataHandler(Function<MetadataRequest, CompletableFuture<MetadataResponse>> handler) {
-        dispatcher.register(MetadataRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterMetadataHandler() {
-        dispatcher.unregister(MetadataRequest.class);
-    }
-
-    @Override
-    public void registerJoinHandler(Function<JoinRequest, CompletableFuture<JoinResponse>> handler) {
-        dispatcher.register(JoinRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterJoinHandler() {
-        dispatcher.unregister(JoinRequest.class);
-    }
-
-    @Override
-    public void registerLeaveHandler(Function<LeaveRequest, CompletableFuture<LeaveResponse>> handler) {
-        dispatcher.register(LeaveRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterLeaveHandler() {
-        dispatcher.unregister(LeaveRequest.class);
-    }
-
-    @Override
-    public void registerTransferHandler(Function<TransferRequest, CompletableFuture<TransferResponse>> handler) {
-        dispatcher.register(TransferRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterTransferHandler() {
-        dispatcher.unregister(TransferRequest.class);
-    }
-
-    @Override
-    public void registerConfigureHandler(Function<ConfigureRequest, CompletableFuture<ConfigureResponse>> handler) {
-        dispatcher.register(ConfigureRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterConfigureHandler() {
-        dispatcher.unregister(ConfigureRequest.class);
-    }
-
-    @Override
-    public void registerReconfigureHandler(Function<ReconfigureRequest, CompletableFuture<ReconfigureResponse>> handler) {
-        dispatcher.register(ReconfigureRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterReconfigureHandler() {
-        dispatcher.unregister(ReconfigureRequest.class);
-    }
-
-    @Override
-    public void registerInstallHandler(Function<InstallRequest, CompletableFuture<InstallResponse>> handler) {
-        dispatcher.register(InstallRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterInstallHandler() {
-        dispatcher.unregister(InstallRequest.class);
-    }
-
-    @Override
-    public void registerPollHandler(Function<PollRequest, CompletableFuture<PollResponse>> handler) {
-        dispatcher.register(PollRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterPollHandler() {
-        dispatcher.unregister(PollRequest.class);
-    }
-
-    @Override
-    public void registerVoteHandler(Function<VoteRequest, CompletableFuture<VoteResponse>> handler) {
-        dispatcher.register(VoteRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterVoteHandler() {
-        dispatcher.unregister(VoteRequest.class);
-    }
-
-    @Override
-    public void registerAppendHandler(Function<AppendRequest, CompletableFuture<AppendResponse>> handler) {
-        dispatcher.register(AppendRequest.class, handler);
-    }
-
-    @Override
-    public void unregisterAppendHandler() {
-        dispatcher.unregister(AppendRequest.class);
-    }
-
-    @Override
-    public void registerResetListener(SessionId sessionId, Consumer<ResetRequest> listener, Executor executor) {
-        dispatcher.registerResetListener(sessionId, listener, executor);
-    }
-
-    @Override
-    public void unregisterResetListener(SessionId sessionId) {
-        dispatcher.unregisterResetListener(sessionId);
     }
 }

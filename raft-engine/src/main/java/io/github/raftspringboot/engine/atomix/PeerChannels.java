@@ -23,8 +23,9 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 
 /**
- * The outgoing side of the peer port: one gRPC channel per peer address, kept open and reused, and the call of the
- * peer method on it. gRPC failures come back as the JDK exceptions Atomix retries on.
+ * The outgoing side of the peer port: one gRPC channel per peer address, kept open and reused, and on it the
+ * long-lived streams that carry the requests ({@link PeerStreams}), or, when streams are turned off, one unary call
+ * of the peer method per request. gRPC failures come back as the JDK exceptions Atomix retries on.
  */
 final class PeerChannels implements AutoCloseable {
 
@@ -38,24 +39,55 @@ final class PeerChannels implements AutoCloseable {
 
     private final MethodDescriptor<byte[], byte[]> method;
 
+    /** The streams requests travel on, or {@code null} for one unary call per request. */
+    private final PeerStreams streams;
+
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+    /**
+     * @param method  the unary peer method
+     * @param streams the streams to send requests on, or {@code null} to send each as a unary call of {@code method}
+     */
     PeerChannels(PeerDirectory directory, Duration requestTimeout, int maxMessageSize,
-            PeerTransportSecurity security, MethodDescriptor<byte[], byte[]> method) {
+            PeerTransportSecurity security, MethodDescriptor<byte[], byte[]> method, PeerStreams streams) {
         this.directory = directory;
         this.requestTimeout = requestTimeout;
         this.maxMessageSize = maxMessageSize;
         this.security = security;
         this.method = method;
+        this.streams = streams;
+    }
+
+    /** The streams requests travel on, or {@code null} when each is a unary call. */
+    PeerStreams streams() {
+        return streams;
+    }
+
+    /** Sends a frame to the member {@code memberId} on its control lane and returns the reply frame. */
+    CompletableFuture<byte[]> call(String memberId, byte[] frame) {
+        return call(memberId, frame, PeerStreams.Lane.CONTROL);
     }
 
     /** Sends a frame to the member {@code memberId} over its pooled channel and returns the reply frame. */
-    CompletableFuture<byte[]> call(String memberId, byte[] frame) {
+    CompletableFuture<byte[]> call(String memberId, byte[] frame, PeerStreams.Lane lane) {
         String address = directory.dialAddressOf(memberId);
         if (address == null) {
             return CompletableFuture.failedFuture(
                     new ConnectException("No address known for Raft member '" + memberId + "'"));
         }
+        if (streams != null) {
+            try {
+                return streams.call(memberId, address, channels.computeIfAbsent(address, this::openChannel), lane,
+                        frame);
+            }
+            catch (RuntimeException ex) {
+                return CompletableFuture.failedFuture(ex);
+            }
+        }
+        return callUnary(memberId, address, frame);
+    }
+
+    private CompletableFuture<byte[]> callUnary(String memberId, String address, byte[] frame) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
         try {
             ManagedChannel channel = channels.computeIfAbsent(address, this::openChannel);
@@ -144,7 +176,7 @@ final class PeerChannels implements AutoCloseable {
      * Atomix retries a request on another member, or later, only for connection and timeout exceptions of the JDK,
      * so gRPC's statuses are translated into those.
      */
-    private static Throwable asAtomixFailure(String memberId, Throwable error) {
+    static Throwable asAtomixFailure(String memberId, Throwable error) {
         Status status = Status.fromThrowable(error);
         if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED) {
             ConnectException connect = new ConnectException("Raft member '" + memberId + "' is unreachable: "
@@ -163,13 +195,16 @@ final class PeerChannels implements AutoCloseable {
     private ManagedChannel openChannel(String address) {
         NettyChannelBuilder builder = NettyChannelBuilder.forTarget(address)
             .directExecutor()
-            .maxInboundMessageSize(maxMessageSize);
+            .maxInboundMessageSize(maxMessageSize + PeerStreamFrames.ID_BYTES);
         security.configure(builder);
         return builder.build();
     }
 
     @Override
     public void close() {
+        if (streams != null) {
+            streams.close();
+        }
         channels.values().forEach(ManagedChannel::shutdownNow);
         channels.clear();
     }

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import io.atomix.cluster.MemberId;
+import io.atomix.protocols.raft.protocol.AppendRequest;
+import io.atomix.protocols.raft.protocol.InstallRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,9 @@ final class PeerMessenger {
         if (memberId.id().equals(directory.localId())) {
             return (CompletableFuture<R>) sendToSelf(encoded);
         }
-        return channels.call(memberId.id(), PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, encoded))
+        PeerStreams.Lane lane = (request instanceof AppendRequest || request instanceof InstallRequest)
+                ? PeerStreams.Lane.BULK : PeerStreams.Lane.CONTROL;
+        return channels.call(memberId.id(), PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, encoded), lane)
             .thenApply(reply -> codec.decode(PeerMessageCodec.unframe(reply)));
     }
 
