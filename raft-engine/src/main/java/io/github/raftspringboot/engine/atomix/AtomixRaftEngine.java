@@ -264,6 +264,11 @@ public final class AtomixRaftEngine implements RaftEngine {
         return measurements.commits();
     }
 
+    @Override
+    public OperationStats leaderLogSyncs() {
+        return measurements.leaderSyncs();
+    }
+
     private static <T> CompletableFuture<T> notRunning(String operation) {
         return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.SHUTDOWN,
                 operation + " failed: the Raft node is not running"));
