@@ -139,6 +139,10 @@ final class AtomixMember {
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
                     logApplied);
             this.context = created;
+            if (!settings.inMemory()) {
+                // Atomix's own flush-on-commit setting never reaches its journal (see CommitFlush).
+                CommitFlush.enable(context.getLog());
+            }
             // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();
