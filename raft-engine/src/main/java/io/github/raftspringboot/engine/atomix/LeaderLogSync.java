@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * follower's and then the leader's, and the Raft thread did nothing else meanwhile. That commit-time sync still
  * happens, and still makes the entry durable on the leader before it is applied and answered (safety is unchanged):
  * it now finds the pages already written by this class's sync, or waits for the sync under way, instead of starting
- * one of its own. Requests that arrive while a sync runs share the next one.
+ * one of its own. The same entries go to every follower: a sync started after they were written covers them, so they
+ * are synced once; entries sent while a sync runs share the next one.
  */
 final class LeaderLogSync implements AutoCloseable {
 
@@ -42,10 +43,20 @@ final class LeaderLogSync implements AutoCloseable {
     /** Guarded by {@code lock}. */
     private File requestedFile;
 
-    /** Guarded by {@code lock}: syncs asked for, and the number of them the last finished sync covered. */
-    private long requested;
+    /**
+     * Guarded by {@code lock}: the highest (term, last index) of the entries sent, and of those a sync has started
+     * after. Terms count too: a new leadership may send lower indexes again, which an older sync does not cover.
+     */
+    private long requestedTerm;
 
-    private long covered;
+    private long requestedIndex;
+
+    private long startedTerm;
+
+    private long startedIndex;
+
+    /** Guarded by {@code lock}: the last index a finished sync covered. */
+    private long coveredIndex;
 
     private boolean closed;
 
@@ -77,7 +88,7 @@ final class LeaderLogSync implements AutoCloseable {
                     if (method.getName().equals("append") && arguments != null && arguments.length == 2
                             && arguments[1] instanceof AppendRequest request && !request.entries().isEmpty()) {
                         // The entries are in the leader's log (Atomix sends them from it): start their sync now.
-                        requestSync();
+                        requestSync(request.term(), request.prevLogIndex() + request.entries().size());
                     }
                     try {
                         return method.invoke(protocol, arguments);
@@ -88,8 +99,13 @@ final class LeaderLogSync implements AutoCloseable {
                 });
     }
 
-    /** Asks for a sync of the writer's segment; returns at once. */
-    void requestSync() {
+    /** Asks for a sync of the writer's segment up to {@code lastIndex} of {@code term}; returns at once. */
+    void requestSync(long term, long lastIndex) {
+        synchronized (lock) {
+            if (closed || !after(term, lastIndex, startedTerm, startedIndex)) {
+                return; // a sync started after these entries were written covers them
+            }
+        }
         File file = writersSegment.get();
         if (file == null) {
             return;
@@ -99,7 +115,10 @@ final class LeaderLogSync implements AutoCloseable {
                 return;
             }
             requestedFile = file;
-            requested++;
+            if (after(term, lastIndex, requestedTerm, requestedIndex)) {
+                requestedTerm = term;
+                requestedIndex = lastIndex;
+            }
             if (worker == null) {
                 worker = new Thread(this::run, "raft-log-sync-" + nodeId);
                 worker.setDaemon(true);
@@ -109,11 +128,15 @@ final class LeaderLogSync implements AutoCloseable {
         }
     }
 
-    /** How many syncs were asked for since start, and how many of them a finished sync covered. */
-    long[] counts() {
+    /** The last index asked to be synced, and the last index a finished sync covered. */
+    long[] indexes() {
         synchronized (lock) {
-            return new long[] { requested, covered };
+            return new long[] { requestedIndex, coveredIndex };
         }
+    }
+
+    private static boolean after(long term, long index, long otherTerm, long otherIndex) {
+        return term > otherTerm || (term == otherTerm && index > otherIndex);
     }
 
     private void run() {
@@ -121,7 +144,7 @@ final class LeaderLogSync implements AutoCloseable {
             File file;
             long upTo;
             synchronized (lock) {
-                while (!closed && covered == requested) {
+                while (!closed && !after(requestedTerm, requestedIndex, startedTerm, startedIndex)) {
                     try {
                         lock.wait();
                     }
@@ -135,12 +158,14 @@ final class LeaderLogSync implements AutoCloseable {
                     return;
                 }
                 file = requestedFile;
-                upTo = requested;
+                startedTerm = requestedTerm;
+                startedIndex = requestedIndex;
+                upTo = requestedIndex;
             }
             long started = System.nanoTime();
             boolean synced = sync(file);
             synchronized (lock) {
-                covered = upTo;
+                coveredIndex = upTo;
             }
             if (synced) {
                 onSynced.accept(System.nanoTime() - started);
@@ -148,7 +173,7 @@ final class LeaderLogSync implements AutoCloseable {
         }
     }
 
-    /** fsync (data only) of the segment; a failure only means the commit-time sync does the work, as before. */
+    /** fsync (data only) of the segment; a failure only means that the commit-time sync does all the work. */
     private boolean sync(File file) {
         try {
             if (channel == null || !file.equals(channelFile)) {

@@ -27,7 +27,8 @@ import static org.mockito.Mockito.mock;
 
 /**
  * The leader's early sync: an append that carries entries starts a sync of the writer's segment before it is handed
- * to the transport (so the leader's fsync runs while the followers sync theirs); a heartbeat starts none.
+ * to the transport (so the leader's fsync runs while the followers sync theirs), once for all followers; a heartbeat
+ * starts none.
  */
 class LeaderLogSyncTest {
 
@@ -42,12 +43,15 @@ class LeaderLogSyncTest {
         try (LeaderLogSync sync = new LeaderLogSync("test", nanos -> synced.incrementAndGet())) {
             sync.readSegmentsWith(() -> segment);
             AtomicReference<long[]> whenSent = new AtomicReference<>();
-            RaftServerProtocol transport = sync.wrap(recording(() -> whenSent.set(sync.counts())));
+            RaftServerProtocol transport = sync.wrap(recording(() -> whenSent.compareAndSet(null, sync.indexes())));
 
+            // The same entry goes to both followers: synced once.
             transport.append(MemberId.from("b"), request(List.of(new InitializeEntry(2, 0))));
+            transport.append(MemberId.from("c"), request(List.of(new InitializeEntry(2, 0))));
 
-            assertThat(whenSent.get()[0]).as("syncs asked for when the append reached the transport").isEqualTo(1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> sync.counts()[1] == 1);
+            assertThat(whenSent.get()[0]).as("index asked to be synced when the append reached the transport")
+                .isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sync.indexes()[1] == 1);
             assertThat(synced).hasValue(1);
         }
     }
@@ -61,7 +65,7 @@ class LeaderLogSyncTest {
 
             transport.append(MemberId.from("b"), request(List.of()));
 
-            assertThat(sync.counts()[0]).isZero();
+            assertThat(sync.indexes()[0]).isZero();
         }
     }
 
@@ -70,8 +74,8 @@ class LeaderLogSyncTest {
         File gone = dir.resolve("raft-9.log").toFile();
         try (LeaderLogSync sync = new LeaderLogSync("test", nanos -> synced.incrementAndGet())) {
             sync.readSegmentsWith(() -> gone);
-            sync.requestSync();
-            await().atMost(Duration.ofSeconds(10)).until(() -> sync.counts()[1] == 1);
+            sync.requestSync(1, 5);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sync.indexes()[1] == 5);
             assertThat(synced).hasValue(0);
         }
     }
