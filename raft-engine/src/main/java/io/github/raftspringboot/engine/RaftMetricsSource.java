@@ -38,6 +38,15 @@ public interface RaftMetricsSource {
     OperationStats commits();
 
     /**
+     * On the leader: the syncs of its log started as it sends entries to its followers, so that its own fsync runs
+     * while theirs do (writes sent meanwhile share one), each from start until durable. None with memory storage, or
+     * for an engine that does not sync that way.
+     */
+    default OperationStats leaderLogSyncs() {
+        return OperationStats.NONE;
+    }
+
+    /**
      * A monotonically growing count and the total time of those events.
      *
      * @param count          how many events

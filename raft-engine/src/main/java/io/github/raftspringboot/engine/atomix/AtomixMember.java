@@ -17,6 +17,7 @@ import io.atomix.protocols.raft.RaftClient;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.utils.concurrent.ThreadModel;
 import org.slf4j.Logger;
@@ -91,6 +92,9 @@ final class AtomixMember {
     /** Keeps the log's segments from being re-read on the Raft thread when Atomix would unmap them. */
     final SegmentMappings segmentMappings;
 
+    /** The leader's fsync of its log, started when its entries go out to the followers. */
+    private final LeaderLogSync leaderLogSync;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -112,6 +116,11 @@ final class AtomixMember {
             throw StartupFailures.listenerFailure(ex, settings);
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
+        this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
+        RaftServerProtocol serverProtocol = acknowledgements.wrap(transport.serverProtocol());
+        if (!settings.inMemory()) {
+            serverProtocol = leaderLogSync.wrap(serverProtocol);
+        }
         RaftContext created = null;
         BackupSpool createdSpool = null;
         try {
@@ -124,15 +133,20 @@ final class AtomixMember {
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
             // loses updates under load (see ThreadSafeRaftSession).
             created = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
-                    new DirectoryMembershipService(directory), acknowledgements.wrap(transport.serverProtocol()),
+                    new DirectoryMembershipService(directory), serverProtocol,
                     storage(),
                     new SingleTypeRegistry(primitiveType),
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
                     logApplied);
             this.context = created;
+            if (!settings.inMemory()) {
+                // Atomix's own flush-on-commit setting never reaches its journal (see CommitFlush).
+                CommitFlush.enable(context.getLog());
+            }
             // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();
+            leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());
@@ -183,6 +197,7 @@ final class AtomixMember {
             context.addLeaderElectionListener(member -> observer.refresh());
         }
         catch (RuntimeException ex) {
+            leaderLogSync.close();
             if (created != null) {
                 created.close();
             }
@@ -249,6 +264,7 @@ final class AtomixMember {
         awaitQuietly(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
+        leaderLogSync.close();
         observer.refresh();
         transport.close();
         spool.close();

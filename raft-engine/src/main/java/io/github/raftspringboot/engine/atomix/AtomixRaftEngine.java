@@ -27,10 +27,11 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
  * holds the node's life cycle (open, start, close) and hands each operation to the part that does it
  * ({@link AtomixMember} and its helpers).
  * <p>
- * Durability: with disk storage, Atomix fsyncs the log when the commit index advances (on the leader before it
- * applies and answers); we add an fsync on every follower before it acknowledges an append that carried entries
- * ({@link PeerRequestHooks}). So an acknowledged write is on disk on a majority. Both fsyncs cover every entry
- * received since the last one: concurrent writes share them (group commit).
+ * Durability: with disk storage, the journal fsyncs the log when the commit index advances (on the leader before it
+ * applies and answers; Atomix's own setting for it never reached the journal: {@link CommitFlush}), and the leader
+ * starts that fsync as its entries go out ({@link LeaderLogSync}); we add an fsync on every follower before it
+ * acknowledges an append that carried entries ({@link PeerRequestHooks}). So an acknowledged write is on disk on a
+ * majority. Each fsync covers every entry received since the last one: concurrent writes share them (group commit).
  */
 public final class AtomixRaftEngine implements RaftEngine {
 
@@ -268,6 +269,11 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public OperationStats commits() {
         return measurements.commits();
+    }
+
+    @Override
+    public OperationStats leaderLogSyncs() {
+        return measurements.leaderSyncs();
     }
 
     private static <T> CompletableFuture<T> notRunning(String operation) {

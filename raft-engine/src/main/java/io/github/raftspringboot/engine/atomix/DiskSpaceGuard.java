@@ -38,6 +38,12 @@ final class DiskSpaceGuard implements AutoCloseable {
 
     private final ScheduledExecutorService monitor;
 
+    /** The segment chores run at every tick for this many ticks after a segment came or went... */
+    private static final int CHORE_BUSY_TICKS = 10;
+
+    /** ...and once every this many ticks otherwise (once a second with the default heartbeat interval). */
+    private static final int CHORE_IDLE_EVERY = 10;
+
     private volatile boolean low;
 
     /** A hand-over is under way: do not start another. */
@@ -56,24 +62,25 @@ final class DiskSpaceGuard implements AutoCloseable {
 
     /**
      * Starts the guard of a node's storage {@code directory}: every heartbeat interval it checks the free space (a
-     * leader short of it calls {@code stepDown}), pads the log segments ({@link SegmentPadding}) and keeps new
-     * segments mapped ({@link SegmentMappings}).
+     * leader short of it calls {@code stepDown}); it also pads the log segments ({@link SegmentPadding}) and keeps new
+     * segments mapped ({@link SegmentMappings}), at the pace of {@link SegmentChores}.
      */
     static DiskSpaceGuard start(RaftNodeSettings settings, File directory, BooleanSupplier leading,
             Supplier<CompletableFuture<?>> stepDown, SegmentMappings segmentMappings) {
         DiskSpaceGuard guard = new DiskSpaceGuard(directory, settings.segmentSize() + (long) settings.maxEntrySize(),
                 settings.nodeId());
-        guard.start(settings.heartbeatInterval(), leading, stepDown, () -> {
-            SegmentPadding.padAll(directory.toPath(), RaftStorageFactory.PREFIX, settings.segmentSize(),
-                    settings.maxEntrySize());
-            segmentMappings.keepSoon();
-        });
+        guard.start(settings.heartbeatInterval(), leading, stepDown,
+                new SegmentChores(segmentMappings::segmentsFingerprint, () -> {
+                    SegmentPadding.padAll(directory.toPath(), RaftStorageFactory.PREFIX, settings.segmentSize(),
+                            settings.maxEntrySize());
+                    segmentMappings.keepSoon();
+                }, CHORE_BUSY_TICKS, CHORE_IDLE_EVERY));
         return guard;
     }
 
     /**
      * Checks the free space every {@code interval}; while it is low and {@code leading}, calls {@code stepDown}.
-     * Runs {@code housekeeping} (other chores on the storage files) on the same schedule.
+     * Runs {@code housekeeping} (other chores on the storage files, which choose their own pace) on the same schedule.
      */
     void start(Duration interval, BooleanSupplier leading, Supplier<CompletableFuture<?>> stepDown,
             Runnable housekeeping) {

@@ -23,6 +23,8 @@ final class EngineMeasurements {
 
     private final Totals commits = new Totals();
 
+    private final Totals leaderSyncs = new Totals();
+
     private final AtomicLong lastSnapshotSize = new AtomicLong();
 
     /** Entries above this index were appended by this node as leader; {@link Long#MAX_VALUE} when not leading. */
@@ -39,6 +41,15 @@ final class EngineMeasurements {
 
     void appended(long nanos) {
         appends.add(nanos);
+    }
+
+    /** The leader synced its log while its entries went out to the followers ({@link LeaderLogSync}). */
+    void leaderLogSynced(long nanos) {
+        leaderSyncs.add(nanos);
+    }
+
+    OperationStats leaderSyncs() {
+        return leaderSyncs.stats();
     }
 
     /** Called on the Raft thread when this node becomes leader ({@code lastLogIndex}) or stops leading (-1). */

@@ -18,7 +18,8 @@ final class RaftStorageFactory {
 
     /**
      * Segments are memory-mapped: Atomix's FileChannel reader refills a buffer of twice the maximum entry size on
-     * nearly every read at the tail of the log, which made each write cost milliseconds. Disk storage flushes on commit; followers additionally flush before acknowledging an append (see
+     * nearly every read at the tail of the log, which made each write cost milliseconds. Disk storage flushes on commit (once {@link CommitFlush} has passed the
+     * setting on to the journal); followers additionally flush before acknowledging an append (see
      * {@code AtomixRaftEngine}), so an acknowledged write is on disk on a majority. The files are checked first
      * ({@link StorageIntegrityCheck}).
      */

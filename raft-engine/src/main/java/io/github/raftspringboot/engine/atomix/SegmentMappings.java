@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -83,6 +84,30 @@ final class SegmentMappings {
     /** For a journal used on its own (tests): {@link #keep} runs on the caller's thread, every reader is its own. */
     static SegmentMappings of(SegmentedJournal<?> journal) {
         return new SegmentMappings(journal, Runnable::run, null);
+    }
+
+    /** The file of the segment the writer appends to (the last one), or null if unknown; from any thread. */
+    File writersSegmentFile() {
+        JournalSegment<?> last = null;
+        if (journal != null) {
+            // The journal's segments are a concurrent map, safe to read from any thread.
+            for (JournalSegment<?> segment : journal.segments()) {
+                last = segment;
+            }
+        }
+        return (last == null) ? null : last.file().file();
+    }
+
+    /** Changes whenever a segment is added or removed (a pass is then due soon); from any thread. */
+    long segmentsFingerprint() {
+        if (journal == null) {
+            return 0;
+        }
+        long fingerprint = 1;
+        for (JournalSegment<?> segment : journal.segments()) {
+            fingerprint = 31 * fingerprint + segment.id();
+        }
+        return fingerprint;
     }
 
     /** Runs {@link #keep} on the Raft thread (after the requests queued there); nothing once the node is closed. */

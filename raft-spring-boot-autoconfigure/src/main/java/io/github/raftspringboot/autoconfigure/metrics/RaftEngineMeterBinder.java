@@ -55,6 +55,9 @@ final class RaftEngineMeterBinder implements MeterBinder, DisposableBean {
                 RaftMetricsSource::logAppends);
         timer(registry, tags, "raft.log.commit", "On the leader: its entries from append to commit",
                 RaftMetricsSource::commits);
+        timer(registry, tags, "raft.log.leader.sync",
+                "On the leader: fsyncs of its log started as its entries go out to the followers",
+                RaftMetricsSource::leaderLogSyncs);
         Gauge.builder("raft.snapshot.size", source, RaftMetricsSource::lastSnapshotSizeBytes)
             .description("Size of the state in this node's newest snapshot")
             .baseUnit(BaseUnits.BYTES)

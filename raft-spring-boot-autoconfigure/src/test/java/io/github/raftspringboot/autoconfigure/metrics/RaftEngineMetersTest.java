@@ -63,6 +63,7 @@ class RaftEngineMetersTest {
             assertThat(registry.get("raft.snapshot.size").gauge().value()).isEqualTo(4096);
             assertThat(registry.get("raft.log.append").functionTimer().count()).isEqualTo(10);
             assertThat(registry.get("raft.log.commit").functionTimer().count()).isEqualTo(9);
+            assertThat(registry.get("raft.log.leader.sync").functionTimer().count()).as("not provided: none").isZero();
             // Last log index 41: node1 at 30 is 11 behind.
             await().untilAsserted(() -> {
                 assertThat(registry.get("raft.replication.lag").tag("peer", "node1").gauge().value()).isEqualTo(11);

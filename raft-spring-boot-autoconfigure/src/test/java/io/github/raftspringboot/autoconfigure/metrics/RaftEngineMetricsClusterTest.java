@@ -43,6 +43,11 @@ class RaftEngineMetricsClusterTest {
             FunctionTimer commits = leaderMeters.get("raft.log.commit").functionTimer();
             assertThat(commits.count()).isGreaterThanOrEqualTo(WRITES);
             assertThat(commits.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            // The leader's fsync starts as its entries go out to the followers (LeaderLogSync), so it runs while
+            // theirs do; without it, Atomix syncs the leader's log only at commit, after a follower's sync.
+            FunctionTimer leaderSyncs = leaderMeters.get("raft.log.leader.sync").functionTimer();
+            assertThat(leaderSyncs.count()).isPositive();
+            assertThat(leaderSyncs.totalTime(TimeUnit.NANOSECONDS)).isPositive();
             assertThat(leaderMeters.get("raft.store.entries").gauge().value()).isEqualTo(WRITES);
             // Asynchronous and blocking calls alike.
             assertThat(leaderMeters.get("raft.store.operations").tag("operation", "put").tag("outcome", "success")
@@ -54,6 +59,7 @@ class RaftEngineMetricsClusterTest {
                 assertThat(appends.count()).as("appends on %s", follower).isPositive();
                 assertThat(appends.totalTime(TimeUnit.NANOSECONDS)).isPositive();
                 assertThat(meters.get("raft.log.commit").functionTimer().count()).isZero();
+                assertThat(meters.get("raft.log.leader.sync").functionTimer().count()).isZero();
                 assertThat(meters.find("raft.replication.lag").gauges()).isEmpty();
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                     assertThat(peerGauge(leaderMeters, "raft.replication.match.index", follower).value())
