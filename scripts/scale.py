@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Scale run of the sample: a 3-node cluster (separate JVMs, -Xmx1g by default) loaded with N keys, then a snapshot,
-a follower killed with -9 and restarted, a streamed backup and a restore, each timed, with the heap after a full GC
+a follower killed with -9 and restarted, a follower restarted with its state deleted (it receives the leader's
+snapshot), a streamed backup and a restore, each timed, with the heap after a full GC
 and the number of leader changes (term changes) during the whole run.
 
     scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g] [--launch "java -jar ..."]
@@ -114,6 +115,19 @@ def peak_after_gc_mb(work, node_id):
             if match:
                 peak = max(peak, int(match.group(1)))
     return peak
+
+
+def gc_pauses(work, node_id):
+    """The longest collection pause of the run and how many pauses were longer than 250 ms (half an election timeout)."""
+    pauses = []
+    for path in glob.glob(os.path.join(work, node_id + "-gc-*.log")):
+        for line in open(path, errors="replace"):
+            match = re.search(r"Pause.* (\d+\.\d+)ms$", line.strip())
+            if match:
+                pauses.append(float(match.group(1)))
+    if not pauses:
+        return "-"
+    return "longest %.0f ms, %d over 250 ms" % (max(pauses), sum(1 for p in pauses if p > 250))
 
 
 def count_lines(path, text):
@@ -235,6 +249,22 @@ def main():
         rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
                      "%.1f s; %s" % (time.time() - started, terms_moved())))
 
+        # A follower far behind: its state deleted, it gets the leader's snapshot (InstallRequests of 32 KB, written
+        # to its snapshot file as they arrive) and then the entries after it.
+        follower.kill()
+        shutil.rmtree(os.path.join(work, follower.id), ignore_errors=True)
+        started = time.time()
+        follower.start()
+        wait_for("the emptied follower to serve the last key", serves, 900)
+        rows.append(("follower killed, its state directory deleted, restarted: java -jar to serving the last key "
+                     "(the leader's snapshot installed)",
+                     "%.1f s; %s" % (time.time() - started, terms_moved())))
+        received = [line.strip() for line in open(os.path.join(work, follower.id + ".log"), errors="replace")
+                    if "Received snapshot" in line]
+        rows.append(("snapshot received by that follower (its log)",
+                     (re.sub(r".*(Received snapshot.*)", r"\1", received[-1]) if received else "none logged")
+                     + "; heap after a full GC %d MB" % follower.heap_mb()))
+
         backup = os.path.join(work, "backup.raft")
         started = time.time()
         with urllib.request.urlopen(other.url("/actuator/raft/backup"), timeout=3600) as response, \
@@ -257,6 +287,7 @@ def main():
         rows.append(("heap after a full GC", heaps))
         rows.append(("largest heap left after a collection during the run (gc log)",
                      ", ".join("%s %d MB" % (n.id, peak_after_gc_mb(work, n.id)) for n in nodes)))
+        rows.append(("collection pauses (gc log)", ", ".join("%s %s" % (n.id, gc_pauses(work, n.id)) for n in nodes)))
         logs = {n.id: os.path.join(work, n.id + ".log") for n in nodes}
         rows.append(("election timers run out (Atomix DEBUG 'Heartbeat timed out', if enabled)",
                      ", ".join("%s %d" % (i, count_lines(path, "Heartbeat timed out")) for i, path in logs.items())))
