@@ -130,6 +130,7 @@ final class AtomixMember {
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
                     logApplied);
             this.context = created;
+            ((ChecksummedSnapshotStore) created.getSnapshotStore()).reportProgressTo(operations);
             // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();

@@ -36,6 +36,8 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
     /** Indexes of the snapshots being received: a snapshot taken at such an index stays on the heap. */
     private final Set<Long> receiving = ConcurrentHashMap.newKeySet();
 
+    private volatile LongOperations operations;
+
     ChecksummedSnapshotStore(RaftStorage storage) {
         super(storage);
         this.raftStorage = storage;
@@ -80,12 +82,40 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
         return newSnapshot(index, timestamp);
     }
 
-    /** A snapshot sent by the leader, written to its file as its chunks arrive. */
+    /**
+     * A snapshot sent by the leader, written to its file as its chunks arrive; reported as a {@code snapshot-install}
+     * in phase {@code receiving} (its size is not known before the last chunk).
+     */
     ReceivedSnapshot newReceivedSnapshot(long index, WallClockTimestamp timestamp) throws IOException {
-        ReceivedSnapshot snapshot = ReceivedSnapshot.create(this, snapshotFile(raftStorage, index), index, timestamp,
-                done -> receiving.remove(done.index()));
-        receiving.add(index);
-        return snapshot;
+        LongOperations reportTo = operations;
+        LongOperations.Tracked progress = (reportTo == null) ? null
+                : reportTo.start("snapshot-install", String.valueOf(index), "receiving", -1);
+        try {
+            ReceivedSnapshot snapshot = ReceivedSnapshot.create(this, snapshotFile(raftStorage, index), index,
+                    timestamp, bytes -> {
+                        if (progress != null) {
+                            progress.advance(bytes);
+                        }
+                    }, done -> {
+                        receiving.remove(done.index());
+                        if (progress != null) {
+                            progress.close();
+                        }
+                    });
+            receiving.add(index);
+            return snapshot;
+        }
+        catch (IOException | RuntimeException ex) {
+            if (progress != null) {
+                progress.close();
+            }
+            throw ex;
+        }
+    }
+
+    /** Where snapshots being received report their progress. */
+    void reportProgressTo(LongOperations operations) {
+        this.operations = operations;
     }
 
     @Override

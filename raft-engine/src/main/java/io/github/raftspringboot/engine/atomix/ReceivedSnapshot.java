@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 
 import io.atomix.protocols.raft.storage.snapshot.Snapshot;
@@ -48,6 +49,9 @@ final class ReceivedSnapshot extends Snapshot {
 
     private final Consumer<ReceivedSnapshot> onDone;
 
+    /** Told of each chunk's bytes as it is written, for the progress report. */
+    private final LongConsumer written;
+
     private HeapBuffer chunk;
 
     private long length;
@@ -57,19 +61,20 @@ final class ReceivedSnapshot extends Snapshot {
     private boolean done;
 
     private ReceivedSnapshot(SnapshotDescriptor descriptor, SnapshotStore store, Path file, FileChannel channel,
-            Consumer<ReceivedSnapshot> onDone) {
+            LongConsumer written, Consumer<ReceivedSnapshot> onDone) {
         super(descriptor, store);
         this.file = file;
         this.channel = channel;
+        this.written = written;
         this.onDone = onDone;
     }
 
     /**
-     * Creates the file (replacing what an interrupted install left) with an unlocked descriptor. {@code onDone} is told
-     * when the snapshot is persisted or abandoned.
+     * Creates the file (replacing what an interrupted install left) with an unlocked descriptor. {@code written} is
+     * told the size of each chunk written, {@code onDone} when the snapshot is persisted or abandoned.
      */
     static ReceivedSnapshot create(SnapshotStore store, Path file, long index, WallClockTimestamp timestamp,
-            Consumer<ReceivedSnapshot> onDone) throws IOException {
+            LongConsumer written, Consumer<ReceivedSnapshot> onDone) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -87,7 +92,7 @@ final class ReceivedSnapshot extends Snapshot {
             .withIndex(index)
             .withTimestamp(timestamp.unixTimestamp())
             .build();
-        return new ReceivedSnapshot(descriptor, store, file, channel, onDone);
+        return new ReceivedSnapshot(descriptor, store, file, channel, written, onDone);
     }
 
     @Override
@@ -112,6 +117,7 @@ final class ReceivedSnapshot extends Snapshot {
             received.update(chunk.array(), 0, size);
             length += size;
             largestChunk = Math.max(largestChunk, size);
+            written.accept(size);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Could not write to the snapshot received from the leader, " + file, ex);
