@@ -143,6 +143,7 @@ final class AtomixMember {
                 // Atomix's own flush-on-commit setting never reaches its journal (see CommitFlush).
                 CommitFlush.enable(context.getLog());
             }
+            ((ChecksummedSnapshotStore) created.getSnapshotStore()).reportProgressTo(operations);
             // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();

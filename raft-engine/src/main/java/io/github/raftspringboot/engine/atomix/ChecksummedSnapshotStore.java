@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 import io.atomix.protocols.raft.roles.PassiveRole;
@@ -31,6 +33,11 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
     /** Null while the superclass constructor loads the existing snapshots, which already have their checksums. */
     private final RaftStorage raftStorage;
 
+    /** Indexes of the snapshots being received: a snapshot taken at such an index stays on the heap. */
+    private final Set<Long> receiving = ConcurrentHashMap.newKeySet();
+
+    private volatile LongOperations operations;
+
     ChecksummedSnapshotStore(RaftStorage storage) {
         super(storage);
         this.raftStorage = storage;
@@ -44,31 +51,71 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
      * completes, no snapshot file is written, and no snapshot is ever taken again (docs/benchmarks.md, issue 17). The
      * file is {@code raft-<index>.snapshot}, which Atomix would write anyway; until the snapshot is complete its header
      * is unlocked, so a start-up after a crash deletes it. A snapshot at an index that already has a complete one
-     * (Atomix then discards the new one) stays on the heap as before.
+     * (Atomix then discards the new one), or that is being received, stays on the heap as before.
      * <p>
-     * A snapshot received from the leader stays on the heap too: Atomix reopens its file writer for each chunk, and a
-     * reopened writer that grows the file past its length truncates it to a few bytes first (its
-     * {@code FileBytes.resize} zeroes from the size it was opened with), which wiped the first 256 MB of a 354 MB
-     * snapshot in a 1 M-key run.
+     * A snapshot received from the leader ({@link PassiveRole} asks for it) goes to its file chunk by chunk as well,
+     * through a {@link ReceivedSnapshot}: not through Atomix's file writer, which is reopened for each chunk and, when
+     * a reopened writer grows the file past its length, truncates it to a few bytes first (its
+     * {@code FileBytes.resize} zeroes from the size it was opened with; that wiped the first 256 MB of a 354 MB
+     * snapshot in a 1 M-key run).
      */
     @Override
     public Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
         if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY || getSnapshot(index) != null
-                || StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
-                    == PassiveRole.class) {
+                || receiving.contains(index)) {
             return super.newTemporarySnapshot(index, timestamp);
         }
-        Path file = snapshotFile(raftStorage, index);
+        boolean received = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+            .getCallerClass() == PassiveRole.class;
         try {
-            // Left by an attempt that failed: Atomix's file writer would append to it.
-            Files.deleteIfExists(file);
+            return received ? newReceivedSnapshot(index, timestamp) : newTakenSnapshot(index, timestamp);
         }
-        catch (IOException ex) {
-            logger.warn("Could not delete the incomplete snapshot {}; taking this one on the heap: {}", file,
-                    ex.toString());
+        catch (IOException | RuntimeException ex) {
+            logger.warn("Could not start snapshot {} in its file; collecting it on the heap: {}", index, ex.toString());
             return super.newTemporarySnapshot(index, timestamp);
         }
+    }
+
+    private Snapshot newTakenSnapshot(long index, WallClockTimestamp timestamp) throws IOException {
+        // Left by an attempt that failed: Atomix's file writer would append to it.
+        Files.deleteIfExists(snapshotFile(raftStorage, index));
         return newSnapshot(index, timestamp);
+    }
+
+    /**
+     * A snapshot sent by the leader, written to its file as its chunks arrive; reported as a {@code snapshot-install}
+     * in phase {@code receiving} (its size is not known before the last chunk).
+     */
+    ReceivedSnapshot newReceivedSnapshot(long index, WallClockTimestamp timestamp) throws IOException {
+        LongOperations reportTo = operations;
+        LongOperations.Tracked progress = (reportTo == null) ? null
+                : reportTo.start("snapshot-install", String.valueOf(index), "receiving", -1);
+        try {
+            ReceivedSnapshot snapshot = ReceivedSnapshot.create(this, snapshotFile(raftStorage, index), index,
+                    timestamp, bytes -> {
+                        if (progress != null) {
+                            progress.advance(bytes);
+                        }
+                    }, done -> {
+                        receiving.remove(done.index());
+                        if (progress != null) {
+                            progress.close();
+                        }
+                    });
+            receiving.add(index);
+            return snapshot;
+        }
+        catch (IOException | RuntimeException ex) {
+            if (progress != null) {
+                progress.close();
+            }
+            throw ex;
+        }
+    }
+
+    /** Where snapshots being received report their progress. */
+    void reportProgressTo(LongOperations operations) {
+        this.operations = operations;
     }
 
     @Override

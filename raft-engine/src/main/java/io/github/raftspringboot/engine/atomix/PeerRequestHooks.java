@@ -17,6 +17,9 @@ import io.atomix.protocols.raft.protocol.PollRequest;
 import io.atomix.protocols.raft.protocol.PollResponse;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.github.raftspringboot.engine.RaftNodeSettings;
 
 /**
@@ -25,6 +28,8 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
  * leader stickiness in the pre-vote (poll).
  */
 final class PeerRequestHooks {
+
+    private static final Logger logger = LoggerFactory.getLogger(PeerRequestHooks.class);
 
     private final RaftContext context;
 
@@ -102,21 +107,34 @@ final class PeerRequestHooks {
      * timeout turns such a poll down. It only ever refuses, so safety does not rest on it or on clocks; once the
      * leader is really gone, no follower hears from it and polls are granted again after that half timeout, before
      * any follower's own election timer (at least one election timeout) runs out. Leader contact counts from the
-     * arrival of the leader's messages too ({@link LeaderContact}), not only once the Raft thread has written them.
+     * arrival of the leader's messages too ({@link LeaderContact}), not only once the Raft thread has written them;
+     * such a message of the current term is enough, whether or not Atomix still names a leader.
      */
     private Function<PollRequest, CompletableFuture<PollResponse>> stickyLeader(
             Function<PollRequest, CompletableFuture<PollResponse>> handler) {
         long window = settings.electionTimeout().toNanos() / 2;
         return request -> {
-            boolean heard = (lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window)
-                    || (arrivals != null && arrivals.heardWithin(context.getTerm(), Duration.ofNanos(window)));
-            if (heard && context.getLeader() != null) {
+            // A leader of this term was heard: refuse, even if Atomix forgot the leader. When a follower's own election
+            // timer runs out, Atomix sets its leader to null until the Raft thread handles the next append; under
+            // load (a slow sync, a starved process) that is often while the leader's messages are arriving, and
+            // this check then let the other follower's poll through (issue 17: elections during a 1 M-key load).
+            boolean leaderOfThisTermHeard = arrivals != null
+                    && arrivals.heardWithin(context.getTerm(), Duration.ofNanos(window));
+            boolean appendedRecently = lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window
+                    && context.getLeader() != null;
+            if (leaderOfThisTermHeard || appendedRecently) {
                 return CompletableFuture.completedFuture(PollResponse.builder()
                     .withStatus(RaftResponse.Status.OK)
                     .withTerm(context.getTerm())
                     .withAccepted(false)
                     .build());
             }
+            // Rare while a leader is healthy, and each one is a step towards an election: say why it was let through.
+            logger.info("Pre-vote of {} for term {} passed to Atomix (term {}, leader {}): the leader's last message "
+                    + "arrived {} ms ago, its last append was written {} ms ago", request.candidate(), request.term(),
+                    context.getTerm(), context.getLeader() == null ? "unknown" : context.getLeader().memberId(),
+                    arrivals == null ? -1 : arrivals.millisSinceHeard(),
+                    lastContactMillis == 0 ? -1 : (System.nanoTime() - lastContactNanos) / 1_000_000);
             return handler.apply(request);
         };
     }

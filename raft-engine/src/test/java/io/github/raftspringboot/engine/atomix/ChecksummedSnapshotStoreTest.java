@@ -1,5 +1,8 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -15,11 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Snapshots are written to their file while they are taken (Atomix collects them on the heap first, in a buffer that
  * doubles: at 1 M keys an OutOfMemoryError that left its compaction hanging for good, issue 17), survive a restart of
- * the store, and a failed attempt's leftover file does not end up inside the next snapshot at that index.
+ * the store, and a failed attempt's leftover file does not end up inside the next snapshot at that index. Snapshots
+ * received from the leader are written to their file chunk by chunk, checked against what was received, and only
+ * then made current.
  */
 class ChecksummedSnapshotStoreTest {
 
@@ -78,6 +84,91 @@ class ChecksummedSnapshotStoreTest {
         }
         retried.persist().complete();
         assertThat(readAll(new ChecksummedSnapshotStore(storage()).getCurrentSnapshot(), 1)[0]).isEqualTo(chunk(2));
+    }
+
+    @Test
+    void aSnapshotFromTheLeaderIsWrittenToItsFileChunkByChunkAndReadBackAfterARestart() throws Exception {
+        RaftStorage storage = storage();
+        ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);
+        ReceivedSnapshot snapshot = store.newReceivedSnapshot(30, new WallClockTimestamp());
+        Path file = ChecksummedSnapshotStore.snapshotFile(storage, 30);
+        for (int i = 0; i < 16; i++) {
+            // As Atomix's PassiveRole does: a writer per chunk of the InstallRequest.
+            try (SnapshotWriter writer = snapshot.openWriter()) {
+                writer.write(chunk(i));
+            }
+            assertThat(file.toFile().length()).isGreaterThanOrEqualTo((i + 1L) * MB);
+        }
+        // The heap held one chunk at a time, never the snapshot.
+        assertThat(snapshot.largestChunk()).isEqualTo(MB);
+        assertThat(snapshot.length()).isEqualTo(16L * MB);
+        // Not a snapshot until it is complete: a start-up now deletes the file.
+        assertThat(new SnapshotStore(storage()).getSnapshot(30)).isNull();
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aCompleteSnapshotFromTheLeaderBecomesCurrentWithItsChecksum() {
+        RaftStorage storage = storage();
+        ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);
+        Snapshot snapshot = receive(store, 40, 8);
+        snapshot.persist().complete();
+        Path file = ChecksummedSnapshotStore.snapshotFile(storage, 40);
+        assertThat(store.getCurrentSnapshot().index()).isEqualTo(40);
+        assertThat(SnapshotChecksums.checksumFile(file)).exists();
+
+        SnapshotStore restarted = new ChecksummedSnapshotStore(storage());
+        assertThat(restarted.getCurrentSnapshot().index()).isEqualTo(40);
+        byte[][] read = readAll(restarted.getCurrentSnapshot(), 8);
+        for (int i = 0; i < 8; i++) {
+            assertThat(read[i]).isEqualTo(chunk(i));
+        }
+    }
+
+    @Test
+    void aSnapshotFromTheLeaderThatDoesNotReadBackAsReceivedIsRefusedAndDeleted() throws Exception {
+        RaftStorage storage = storage();
+        ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);
+        Snapshot snapshot = receive(store, 50, 4);
+        Path file = ChecksummedSnapshotStore.snapshotFile(storage, 50);
+        try (RandomAccessFile damage = new RandomAccessFile(file.toFile(), "rw")) {
+            damage.seek(file.toFile().length() - 10);
+            damage.write(99);
+        }
+        assertThatThrownBy(snapshot::persist).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("did not keep what was written");
+        assertThat(file).doesNotExist();
+        assertThat(store.getCurrentSnapshot()).isNull();
+        // The leader sends it again: received afresh at the same index.
+        receive(store, 50, 4).persist().complete();
+        assertThat(store.getCurrentSnapshot().index()).isEqualTo(50);
+    }
+
+    @Test
+    void anInstallTheLeaderAbandonsLeavesNoFile() {
+        RaftStorage storage = storage();
+        ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);
+        Snapshot snapshot = receive(store, 60, 2);
+        // Atomix's PendingSnapshot.rollback().
+        snapshot.close();
+        snapshot.delete();
+        assertThat(ChecksummedSnapshotStore.snapshotFile(storage, 60)).doesNotExist();
+        assertThat(store.getCurrentSnapshot()).isNull();
+    }
+
+    private static Snapshot receive(ChecksummedSnapshotStore store, long index, int chunks) {
+        try {
+            ReceivedSnapshot snapshot = store.newReceivedSnapshot(index, new WallClockTimestamp());
+            for (int i = 0; i < chunks; i++) {
+                try (SnapshotWriter writer = snapshot.openWriter()) {
+                    writer.write(chunk(i));
+                }
+            }
+            return snapshot;
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static byte[][] readAll(Snapshot snapshot, int chunks) {
