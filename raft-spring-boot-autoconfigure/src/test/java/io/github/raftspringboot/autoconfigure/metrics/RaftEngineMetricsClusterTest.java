@@ -55,7 +55,7 @@ class RaftEngineMetricsClusterTest {
                 assertThat(appends.totalTime(TimeUnit.NANOSECONDS)).isPositive();
                 assertThat(meters.get("raft.log.commit").functionTimer().count()).isZero();
                 assertThat(meters.find("raft.replication.lag").gauges()).isEmpty();
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     assertThat(peerGauge(leaderMeters, "raft.replication.match.index", follower).value())
                         .isGreaterThanOrEqualTo(lastWrite);
                     assertThat(peerGauge(leaderMeters, "raft.replication.lag", follower).value()).isZero();
@@ -82,11 +82,11 @@ class RaftEngineMetricsClusterTest {
             for (int i = 0; i < 20; i++) {
                 cluster.store(leader).put("after-stop-" + i, i);
             }
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(peerGauge(leaderMeters, "raft.replication.lag", stopped).value())
                     .isGreaterThanOrEqualTo(20));
             cluster.node(leader).removeServer(stopped, 0).join();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                     leaderMeters.find("raft.replication.lag").tag("peer", stopped).gauge()).isNull());
             assertThat(leaderMeters.get("raft.store.entries").gauge().value()).isEqualTo(WRITES + 20);
         }

@@ -79,8 +79,9 @@ class SlowFollowerAppendTest {
             for (String id : cluster.running()) {
                 assertThat(cluster.node(id).status().term()).as("the term on %s", id).isEqualTo(term);
                 // A follower whose timer ran out forgets the leader until its next heartbeat.
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cluster.node(id).status().leader())
-                    .as("the leader known to %s", id).extracting(RaftServerInfo::id).isEqualTo(leader));
+                await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(cluster.node(id).status().leader())
+                        .as("the leader known to %s", id).extracting(RaftServerInfo::id).isEqualTo(leader));
             }
         }
     }
