@@ -48,9 +48,12 @@ class SlowFollowerAppendTest {
 
     @Test
     void followersSlowToSyncLargeAppendsDoNotDeposeTheLeader() {
-        try (TestCluster cluster = TestCluster.start(3, dir, Map.of())) {
+        // The default election timings; a request timeout long enough for a put behind two 3 s syncs on a loaded
+        // machine (with 10 s, a put timed out under a load average of 78: this test is about elections, not latency).
+        try (TestCluster cluster = TestCluster.start(3, dir, Map.of("raft.request-timeout", "60s"))) {
+            cluster.store(cluster.awaitLeader()).put("warm-up", "v");
+            // The leader and term once the cluster is settled (a loaded machine may elect twice while it starts).
             String leader = cluster.awaitLeader();
-            cluster.store(leader).put("warm-up", "v");
             long term = cluster.node(leader).status().term();
             AtomicBoolean slow = new AtomicBoolean(true);
             for (String follower : cluster.running()) {
