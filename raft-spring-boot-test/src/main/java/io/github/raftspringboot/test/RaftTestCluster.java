@@ -42,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  */
 public final class RaftTestCluster implements AutoCloseable {
 
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    /** Generous: it costs nothing when the cluster converges, and a loaded 2-core machine needed over 30 s. */
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
 
     private final RaftTestClusterBuilder settings;
 
