@@ -13,7 +13,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  */
 class ArchitectureTest {
 
-    private final JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+    /** Imported once for the class (it takes seconds), not once per test method. */
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .importPackages("io.github.raftspringboot");
 
     @Test
@@ -23,7 +25,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAPackage("io.atomix..")
-            .check(classes);
+            .check(CLASSES);
     }
 
     @Test
@@ -33,7 +35,7 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.github.raftspringboot.autoconfigure..", "io.github.raftspringboot.engine..")
-            .check(classes);
+            .check(CLASSES);
     }
 
     @Test
@@ -43,6 +45,6 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage("io.github.raftspringboot.autoconfigure..", "org.springframework..")
-            .check(classes);
+            .check(CLASSES);
     }
 }

@@ -61,7 +61,7 @@ class MembershipSafetyTest {
         assertUnchanged(leader, before);
         // The follower still follows and replicates.
         cluster.store(leader).put("k", 2);
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(cluster.store(follower).get("k", ReadConsistency.LOCAL)).isPresent()
                 .get()
                 .hasToString("2"));
@@ -186,7 +186,7 @@ class MembershipSafetyTest {
     }
 
     private void assertUnchanged(String leader, List<RaftServerInfo> before) {
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(cluster.node(leader).status().servers())
                 .containsExactlyInAnyOrderElementsOf(before));
         assertThat(cluster.store(leader).get("k")).isPresent();

@@ -64,12 +64,12 @@ class MembershipTest {
             .hasMessageContaining("configuration changed since");
 
         leaderNode.demoteVoter("node4", configIndex).join();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(cluster.node("node4").status().role()).isEqualTo(RaftRole.NON_VOTER));
         assertThat(leaderNode.status().servers()).contains(new RaftServerInfo("node4", address, Suffrage.NONVOTER));
 
         leaderNode.addVoter("node4", address, 0).join();
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(cluster.node("node4").status().role()).isEqualTo(RaftRole.FOLLOWER));
 
         leaderNode.removeServer("node4", 0).join();
@@ -123,7 +123,7 @@ class MembershipTest {
         String leader = cluster.awaitLeader();
         String target = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
         cluster.node(leader).transferLeadership(target).join();
-        await().atMost(Duration.ofSeconds(10)).until(() -> target.equals(cluster.currentLeader().orElse(null)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> target.equals(cluster.currentLeader().orElse(null)));
         assertThat(cluster.awaitLeader()).isEqualTo(target);
 
         cluster.node(target).transferLeadership().join();

@@ -2,6 +2,7 @@ package io.github.raftspringboot.autoconfigure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,12 @@ class MissingJvmFlagTest {
         command.addAll(flags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), NodeWithoutFlags.class.getName(),
                 dir.resolve("node").toString(), String.valueOf(TestCluster.freePort())));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        // Output to a file, read once the JVM exited (a pipe read only then could fill up and block the child), and
+        // a bound for a loaded machine: under a load average of 60 the child had not exited after 60 s.
+        Path log = dir.resolve("node-" + System.nanoTime() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the node's JVM exited").isTrue();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).isNotZero();
         return output;
     }

@@ -53,7 +53,7 @@ class RestoreAcrossSnapshotTest {
             AtomixRaftEngine restarted = (AtomixRaftEngine) cluster.node(id);
             cluster.awaitLeader();
             // A restarted node applies its log again after the election: wait for it rather than read too early.
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isPresent());
 
             for (int i = chunks / 2; i < chunks; i++) {
@@ -62,7 +62,7 @@ class RestoreAcrossSnapshotTest {
             }
             long committed = restarted.restoreStep(StagedRestore.COMMIT, StagedRestore.commitEntry(restore)).join();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> restarted.appliedIndex() >= committed);
+            await().atMost(Duration.ofSeconds(60)).until(() -> restarted.appliedIndex() >= committed);
             assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isEmpty();
             assertThat(cluster.store(id).size(ReadConsistency.LOCAL)).isEqualTo(40);
             assertThat(cluster.store(id).get("k39", String.class)).contains("v".repeat(4000) + 39);

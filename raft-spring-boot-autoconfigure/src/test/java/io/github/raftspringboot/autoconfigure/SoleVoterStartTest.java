@@ -38,12 +38,12 @@ class SoleVoterStartTest {
     @Test
     void aOneNodeClusterLeadsAtOnceWhenStartedAndWhenRestarted() {
         cluster = TestCluster.start(1, dir, SLOW_ELECTIONS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node("node1").status().role() == RaftRole.LEADER);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node("node1").status().role() == RaftRole.LEADER);
         assertThat(cluster.store("node1").put("first", Map.of("write", 1)).index()).isPositive();
 
         // The restarted node reads its log from disk first (checked as on every start), then leads at once again.
         cluster.raft().restart("node1");
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.node("node1").status().role() == RaftRole.LEADER);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.node("node1").status().role() == RaftRole.LEADER);
         assertThat(cluster.store("node1").get("first")).isPresent();
         assertThat(cluster.node("node1").status().term()).isGreaterThan(1);
     }

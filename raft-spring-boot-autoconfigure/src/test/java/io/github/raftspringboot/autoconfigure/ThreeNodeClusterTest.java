@@ -55,7 +55,7 @@ class ThreeNodeClusterTest {
             assertThat(store.size()).isEqualTo(3);
         }
         for (String reader : cluster.ids()) {
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(60))
                 .until(() -> cluster.store(reader).get("written-by-node1", ReadConsistency.LOCAL).isPresent());
         }
     }
@@ -64,7 +64,7 @@ class ThreeNodeClusterTest {
     void eventsFireOnEveryNode() {
         cluster = TestCluster.start(3, dir, Map.of());
         String leader = cluster.awaitLeader();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (String id : cluster.ids()) {
                 List<RaftLeaderChangedEvent> changes = cluster.events(id).of(RaftLeaderChangedEvent.class);
                 assertThat(changes).isNotEmpty();

@@ -18,6 +18,8 @@ import io.atomix.utils.serializer.Namespace;
 import io.atomix.utils.serializer.Namespaces;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on the thread that released or closed it (the Raft thread). With the segments kept mapped, those steps cost none.
  */
 class SegmentMappingsTest {
+
+    private static final Logger logger = LoggerFactory.getLogger(SegmentMappingsTest.class);
 
     private static final int SEGMENT_SIZE = 4 * 1024 * 1024;
 
@@ -42,7 +46,7 @@ class SegmentMappingsTest {
     @Test
     void atomixAloneRereadsEverySegmentItUnmaps() throws Exception {
         Work work = rollOverReadAcrossAndCompact(Files.createDirectories(dir.resolve("atomix")), false);
-        System.out.println("SEGMENT RE-READS atomix " + work);
+        logger.info("Segment re-reads, Atomix alone: {}", work);
         // Each roll-over re-reads the segment the writer leaves (~38,000 entries), the reader's crossing maps and
         // unmaps two segments (a read each way), compaction re-reads the two segments still mapped.
         assertThat(work.rollOvers()).isGreaterThanOrEqualTo(2 * work.entriesPerSegment() - 10);
@@ -54,7 +58,7 @@ class SegmentMappingsTest {
     @Test
     void keptSegmentsAreNeverRereadWhenReleasedOrCompacted() throws Exception {
         Work work = rollOverReadAcrossAndCompact(Files.createDirectories(dir.resolve("kept")), true);
-        System.out.println("SEGMENT RE-READS kept " + work);
+        logger.info("Segment re-reads, segments kept mapped: {}", work);
         assertThat(work.rollOvers()).as("entries re-read at the writer's segment roll-overs").isZero();
         // The reader deserializes what it reads, and a few entries twice (the first of a segment, the last read).
         assertThat(work.readAcross() - work.readByReader()).as("entries re-read as a reader crosses two segments")

@@ -51,7 +51,7 @@ class RaftEndpointTest {
     void everyNodeReportsItsOwnStateAndTheSameLeaderAndConfiguration() {
         String leader = cluster.awaitLeader();
         cluster.context(leader).getBean(RaftKeyValueStore.class).put("endpoint-read", 1);
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .until(() -> cluster.running()
                 .stream()
                 .map(id -> cluster.node(id).status())
@@ -326,7 +326,7 @@ class RaftEndpointTest {
 
         for (String id : List.of("node1", "node2", "node3")) {
             MeterRegistry meters = cluster.context(id).getBean(MeterRegistry.class);
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(60))
                 .until(() -> meters.get("raft.applied.index").tag("raft.node", id).gauge().value() >= index);
             RaftNodeStatus status = cluster.node(id).status();
             assertThat(meters.get("raft.term").gauge().value()).isEqualTo(status.term());

@@ -36,7 +36,7 @@ class RaftHealthTest {
                 "management.endpoint.health.group.readiness.include", "readinessState,raft"));
         String first = cluster.awaitLeader();
         for (String id : cluster.running()) {
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 JsonNode raft = raftHealth(id);
                 assertThat(raft.path("status").asString()).isEqualTo("UP");
                 assertThat(raft.path("details").path("leader").asString()).isEqualTo(first);

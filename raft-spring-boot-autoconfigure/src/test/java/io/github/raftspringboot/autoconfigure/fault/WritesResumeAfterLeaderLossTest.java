@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftRole;
+import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.test.RaftTestCluster;
 import io.github.raftspringboot.test.history.CheckResult;
@@ -33,9 +35,13 @@ import static org.awaitility.Awaitility.await;
  * Writes through every node of the majority resume soon after the leader is isolated, left in a minority or frozen
  * (docs/reliability.md, Failover). Such a leader neither answers nor fails the requests in flight to it; a node whose
  * session had one there used to wait for {@code raft.request-timeout} (10 s) before its later writes were taken up
- * by the new leader. Each majority node gets a write every 20 ms; the time from the fault to the first acknowledged
- * write invoked after it, per node, must stay under 4 × the election timeout (the target is 2 ×; the margin is for a
- * loaded machine). The fault is not healed while measuring. The history is then checked for linearizability.
+ * by the new leader. Each majority node gets a write every 20 ms. Per node, two times from the fault are measured: to
+ * when the node knows a new leader (the election: timers and CPU, not what is tested here), and to its first
+ * acknowledged write invoked after the fault. The second may exceed the first by at most 4 × the election timeout
+ * (before the fix: the 10 s request timeout). Both are logged; the target, 2 × the election timeout from the fault to
+ * the write, is what docs/reliability.md reports. The bound used to be from the fault itself, and failed on a machine
+ * with a load average of 38, the election alone taking seconds (5 nodes: 3.5 and 3.7 s to the first write). The fault
+ * is not healed while measuring. The history is then checked for linearizability.
  */
 class WritesResumeAfterLeaderLossTest {
 
@@ -67,8 +73,10 @@ class WritesResumeAfterLeaderLossTest {
             List<String> majority = cluster.running().stream().filter(id -> !minority.contains(id)).toList();
             HistoryRecorder history = new HistoryRecorder();
             Map<String, AtomicLong> resumedAfter = new ConcurrentHashMap<>();
+            Map<String, Long> newLeaderKnownAfter = new ConcurrentHashMap<>();
             AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
             ScheduledExecutorService writers = Executors.newScheduledThreadPool(2);
+            ScheduledExecutorService leaderWatch = Executors.newSingleThreadScheduledExecutor();
             try {
                 AtomicLong counter = new AtomicLong();
                 for (String node : cluster.running()) {
@@ -93,18 +101,33 @@ class WritesResumeAfterLeaderLossTest {
                     case "pause-leader" -> cluster.network().pause(leader);
                     default -> cluster.network().partition(minority);
                 }
-                await().atMost(WAIT).until(() -> majority.stream().allMatch(resumedAfter::containsKey));
+                leaderWatch.scheduleAtFixedRate(() -> majority.forEach(node -> {
+                    RaftServerInfo known = cluster.node(node).status().leader();
+                    if (known != null && !known.id().equals(leader)) {
+                        newLeaderKnownAfter.putIfAbsent(node, System.nanoTime() - faultAt.get());
+                    }
+                }), 0, 10, TimeUnit.MILLISECONDS);
+                await().atMost(WAIT).until(() -> majority.stream()
+                    .allMatch(node -> resumedAfter.containsKey(node) && newLeaderKnownAfter.containsKey(node)));
             }
             finally {
                 writers.shutdownNow();
+                leaderWatch.shutdownNow();
                 writers.awaitTermination(10, TimeUnit.SECONDS);
+                leaderWatch.awaitTermination(10, TimeUnit.SECONDS);
             }
-            Map<String, Long> millis = new ConcurrentHashMap<>();
-            resumedAfter.forEach((node, nanos) -> millis.put(node, TimeUnit.NANOSECONDS.toMillis(nanos.get())));
-            logger.info("{} nodes, {}: fault -> first acknowledged write invoked after it, per majority node (ms): {}"
-                    + " (the old leader {}, bound {} ms)", nodes, fault, millis, leader, BOUND.toMillis());
-            assertThat(majority).allSatisfy(node -> assertThat(millis.get(node))
-                .as("ms from the fault to the first acknowledged write through %s", node)
+            Map<String, Long> resumedMillis = new TreeMap<>();
+            Map<String, Long> electedMillis = new TreeMap<>();
+            majority.forEach(node -> {
+                resumedMillis.put(node, TimeUnit.NANOSECONDS.toMillis(resumedAfter.get(node).get()));
+                electedMillis.put(node, TimeUnit.NANOSECONDS.toMillis(newLeaderKnownAfter.get(node)));
+            });
+            logger.info("{} nodes, {}: fault -> first acknowledged write invoked after it, per majority node (ms): {};"
+                    + " fault -> a new leader known to the node (ms): {} (the old leader {}, bound {} ms after the"
+                    + " new leader is known)", nodes, fault, resumedMillis, electedMillis, leader, BOUND.toMillis());
+            assertThat(majority).allSatisfy(node -> assertThat(resumedMillis.get(node) - electedMillis.get(node))
+                .as("ms from %s knowing the new leader to its first acknowledged write (%d ms after the fault)", node,
+                        resumedMillis.get(node))
                 .isLessThanOrEqualTo(BOUND.toMillis()));
 
             if (fault.equals("pause-leader")) {

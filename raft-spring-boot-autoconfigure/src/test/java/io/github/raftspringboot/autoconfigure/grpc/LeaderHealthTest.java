@@ -131,7 +131,7 @@ class LeaderHealthTest {
     }
 
     private void awaitHealthShowsLeader(String leader) {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (String id : cluster.running()) {
                 ServingStatus expected = id.equals(leader) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
                 for (String service : List.of("quis.RaftLeader", "kv.Writes", "orders.OrderService")) {

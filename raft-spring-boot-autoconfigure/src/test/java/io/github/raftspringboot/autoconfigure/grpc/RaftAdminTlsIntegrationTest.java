@@ -148,7 +148,7 @@ class RaftAdminTlsIntegrationTest {
 
     @Test
     void cliWithoutTlsIsToldTheServerNeedsTls() {
-        RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "10s",
+        RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "60s",
                 clients.grpcAddress(cluster.awaitLeader()), "state");
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err().lines()).singleElement()
@@ -161,7 +161,7 @@ class RaftAdminTlsIntegrationTest {
     @Test
     void cliWithACaThatDidNotSignTheServerCertificateIsToldItIsNotTrusted() {
         String node = cluster.awaitLeader();
-        RaftManagerProcess.Result otherCa = RaftManagerProcess.run("--timeout", "10s", "--cacert",
+        RaftManagerProcess.Result otherCa = RaftManagerProcess.run("--timeout", "60s", "--cacert",
                 otherCaCert.toString(), clients.grpcAddress(node), "state");
         assertThat(otherCa.exitCode()).isEqualTo(1);
         assertThat(otherCa.err().lines()).singleElement()
@@ -175,7 +175,7 @@ class RaftAdminTlsIntegrationTest {
     void cliWithTlsToAPlaintextServerIsToldItDoesNotUseTls() throws IOException {
         Server plaintext = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).build().start();
         try {
-            RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "10s", "--cacert",
+            RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "60s", "--cacert",
                     caCert.toString(), "127.0.0.1:" + plaintext.getPort(), "state");
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.err().lines()).singleElement()
@@ -191,7 +191,7 @@ class RaftAdminTlsIntegrationTest {
     @Test
     void cliWithAnAuthorityTheCertificateDoesNotNameIsToldSo() {
         String node = cluster.awaitLeader();
-        RaftManagerProcess.Result wrongName = RaftManagerProcess.run("--timeout", "10s", "--cacert",
+        RaftManagerProcess.Result wrongName = RaftManagerProcess.run("--timeout", "60s", "--cacert",
                 caCert.toString(), "--authority", "raft.example.com", clients.grpcAddress(node), "state");
         assertThat(wrongName.exitCode()).isEqualTo(1);
         assertThat(wrongName.err().lines()).singleElement()
@@ -212,7 +212,7 @@ class RaftAdminTlsIntegrationTest {
                 .containsExactly("Invoking State()", "Response: state: LEADER");
         }
 
-        RaftManagerProcess.Result withoutCertificate = RaftManagerProcess.run("--timeout", "10s", "--cacert",
+        RaftManagerProcess.Result withoutCertificate = RaftManagerProcess.run("--timeout", "60s", "--cacert",
                 caCert.toString(), address, "state");
         assertThat(withoutCertificate.exitCode()).isEqualTo(1);
         assertThat(withoutCertificate.err().lines()).singleElement()

@@ -128,7 +128,9 @@ class RaftManagerCliTest {
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).contains("Missing required parameters");
 
-        RaftManagerProcess.Result unreachable = RaftManagerProcess.run("--timeout", "5s", "127.0.0.1:1", "leader");
+        // A refused connection fails at once: the deadline only has to outlast a loaded machine (with 5 s, the call
+        // failed as "no answer within the deadline" under a load average of 80).
+        RaftManagerProcess.Result unreachable = RaftManagerProcess.run("--timeout", "60s", "127.0.0.1:1", "leader");
         assertThat(unreachable.exitCode()).isEqualTo(1);
         assertThat(unreachable.err().lines()).singleElement().asString().contains("Leader failed: cannot reach");
     }

@@ -42,7 +42,7 @@ class RaftManagerWrongTargetTest {
 
     @Test
     void aTomcatWebPortIsNamedAsHttp1() {
-        RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "10s",
+        RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "60s",
                 "127.0.0.1:" + web.httpPort("node1"), "leader");
         assertOneLineFailure(result, "the target speaks HTTP/1.1, not gRPC");
     }
@@ -56,7 +56,7 @@ class RaftManagerWrongTargetTest {
         });
         server.start();
         try {
-            RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "10s",
+            RaftManagerProcess.Result result = RaftManagerProcess.run("--timeout", "60s",
                     "127.0.0.1:" + server.getAddress().getPort(), "leader");
             assertOneLineFailure(result, "the target speaks HTTP/1.1, not gRPC");
         }
@@ -70,7 +70,7 @@ class RaftManagerWrongTargetTest {
         // Names come from this file instead of DNS: the test sends nothing off the machine.
         Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
         RaftManagerProcess.Result result = RaftManagerProcess.runWithJvmOptions(
-                List.of("-Djdk.net.hosts.file=" + hosts), "--timeout", "10s", "nohost.invalid:9090", "leader");
+                List.of("-Djdk.net.hosts.file=" + hosts), "--timeout", "60s", "nohost.invalid:9090", "leader");
         assertOneLineFailure(result, "cannot resolve the host name 'nohost.invalid'");
     }
 

@@ -45,7 +45,7 @@ class LeaseClusterTest {
 
             assertThat(cluster.bean(cluster.awaitLeader(), RaftLeases.class).revoke(lease.id())).isTrue();
             for (String id : cluster.running()) {
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                         cluster.store(id).keys("", ReadConsistency.LOCAL)).containsExactly("plain"));
             }
             assertThat(leases.timeToLive(lease.id())).isEmpty();

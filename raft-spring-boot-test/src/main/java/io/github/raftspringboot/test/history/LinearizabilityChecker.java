@@ -34,7 +34,8 @@ public final class LinearizabilityChecker {
 
     /**
      * @param budget the time one key's search may take before its verdict is {@link Verdict#UNKNOWN} (explaining a
-     *        violation may take as long again)
+     *        violation may take as long again): CPU time of the calling thread, which a loaded machine does not
+     *        shorten, where the JVM measures it; else wall-clock time
      */
     public LinearizabilityChecker(Duration budget) {
         Objects.requireNonNull(budget, "budget");
@@ -119,6 +120,6 @@ public final class LinearizabilityChecker {
     }
 
     private long deadline() {
-        return System.nanoTime() + budget.toNanos();
+        return SearchClock.now() + budget.toNanos();
     }
 }

@@ -47,7 +47,7 @@ final class WglSearch {
 
     /**
      * Searches for a linearization of {@code operations} (all on one key, starting from an absent value), giving
-     * up with {@link Verdict#UNKNOWN} once {@link System#nanoTime} passes {@code deadline}.
+     * up with {@link Verdict#UNKNOWN} once {@link SearchClock#now} passes {@code deadline}.
      */
     static SearchOutcome run(List<Operation> operations, long deadline) {
         return new WglSearch(operations, deadline).search();
@@ -58,7 +58,7 @@ final class WglSearch {
         Entry entry = head.next;
         long steps = 0;
         while (head.next != null) {
-            if ((++steps & CLOCK_MASK) == 0 && System.nanoTime() - deadline > 0) {
+            if ((++steps & CLOCK_MASK) == 0 && SearchClock.now() - deadline > 0) {
                 return SearchOutcome.unknown();
             }
             if (entry.call) {

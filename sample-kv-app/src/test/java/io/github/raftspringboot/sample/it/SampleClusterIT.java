@@ -66,7 +66,7 @@ class SampleClusterIT {
             assertThat(node.http().get("/key/profile").json()).isEqualTo(HttpJson.JSON.readTree("{\"age\":42}"));
             assertThat(node.http().get("/key/unknown").body()).isEqualTo("null");
         }
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(nodes.get("node3").http().get("/key/visits?consistency=local").body())
                 .isEqualTo("3"));
 
