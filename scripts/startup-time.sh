@@ -16,6 +16,9 @@
 #            build by scripts/cds-train.sh
 #   aot      the same with JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache); JAVA25 names its java
 #   cds-refresh, aot-refresh   the same, trained with Spring Boot's recipe (-Dspring.context.exit=onRefresh)
+#   aot-spring, cds-spring     aot / cds in Spring AOT mode (-Dspring.aot.enabled=true: the bean definitions the jar's
+#            build generated with process-aot), in the training run and every start; plain-spring: java -jar in
+#            Spring AOT mode. aot-spring is what scripts/local-cluster.sh and the container image use on JDK 25.
 #
 # Prints one line per run (wall clock, and the CPU time the node used) and the medians. CLUSTER_RUNS=0 skips the
 # 3-node runs; CLUSTER_MODES="..." runs them for some of the modes only. JAVA_OPTS adds JVM options to every start
