@@ -132,7 +132,7 @@ one_node() {
   # Where the time went, from the node's log: Spring Boot's start (its clock starts after the JVM's own start-up),
   # the Raft node's start, and its leadership.
   SPRING_SAYS=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds (process running for [0-9.]*)' "$WORK/solo-$run.log" | head -1 || true)
-  STEPS="spring starting at $(log_ms "$WORK/solo-$run.log" 'Starting [A-Za-z]+ v' "$started") ms,"
+  STEPS="spring starting at $(log_ms "$WORK/solo-$run.log" 'Starting (AOT-processed )?[A-Za-z]+ v' "$started") ms,"
   STEPS="$STEPS web server at $(log_ms "$WORK/solo-$run.log" 'Tomcat started on port' "$started") ms,"
   STEPS="$STEPS leader at $(log_ms "$WORK/solo-$run.log" 'Transitioning to LEADER' "$started") ms"
   stop_all

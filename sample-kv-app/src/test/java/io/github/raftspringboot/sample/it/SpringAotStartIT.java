@@ -67,6 +67,8 @@ class SpringAotStartIT {
             .state(StateRequest.getDefaultInstance())
             .getState()).isEqualTo(StateResponse.State.LEADER);
 
+        // Spring AOT mode really was on: the generated bean definitions were registered.
+        assertThat(node.output()).contains("Starting AOT-processed SampleKvApplication");
         assertThat(node.terminate()).isIn(0, 143);
     }
 
