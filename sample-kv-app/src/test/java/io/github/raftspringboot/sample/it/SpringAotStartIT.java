@@ -50,7 +50,8 @@ class SpringAotStartIT {
         int grpcPort = SampleJar.freePort();
         node = new NodeProcess("aot1", environment("aot1", grpcPort), List.of("-Dspring.aot.enabled=true"), dir)
             .start()
-            .awaitServing();
+            // A start without an archive, which took over 2 minutes beside other builds on a loaded 2-core machine.
+            .awaitServing(Duration.ofMinutes(4));
 
         await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(node.http().post("/key", "{\"first\":\"write\"}").status()).isEqualTo(200));
