@@ -48,10 +48,11 @@ class SpringAotStartIT {
     @Test
     void aZeroConfigurationNodeInSpringAotModeLeadsAcknowledgesWritesAndServesItsEndpoints() throws Exception {
         int grpcPort = SampleJar.freePort();
+        // Assigned before the wait, so that a node that is slow to serve is still stopped after the test.
         node = new NodeProcess("aot1", environment("aot1", grpcPort), List.of("-Dspring.aot.enabled=true"), dir)
-            .start()
-            // A start without an archive, which took over 2 minutes beside other builds on a loaded 2-core machine.
-            .awaitServing(Duration.ofMinutes(4));
+            .start();
+        // A start without an archive, which took over 2 minutes beside other builds on a loaded 2-core machine.
+        node.awaitServing(Duration.ofMinutes(4));
 
         await().atMost(Duration.ofSeconds(60))
             .untilAsserted(() -> assertThat(node.http().post("/key", "{\"first\":\"write\"}").status()).isEqualTo(200));
