@@ -13,6 +13,8 @@
 #          java -XX:SharedArchiveFile=sample-kv-app/target/cds/app.jsa -jar sample-kv-app/target/cds/app.jar
 #   aot  JDK 25+ (JAVA25=<path to its java>, default: java): sample-kv-app/target/aot/{app.jar,lib/,app.aot}; start with
 #          java -XX:AOTCache=sample-kv-app/target/aot/app.aot -jar sample-kv-app/target/aot/app.jar
+#   aot-spring, cds-spring  the same, with Spring AOT's generated bean definitions (the jar's process-aot output) on in
+#          the training run and in every start: java -Dspring.aot.enabled=true -XX:AOTCache=... -jar ...
 #
 # Sourced by scripts/startup-time.sh and scripts/local-cluster.sh for launch_command.
 set -euo pipefail
@@ -26,8 +28,9 @@ cds_jar() {
 # Extracts the jar into target/<mode> unless it is up to date, then runs the training run if the archive is missing.
 # A mode named <cds|aot>-refresh (cds-refresh, aot-refresh) is trained with TRAINING=refresh, in a directory of its own.
 cds_train() {
-  local mode="$1" java="${2:-java}" jar dir archive training kind="${1%%-*}" how="${TRAINING:-write}"
+  local mode="$1" java="${2:-java}" jar dir archive training kind="${1%%-*}" how="${TRAINING:-write}" spring=()
   [[ "$mode" == *-refresh ]] && how=refresh
+  [[ "$mode" == *-spring ]] && spring=(-Dspring.aot.enabled=true)
   jar="$(cds_jar)"
   [[ -n "$jar" ]] || { echo "No sample-kv-app jar: mvn -pl sample-kv-app -am package -DskipTests" >&2; return 1; }
   dir="$CDS_ROOT/sample-kv-app/target/$mode"
@@ -39,6 +42,7 @@ cds_train() {
   "$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" >/dev/null
   mv "$dir/$(basename "$jar")" "$dir/app.jar"
   if [[ "$kind" == cds ]]; then training=(-XX:ArchiveClassesAtExit="$archive"); else training=(-XX:AOTCacheOutput="$archive"); fi
+  training+=("${spring[@]}")
   echo "Training run ($mode, $how) for $archive..." >&2
   if [[ "$how" == refresh ]]; then
     training_refresh "$dir" "$java" "${training[@]}" || { echo "The training run failed; see $dir/training.log" >&2; return 1; }
@@ -76,9 +80,12 @@ launch_command() {
   case "$mode" in
     plain) LAUNCH="${JAVA:-java} -jar $(cds_jar)" ;;
     plain25) LAUNCH="${JAVA25:-java} -jar $(cds_jar)" ;;
+    plain-spring) LAUNCH="${JAVA:-java} -Dspring.aot.enabled=true -jar $(cds_jar)" ;;
     cds|cds-refresh) cds_train "$mode" "${JAVA:-java}" && LAUNCH="${JAVA:-java} -XX:SharedArchiveFile=$CDS_ROOT/sample-kv-app/target/$mode/app.jsa -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
     aot|aot-refresh) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
-    *) echo "Unknown mode '$mode': plain, cds, aot (or plain25, cds-refresh, aot-refresh)" >&2; return 1 ;;
+    cds-spring) cds_train "$mode" "${JAVA:-java}" && LAUNCH="${JAVA:-java} -Dspring.aot.enabled=true -XX:SharedArchiveFile=$CDS_ROOT/sample-kv-app/target/$mode/app.jsa -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
+    aot-spring) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} -Dspring.aot.enabled=true -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
+    *) echo "Unknown mode '$mode': plain, cds, aot, cds-spring, aot-spring (or plain25, plain-spring, cds-refresh, aot-refresh)" >&2; return 1 ;;
   esac
 }
 

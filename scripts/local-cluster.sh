@@ -12,9 +12,10 @@
 #   RAFT_BASE_PORT     node N speaks Raft on RAFT_BASE_PORT+N  (default 12000: 12001, 12002, 12003)
 #   KV_STORE           boltdb (default, on disk) or memory
 #   JAVA_OPTS          extra JVM options for every node       (default: -Xmx256m)
-#   CDS                1 (default): start from the extracted jar with an archive made by a training run the first
-#                      time after each build (scripts/cds-train.sh): JDK 25's AOT cache when `java` is 25 or later,
-#                      else a class data sharing archive; 0: plain java -jar
+#   CDS                1 (default): start from the extracted jar in Spring AOT mode (-Dspring.aot.enabled=true) with
+#                      an archive made by a training run the first time after each build (scripts/cds-train.sh):
+#                      JDK 25's AOT cache when `java` is 25 or later, else a class data sharing archive; 0: plain
+#                      java -jar
 #   JAVA               the java to run (default: java on the PATH)
 set -euo pipefail
 
@@ -185,7 +186,7 @@ case "$command" in
     if [[ "${CDS:-1}" == 1 ]]; then
       # shellcheck source=scripts/cds-train.sh
       source "$ROOT/scripts/cds-train.sh"
-      archive_mode="$(archive_mode_for "$LAUNCH_JAVA")"
+      archive_mode="$(archive_mode_for "$LAUNCH_JAVA")-spring"
       if JAVA25="$LAUNCH_JAVA" launch_command "$archive_mode"; then
         LAUNCH_ARGS="${LAUNCH#* }"
       else

@@ -16,6 +16,9 @@
 #            build by scripts/cds-train.sh
 #   aot      the same with JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache); JAVA25 names its java
 #   cds-refresh, aot-refresh   the same, trained with Spring Boot's recipe (-Dspring.context.exit=onRefresh)
+#   aot-spring, cds-spring     aot / cds in Spring AOT mode (-Dspring.aot.enabled=true: the bean definitions the jar's
+#            build generated with process-aot), in the training run and every start; plain-spring: java -jar in
+#            Spring AOT mode. aot-spring is what scripts/local-cluster.sh and the container image use on JDK 25.
 #
 # Prints one line per run (wall clock, and the CPU time the node used) and the medians. CLUSTER_RUNS=0 skips the
 # 3-node runs; CLUSTER_MODES="..." runs them for some of the modes only. JAVA_OPTS adds JVM options to every start
@@ -129,7 +132,7 @@ one_node() {
   # Where the time went, from the node's log: Spring Boot's start (its clock starts after the JVM's own start-up),
   # the Raft node's start, and its leadership.
   SPRING_SAYS=$(grep -o 'Started [A-Za-z]* in [0-9.]* seconds (process running for [0-9.]*)' "$WORK/solo-$run.log" | head -1 || true)
-  STEPS="spring starting at $(log_ms "$WORK/solo-$run.log" 'Starting [A-Za-z]+ v' "$started") ms,"
+  STEPS="spring starting at $(log_ms "$WORK/solo-$run.log" 'Starting (AOT-processed )?[A-Za-z]+ v' "$started") ms,"
   STEPS="$STEPS web server at $(log_ms "$WORK/solo-$run.log" 'Tomcat started on port' "$started") ms,"
   STEPS="$STEPS leader at $(log_ms "$WORK/solo-$run.log" 'Transitioning to LEADER' "$started") ms"
   stop_all

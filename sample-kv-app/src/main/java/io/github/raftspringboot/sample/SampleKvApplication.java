@@ -8,6 +8,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class SampleKvApplication {
 
     public static void main(String[] args) {
-        SpringApplication.run(SampleKvApplication.class, args);
+        SpringApplication application = new SpringApplication(SampleKvApplication.class);
+        StartupSteps.recordIfAsked(application);
+        application.run(args);
     }
 }

@@ -89,7 +89,12 @@ final class NodeProcess implements AutoCloseable {
 
     /** Waits until the node answers {@code GET /status}. */
     NodeProcess awaitServing() {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        return awaitServing(Duration.ofSeconds(120));
+    }
+
+    /** Waits up to {@code timeout} until the node answers {@code GET /status}. */
+    NodeProcess awaitServing(Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + output());
             }
