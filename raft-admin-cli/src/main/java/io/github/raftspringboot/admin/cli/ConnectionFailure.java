@@ -24,8 +24,12 @@ final class ConnectionFailure {
 
     private static final String CLOSED_BY_SERVER = "Network closed for unknown reason";
 
-    /** "HTTP/" in hex, as Netty prints the first bytes of a reply that is not HTTP/2 or not TLS. */
-    private static final String HTTP1_HEX = "485454502f";
+    /**
+     * "HTTP/" in hex at the start of the bytes Netty dumps (": " then the hex) when a reply is not HTTP/2 or not TLS.
+     * Only at the start: a plaintext gRPC server answers a TLS hello with an HTTP/2 GOAWAY frame whose debug text
+     * ("HTTP/2 client preface string missing ...") has "HTTP/" further in, and that server does not use TLS.
+     */
+    private static final String HTTP1_HEX = ": 485454502f";
 
     static final String HTTP1_TARGET = "the target speaks HTTP/1.1, not gRPC: it is a web port (e.g. the "
             + "application's server.port); call the node's gRPC port (spring.grpc.server.port, 9090 by default)";

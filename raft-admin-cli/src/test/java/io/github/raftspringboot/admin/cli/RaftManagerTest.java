@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import io.grpc.Status;
+import io.netty.handler.ssl.NotSslRecordException;
 
 import io.github.raftspringboot.api.RaftPeer;
 import io.github.raftspringboot.api.RaftPeerAddress;
@@ -93,6 +94,20 @@ class RaftManagerTest {
                     + "485454502f"));
         assertThat(ConnectionFailure.repliedInHttp1(http1)).isTrue();
         assertThat(ConnectionFailure.repliedInHttp1(Status.INTERNAL.withDescription("boom"))).isFalse();
+    }
+
+    @Test
+    void aPlaintextGrpcServerAnsweringATlsHelloWithAGoAwayIsNotTakenForAWebPort() {
+        // Its GOAWAY frame carries Netty's debug text "HTTP/2 client preface string missing ...": "HTTP/" is in the
+        // dump, but not at its start (a verify run answered "speaks HTTP/1.1" when the frame came in one read).
+        Status goAway = Status.UNAVAILABLE.withDescription("io exception")
+            .withCause(new NotSslRecordException("not an SSL/TLS record: "
+                    + "000056070000000000000000000000000001485454502f3220636c69656e74"));
+        assertThat(ConnectionFailure.describe(goAway, true, false))
+            .isEqualTo("the server does not use TLS: call it without --tls, --cacert, --cert and --key");
+        Status webPort = Status.UNAVAILABLE.withDescription("io exception")
+            .withCause(new NotSslRecordException("not an SSL/TLS record: 485454502f312e3120343030"));
+        assertThat(ConnectionFailure.describe(webPort, true, false)).isEqualTo(ConnectionFailure.HTTP1_TARGET);
     }
 
     @Test
