@@ -105,15 +105,8 @@ class FailoverIT {
             .map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue())
             .collect(Collectors.joining(","));
         for (String id : raftPorts.keySet()) {
-            Map<String, String> environment = new LinkedHashMap<>();
-            environment.put("NODE_ID", id);
-            environment.put("STATE_DIR", dir.resolve(id).toString());
-            environment.put("HTTP_ADDR", "127.0.0.1");
-            environment.put("HTTP_PORT", String.valueOf(SampleJar.freePort()));
-            environment.put("RAFT_ADDR", "127.0.0.1");
-            environment.put("RAFT_PORT", String.valueOf(raftPorts.get(id)));
-            environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
-            environment.put("SPRING_GRPC_SERVER_PORT", "0");
+            Map<String, String> environment = SampleJar.loopbackNode(id, dir.resolve(id), SampleJar.freePort(),
+                    raftPorts.get(id), 0);
             environment.put("PEERS", peers);
             // No timing settings: the defaults are what this test is about.
             nodes.put(id, new NodeProcess(id, environment, dir).start());

@@ -111,17 +111,10 @@ class FaultSuiteIT {
             .map(entry -> entry.getKey() + "@127.0.0.1:" + entry.getValue())
             .toList());
         for (Map.Entry<String, Integer> entry : raftPorts.entrySet()) {
-            Map<String, String> environment = new LinkedHashMap<>();
-            environment.put("NODE_ID", entry.getKey());
-            environment.put("RAFT_ADDR", "127.0.0.1");
-            environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
-            environment.put("RAFT_PORT", Integer.toString(entry.getValue()));
-            environment.put("HTTP_ADDR", "127.0.0.1");
-            environment.put("HTTP_PORT", Integer.toString(SampleJar.freePort()));
+            // The default timings (election timeout 500 ms, heartbeat 100 ms).
+            Map<String, String> environment = SampleJar.loopbackNode(entry.getKey(), dir.resolve(entry.getKey()),
+                    SampleJar.freePort(), entry.getValue(), SampleJar.freePort());
             environment.put("PEERS", peers);
-            environment.put("STATE_DIR", dir.resolve(entry.getKey()).toString());
-            // The default timings (election timeout 500 ms, heartbeat 100 ms), and no gRPC admin port to allocate.
-            environment.put("SPRING_GRPC_SERVER_PORT", Integer.toString(SampleJar.freePort()));
             environment.put("SPRING_GRPC_SERVER_ADDRESS", "127.0.0.1");
             int from = ids.indexOf(entry.getKey());
             List<String> dialOverrides = new ArrayList<>();

@@ -77,15 +77,8 @@ class LeaseKillIT {
     }
 
     private NodeProcess start(String id, int raftPort, String peers) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("NODE_ID", id);
-        environment.put("STATE_DIR", dir.resolve(id).toString());
-        environment.put("HTTP_ADDR", "127.0.0.1");
-        environment.put("HTTP_PORT", String.valueOf(SampleJar.freePort()));
-        environment.put("RAFT_ADDR", "127.0.0.1");
-        environment.put("RAFT_PORT", String.valueOf(raftPort));
-        environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
-        environment.put("SPRING_GRPC_SERVER_PORT", "0");
+        Map<String, String> environment = SampleJar.loopbackNode(id, dir.resolve(id), SampleJar.freePort(), raftPort,
+                0);
         environment.put("PEERS", peers);
         environment.put("RAFT_ELECTION_TIMEOUT", "600ms");
         environment.put("RAFT_HEARTBEAT_INTERVAL", "150ms");

@@ -218,16 +218,8 @@ class SampleClusterIT {
 
     /** The seed's environment variables for a node on loopback; {@code peers == null} leaves PEERS unset. */
     private Map<String, String> clusterNode(String id, String peers) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("NODE_ID", id);
-        environment.put("STATE_DIR", dir.resolve(id).toString());
-        environment.put("HTTP_ADDR", "127.0.0.1");
-        environment.put("HTTP_PORT", String.valueOf(httpPorts.get(id)));
-        environment.put("RAFT_ADDR", "127.0.0.1");
-        environment.put("RAFT_PORT", String.valueOf(raftPorts.get(id)));
-        environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
-        // The starter's gRPC server (RaftAdmin): any free port, so that nodes on one host do not share 9090.
-        environment.put("SPRING_GRPC_SERVER_PORT", "0");
+        Map<String, String> environment = SampleJar.loopbackNode(id, dir.resolve(id), httpPorts.get(id),
+                raftPorts.get(id), 0);
         if (peers != null) {
             environment.put("PEERS", peers);
         }

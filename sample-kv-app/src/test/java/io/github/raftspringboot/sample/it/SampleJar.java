@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Where the executable jar and the repository are, and free ports to run nodes on. */
@@ -33,6 +35,24 @@ final class SampleJar {
     /** The repository's root directory. */
     static Path projectRoot() {
         return Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * The seed's environment variables for node {@code id} with every address on loopback: its id, state directory,
+     * HTTP, Raft and gRPC (RaftAdmin) ports ({@code grpcPort} 0: any free port, so that nodes on one host do not
+     * share 9090). A mutable map, for the caller's PEERS and timings.
+     */
+    static Map<String, String> loopbackNode(String id, Path stateDir, int httpPort, int raftPort, int grpcPort) {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("NODE_ID", id);
+        environment.put("STATE_DIR", stateDir.toString());
+        environment.put("HTTP_ADDR", "127.0.0.1");
+        environment.put("HTTP_PORT", String.valueOf(httpPort));
+        environment.put("RAFT_ADDR", "127.0.0.1");
+        environment.put("RAFT_PORT", String.valueOf(raftPort));
+        environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
+        environment.put("SPRING_GRPC_SERVER_PORT", String.valueOf(grpcPort));
+        return environment;
     }
 
     static int freePort() {

@@ -2,7 +2,6 @@ package io.github.raftspringboot.sample.it;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -88,16 +87,9 @@ class SpringAotStartIT {
     }
 
     private Map<String, String> environment(String id, int grpcPort) {
-        Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("NODE_ID", id);
-        environment.put("STATE_DIR", dir.resolve(id).toString());
-        environment.put("HTTP_ADDR", "127.0.0.1");
-        environment.put("HTTP_PORT", String.valueOf(SampleJar.freePort()));
-        environment.put("RAFT_ADDR", "127.0.0.1");
-        environment.put("RAFT_PORT", String.valueOf(SampleJar.freePort()));
-        environment.put("RAFT_ADVERTISE_ADDR", "127.0.0.1");
+        Map<String, String> environment = SampleJar.loopbackNode(id, dir.resolve(id), SampleJar.freePort(),
+                SampleJar.freePort(), grpcPort);
         environment.put("SPRING_GRPC_SERVER_ADDRESS", "127.0.0.1");
-        environment.put("SPRING_GRPC_SERVER_PORT", String.valueOf(grpcPort));
         return environment;
     }
 }
