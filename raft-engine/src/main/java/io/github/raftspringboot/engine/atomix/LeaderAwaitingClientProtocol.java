@@ -190,8 +190,8 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             carryOver(flight, leader, context.getTerm());
             return;
         }
-        if (error == null && isNotReady(response) && member.equals(knownLeader())) {
-            askAgainWhenReady(flight, generation, member, response);
+        if (error == null && member.equals(knownLeader())) {
+            askLeaderAgain(flight, generation, member, response);
             return;
         }
         // elected() carries it over when a leader is found; if none comes in time, Atomix gets the original answer.
@@ -203,15 +203,21 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
     }
 
     /**
-     * The leader refused the request as not ready: Atomix's server answers every client request with
-     * ILLEGAL_MEMBER_STATE until it has applied the entries up to the first commit index it learned after it started,
-     * and a leader elected right after its start learns that index only when its own first entry commits, a heartbeat
-     * round later. No election follows (the leader is there), so waiting for one cost the whole {@code patience} (four
-     * election timeouts), and Atomix's retry then went to the same leader: the first session opening of a fresh
-     * cluster took 2 to 4.5 s while the next took milliseconds. The request goes to that leader again each heartbeat
-     * instead, until it is answered, another leader is elected, or {@code patience} has passed since it was sent.
+     * The member this node now knows as the leader refused the request, in the term it leads:
+     * <ul>
+     * <li>as not ready: Atomix's server answers every client request with ILLEGAL_MEMBER_STATE until it has applied
+     * the entries up to the first commit index it learned after it started, and a leader elected right after its
+     * start learns that index only when its own first entry commits, a heartbeat round later;</li>
+     * <li>with NO_LEADER, given while it was still a candidate: this node learned of its victory before the answer
+     * came back, so the election that the request would wait for has already been reported.</li>
+     * </ul>
+     * No election follows (the leader is there), so waiting for one cost the whole {@code patience} (four election
+     * timeouts), and Atomix's retry then went to the same leader: the first session opening of a fresh cluster took 2
+     * to 4.5 s while the next took milliseconds, and an opening right after a leadership transfer 2 s once in CI. The
+     * request goes to that leader again each heartbeat instead, until it is answered, another leader is elected, or
+     * {@code patience} has passed since it was sent.
      */
-    private <T, R extends RaftResponse> void askAgainWhenReady(InFlightRequest<T, R> flight, int generation,
+    private <T, R extends RaftResponse> void askLeaderAgain(InFlightRequest<T, R> flight, int generation,
             MemberId leader, R refusal) {
         CompletableFuture.delayedExecutor(repeat.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
             if (flight.isAnswered() || !flight.isCurrent(generation)) {
@@ -225,16 +231,11 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             MemberId target = (current != null && !unreachable.contains(current)) ? current : leader;
             int next = flight.carryOver(target, context.getTerm());
             if (next != 0) {
-                logger.debug("{} refused by {} as not ready yet: sent again", flight.request().getClass()
-                    .getSimpleName(), leader);
+                logger.debug("{} refused by the leader {} ({}): sent again", flight.request().getClass()
+                    .getSimpleName(), leader, refusal.error().type());
                 launch(flight, next, target);
             }
         });
-    }
-
-    private static boolean isNotReady(RaftResponse response) {
-        return response.status() == RaftResponse.Status.ERROR && response.error() != null
-                && response.error().type() == RaftError.Type.ILLEGAL_MEMBER_STATE;
     }
 
     private MemberId knownLeader() {
