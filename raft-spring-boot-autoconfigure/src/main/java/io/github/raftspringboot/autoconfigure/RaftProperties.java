@@ -59,7 +59,7 @@ public class RaftProperties {
 
     /**
      * Base election timeout: a follower that hears nothing from a leader for this long (randomised up to
-     * twice as long) polls the others, then starts an election. 500ms keeps a kill -9 of the leader to the next
+     * 1.5 times as long) polls the others, then starts an election. 500ms keeps a kill -9 of the leader to the next
      * acknowledged write under 1.5 s (docs/reliability.md); the pre-vote's leader stickiness keeps one slow
      * follower from deposing a healthy leader.
      */

@@ -153,6 +153,7 @@ final class AtomixMember {
             context.setSessionTimeout(settings.sessionTimeout());
             this.hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
             hooks.install(transport);
+            FollowerTimerRange.install(context);
             this.server = new DefaultRaftServer(context);
             this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
                 .withClientId(settings.nodeId())

@@ -1,7 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,11 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftNodeStatus;
-import io.github.raftspringboot.api.RaftPeer;
 import io.github.raftspringboot.api.RaftRole;
-import io.github.raftspringboot.api.ReplicatedStateMachine;
-import io.github.raftspringboot.engine.RaftNodeSettings;
-import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +41,9 @@ class FreshLeaderSessionOpeningTest {
 
     private static final int ATTEMPTS = 3;
 
-    private final Map<String, AtomixRaftEngine> engines = new LinkedHashMap<>();
+    private InJvmEngineCluster cluster;
+
+    private Map<String, AtomixRaftEngine> engines = Map.of();
 
     @AfterEach
     void stop() {
@@ -107,25 +103,16 @@ class FreshLeaderSessionOpeningTest {
     }
 
     private void startCluster() {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (int i = 1; i <= NODES; i++) {
-            peers.add(new RaftPeer("node" + i, "127.0.0.1", FreePorts.next()));
-        }
-        for (RaftPeer peer : peers) {
-            RaftNodeSettings settings = new RaftNodeSettings(peer.id(), null, "127.0.0.1", peer.port(), "127.0.0.1",
-                    peer.port(), peers, true, ELECTION_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(5),
-                    Duration.ofSeconds(10), Duration.ofSeconds(5), 1 << 20, 1 << 20, false);
-            engines.put(peer.id(), new AtomixRaftEngine(settings, new NoOpStateMachine()));
-        }
-        engines.values().parallelStream().forEach(engine -> {
-            engine.open();
-            engine.start();
-        });
+        cluster = InJvmEngineCluster.start(NODES, ELECTION_TIMEOUT);
+        engines = cluster.engines();
     }
 
     private void stopCluster() {
-        engines.values().parallelStream().forEach(AtomixRaftEngine::close);
-        engines.clear();
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
+        engines = Map.of();
     }
 
     /** Moves the leadership away from {@code leader}; false if it was no longer the leader. */
@@ -187,31 +174,5 @@ class FreshLeaderSessionOpeningTest {
             return false;
         });
         return found[0];
-    }
-
-    private static final class NoOpStateMachine implements ReplicatedStateMachine {
-
-        @Override
-        public byte[] apply(long index, byte[] command) {
-            return new byte[0];
-        }
-
-        @Override
-        public String validate(byte[] command) {
-            return null;
-        }
-
-        @Override
-        public byte[] query(byte[] query) {
-            return new byte[0];
-        }
-
-        @Override
-        public void snapshot(OutputStream out) {
-        }
-
-        @Override
-        public void restore(InputStream in) {
-        }
     }
 }
