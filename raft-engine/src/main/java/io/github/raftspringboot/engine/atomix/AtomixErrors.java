@@ -26,6 +26,16 @@ final class AtomixErrors {
         return current;
     }
 
+    /**
+     * What went wrong, for a peer's failure frame or a log line: the innermost message of a failed future, without
+     * the wrappers' class names ({@code CompletionException}'s message is its cause's {@code toString()}).
+     */
+    static String reasonOf(Throwable error) {
+        Throwable cause = unwrap(error);
+        String message = cause.getMessage();
+        return (message != null && !message.isBlank()) ? message : cause.getClass().getSimpleName();
+    }
+
     static RaftException translate(Throwable error, String operation, String leaderId) {
         Throwable cause = unwrap(error);
         if (cause instanceof RaftException raftException) {

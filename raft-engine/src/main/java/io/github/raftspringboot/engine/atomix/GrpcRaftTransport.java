@@ -198,7 +198,7 @@ final class GrpcRaftTransport implements AutoCloseable {
                 responses.onCompleted();
             }
             else {
-                responses.onError(Status.UNAVAILABLE.withDescription(String.valueOf(error.getMessage()))
+                responses.onError(Status.UNAVAILABLE.withDescription(AtomixErrors.reasonOf(error))
                     .asRuntimeException());
             }
         });

@@ -1,19 +1,15 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 import io.atomix.cluster.MemberId;
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
-import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.protocol.ConfigurationResponse;
@@ -28,7 +24,6 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.api.RaftPeerAddress;
-import io.github.raftspringboot.engine.atomix.peer.Anoint;
 import io.github.raftspringboot.engine.atomix.peer.ControlReply;
 import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
@@ -37,8 +32,6 @@ import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
  * request to its own Raft role as if a peer had sent it; Atomix then appends and commits the new configuration.
  */
 final class MembershipOperations {
-
-    private static final int TRANSFER_ATTEMPTS = 3;
 
     private final RaftContext context;
 
@@ -54,6 +47,8 @@ final class MembershipOperations {
 
     private final ReconfigurationCheck safety;
 
+    private final LeadershipHandover handover;
+
     MembershipOperations(RaftContext context, DefaultRaftServer server, GrpcRaftTransport transport,
             PeerDirectory directory, RaftNodeSettings settings,
             BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem) {
@@ -64,6 +59,7 @@ final class MembershipOperations {
         this.settings = settings;
         this.submitSystem = submitSystem;
         this.safety = new ReconfigurationCheck(context, transport, settings);
+        this.handover = new LeadershipHandover(this, context, transport, settings);
     }
 
     CompletableFuture<Void> requireLeader(String operation) {
@@ -180,32 +176,7 @@ final class MembershipOperations {
     }
 
     CompletableFuture<Long> transferLeadership(String target) {
-        return requireLeader("LeadershipTransfer").thenCompose(ignored -> {
-            String chosen = (target != null) ? validTransferTarget(target) : mostUpToDateVoter();
-            return anoint(chosen, TRANSFER_ATTEMPTS);
-        });
-    }
-
-    /** Asks {@code target} to take over; retried, because a node that just (re)connected may fail its first try. */
-    private CompletableFuture<Long> anoint(String target, int attempts) {
-        return transport.control(target, ControlRequest.newBuilder().setAnoint(Anoint.getDefaultInstance()).build())
-            .thenApply(ControlReply::getIndex)
-            .handle((index, error) -> {
-                if (error == null) {
-                    return CompletableFuture.completedFuture(index);
-                }
-                if (attempts > 1 && context.isLeader()) {
-                    Executor later = CompletableFuture.delayedExecutor(settings.heartbeatInterval().toMillis(),
-                            TimeUnit.MILLISECONDS);
-                    return CompletableFuture.supplyAsync(() -> null, later)
-                        .thenCompose(ignored -> anoint(target, attempts - 1));
-                }
-                CompletableFuture<Long> failed = new CompletableFuture<>();
-                failed.completeExceptionally(
-                        AtomixErrors.translate(error, "LeadershipTransfer to '" + target + "'", target));
-                return failed;
-            })
-            .thenCompose(result -> result);
+        return handover.transfer(target);
     }
 
     /** Handles the membership control messages from other nodes. */
@@ -226,30 +197,6 @@ final class MembershipOperations {
         directory.put(id, address);
         return submitSystem.apply(StateMachineService.REGISTER_ADDRESS,
                 AtomixRaftEngine.utf8(id + "\n" + address));
-    }
-
-    private String validTransferTarget(String target) {
-        requireId(target, "LeadershipTransferToServer");
-        DefaultRaftMember member = existing(target, "LeadershipTransferToServer");
-        if (target.equals(settings.nodeId())) {
-            throw new RaftException(Reason.INVALID_REQUEST,
-                    "LeadershipTransferToServer: '" + target + "' is already the leader");
-        }
-        if (member.getType() != RaftMember.Type.ACTIVE) {
-            throw new RaftException(Reason.INVALID_REQUEST, "LeadershipTransferToServer: '" + target
-                    + "' is not a voter and cannot lead; make it a voter with AddVoter first");
-        }
-        return target;
-    }
-
-    private String mostUpToDateVoter() {
-        return context.getCluster()
-            .getActiveMemberStates()
-            .stream()
-            .max(Comparator.comparingLong(RaftMemberContext::getMatchIndex))
-            .map(state -> state.getMember().memberId().id())
-            .orElseThrow(() -> new RaftException(Reason.INVALID_REQUEST,
-                    "LeadershipTransfer: there is no other voter to hand leadership to"));
     }
 
     private CompletableFuture<Void> guarded(String operation, long previousIndex) {
@@ -290,7 +237,7 @@ final class MembershipOperations {
         });
     }
 
-    private DefaultRaftMember existing(String id, String operation) {
+    DefaultRaftMember existing(String id, String operation) {
         DefaultRaftMember member = context.getCluster().getMember(MemberId.from(id));
         if (member == null) {
             throw new RaftException(Reason.UNKNOWN_SERVER, operation + ": '" + id
@@ -299,14 +246,14 @@ final class MembershipOperations {
         return member;
     }
 
-    private static void requireId(String id, String operation) {
+    static void requireId(String id, String operation) {
         if (id == null || id.isBlank()) {
             throw new RaftException(Reason.INVALID_REQUEST, operation + ": the server id must not be empty");
         }
         RaftPeerAddress.checkNodeId(id, operation + " id");
     }
 
-    private String leaderId() {
+    String leaderId() {
         RaftMember leader = context.getLeader();
         return (leader != null) ? leader.memberId().id() : null;
     }

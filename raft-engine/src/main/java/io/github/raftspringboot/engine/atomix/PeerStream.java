@@ -186,8 +186,9 @@ final class PeerStream {
         }
         inFlightBytes.addAndGet(-request.bytes());
         if (PeerStreamFrames.isFailure(message)) {
+            // A ConnectException all the same: it is what makes Atomix try again, elsewhere or later.
             request.reply().completeExceptionally(new ConnectException("Raft member '" + request.memberId()
-                    + "' is unreachable: " + PeerStreamFrames.failureReason(message)));
+                    + "' could not handle the request: " + PeerStreamFrames.failureReason(message)));
         }
         else {
             request.reply().complete(PeerStreamFrames.frame(message));

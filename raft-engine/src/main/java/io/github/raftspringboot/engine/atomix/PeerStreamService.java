@@ -63,7 +63,7 @@ final class PeerStreamService {
                 reply = CompletableFuture.failedFuture(ex);
             }
             reply.whenComplete((frame, error) -> write((error == null) ? PeerStreamFrames.withId(id, frame)
-                    : PeerStreamFrames.failure(id, error.getMessage())));
+                    : PeerStreamFrames.failure(id, AtomixErrors.reasonOf(error))));
         }
 
         private synchronized void write(byte[] message) {

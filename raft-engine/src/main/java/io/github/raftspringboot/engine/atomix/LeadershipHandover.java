@@ -1,0 +1,138 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.atomix.protocols.raft.cluster.RaftMember;
+import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
+import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
+import io.atomix.protocols.raft.impl.RaftContext;
+
+import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftException.Reason;
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.atomix.peer.Anoint;
+import io.github.raftspringboot.engine.atomix.peer.ControlReply;
+import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
+
+/**
+ * hashicorp/raft's LeadershipTransfer on Atomix: the leader asks the target (a control message) to take over, and
+ * the target runs Atomix's own transfer (it asks the leader to commit up to its last entry and step down, then
+ * stands for election).
+ */
+final class LeadershipHandover {
+
+    /** Tries however long each took: the first one, right after an election, can take seconds to fail. */
+    private static final int MIN_ATTEMPTS = 3;
+
+    private final MembershipOperations membership;
+
+    private final RaftContext context;
+
+    private final GrpcRaftTransport transport;
+
+    private final RaftNodeSettings settings;
+
+    LeadershipHandover(MembershipOperations membership, RaftContext context, GrpcRaftTransport transport,
+            RaftNodeSettings settings) {
+        this.membership = membership;
+        this.context = context;
+        this.transport = transport;
+        this.settings = settings;
+    }
+
+    /** Hands the leadership to {@code target}, or to the most up-to-date other voter when null. */
+    CompletableFuture<Long> transfer(String target) {
+        return membership.requireLeader("LeadershipTransfer").thenCompose(ignored -> {
+            String chosen = (target != null) ? validTransferTarget(target) : mostUpToDateVoter();
+            long giveUpAt = System.nanoTime() + transferPatience().toNanos();
+            return anoint(chosen, giveUpAt, 1);
+        });
+    }
+
+    /**
+     * How long a transfer keeps asking its target: a target that has just started, rejoined or been elected past
+     * may fail its first tries (the leader must first commit up to its last entry for it), and a transfer asked
+     * right after an election used to fail after three tries in 300 ms.
+     */
+    private Duration transferPatience() {
+        Duration twoElections = settings.electionTimeout().multipliedBy(2);
+        Duration threeBeats = settings.heartbeatInterval().multipliedBy(3);
+        return (twoElections.compareTo(threeBeats) > 0) ? twoElections : threeBeats;
+    }
+
+    /**
+     * Asks {@code target} to take over, each heartbeat until it does or this node stops leading, at least
+     * {@link #MIN_ATTEMPTS} times and for {@link #transferPatience()}.
+     */
+    private CompletableFuture<Long> anoint(String target, long giveUpAt, int attempt) {
+        return transport.control(target, ControlRequest.newBuilder().setAnoint(Anoint.getDefaultInstance()).build())
+            .thenApply(ControlReply::getIndex)
+            .handle((index, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(index);
+                }
+                if (!context.isLeader() && target.equals(membership.leaderId())) {
+                    // The target took over, and only its answer was lost or late.
+                    return CompletableFuture.completedFuture(context.getCommitIndex());
+                }
+                if (context.isLeader() && (attempt < MIN_ATTEMPTS || System.nanoTime() < giveUpAt)) {
+                    Executor later = CompletableFuture.delayedExecutor(settings.heartbeatInterval().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    return CompletableFuture.supplyAsync(() -> null, later)
+                        .thenCompose(ignored -> anoint(target, giveUpAt, attempt + 1));
+                }
+                return CompletableFuture.<Long>failedFuture(transferFailed(target, attempt, error));
+            })
+            .thenCompose(result -> result);
+    }
+
+    private RaftException transferFailed(String target, int attempts, Throwable error) {
+        String operation = "LeadershipTransfer to '" + target + "'";
+        if (!context.isLeader()) {
+            // Another election came first: say so rather than what the last try saw.
+            String leader = membership.leaderId();
+            return new RaftException((leader != null) ? Reason.NOT_LEADER : Reason.NO_LEADER, operation
+                    + ": node '" + settings.nodeId() + "' lost the leadership meanwhile; the leader is now "
+                    + ((leader != null) ? "'" + leader + "'" : "unknown (an election is in progress)"), leader,
+                    AtomixErrors.unwrap(error));
+        }
+        Throwable cause = AtomixErrors.unwrap(error);
+        if (cause instanceof RaftException refused) {
+            return refused;
+        }
+        Reason reason = (cause instanceof TimeoutException) ? Reason.TIMEOUT : Reason.INTERNAL;
+        return new RaftException(reason, operation + " failed after " + attempts
+                + ((attempts == 1) ? " try" : " tries") + " (" + AtomixErrors.reasonOf(cause) + "); node '"
+                + settings.nodeId() + "' is still the leader. A member that has just started or rejoined may still "
+                + "be catching up with the log: retry in a moment", settings.nodeId(), cause);
+    }
+
+    private String validTransferTarget(String target) {
+        MembershipOperations.requireId(target, "LeadershipTransferToServer");
+        DefaultRaftMember member = membership.existing(target, "LeadershipTransferToServer");
+        if (target.equals(settings.nodeId())) {
+            throw new RaftException(Reason.INVALID_REQUEST,
+                    "LeadershipTransferToServer: '" + target + "' is already the leader");
+        }
+        if (member.getType() != RaftMember.Type.ACTIVE) {
+            throw new RaftException(Reason.INVALID_REQUEST, "LeadershipTransferToServer: '" + target
+                    + "' is not a voter and cannot lead; make it a voter with AddVoter first");
+        }
+        return target;
+    }
+
+    private String mostUpToDateVoter() {
+        return context.getCluster()
+            .getActiveMemberStates()
+            .stream()
+            .max(Comparator.comparingLong(RaftMemberContext::getMatchIndex))
+            .map(state -> state.getMember().memberId().id())
+            .orElseThrow(() -> new RaftException(Reason.INVALID_REQUEST,
+                    "LeadershipTransfer: there is no other voter to hand leadership to"));
+    }
+}
