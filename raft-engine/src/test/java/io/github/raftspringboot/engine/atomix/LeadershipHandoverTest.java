@@ -34,13 +34,10 @@ class LeadershipHandoverTest {
             String message = failure.getCause().getMessage();
             assertThat(message).startsWith("LeadershipTransfer to '" + stopped.nodeId() + "'")
                 .doesNotContain("io.atomix", "CompletionException");
-            if (leader.status().role() == RaftRole.LEADER) {
-                assertThat(message).contains("failed after ", "is still the leader", "retry in a moment");
-            }
-            else {
-                // A starved machine: the two nodes left held an election meanwhile, and the answer says so.
-                assertThat(message).contains("lost the leadership meanwhile; the leader is now");
-            }
+            // On a starved machine the two nodes left may hold an election meanwhile: the answer then says so.
+            assertThat(message).satisfiesAnyOf(
+                    still -> assertThat(still).contains("failed after ", "is still the leader", "retry in a moment"),
+                    lost -> assertThat(lost).contains("lost the leadership meanwhile; the leader is now"));
         }
     }
 
