@@ -5,6 +5,8 @@ import java.util.Map;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,10 +35,26 @@ final class StoreCommands {
      * written through the log, snapshots and backups (integers are already exact).
      */
     static JsonMapper strict(JsonMapper applicationMapper) {
-        return applicationMapper.rebuild()
+        JsonMapper.Builder rules = applicationMapper.rebuild()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        return new NamesNotCanonicalized(rules, (JsonFactory) applicationMapper.tokenStreamFactory()).build();
+    }
+
+    /**
+     * The store's keys are object property names in its commands ({@code put_all}'s entries), i.e. user data of
+     * unbounded variety. Jackson's default canonicalizes property names in a symbol table shared by the parsers of one
+     * factory: each parse that meets a new name copies the whole table first (tens of KB once it holds thousands of
+     * keys), and the table is thrown away and regrown as it fills. Measured on the sample's nodes, that copy was
+     * three quarters of every node's allocations per write. Without canonicalization a name is one String.
+     * Jackson 3's mapper builder has no setter for the stream factory, hence this subclass.
+     */
+    private static final class NamesNotCanonicalized extends JsonMapper.Builder {
+
+        NamesNotCanonicalized(JsonMapper.Builder rules, JsonFactory factory) {
+            super(new JsonMapper.Builder.StateImpl(rules));
+            _streamFactory = factory.rebuild().disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES).build();
+        }
     }
 
     static byte[] put(JsonMapper mapper, String key, JsonNode value) {

@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,6 +55,9 @@ class HttpInputRulesTest {
     @Autowired
     RaftKeyValueStore store;
 
+    @Autowired
+    JsonMapper applicationMapper;
+
     @DynamicPropertySource
     static void raftPort(DynamicPropertyRegistry registry) {
         registry.add("raft.port", FreePorts::next);
@@ -64,6 +68,14 @@ class HttpInputRulesTest {
         await().atMost(Duration.ofSeconds(30)).until(node::isLeader);
         store.keys("").forEach(store::delete);
         assertThat(http().send("POST", "/key", BASELINE).status()).isEqualTo(200);
+    }
+
+    @Test
+    void keysOfRequestBodiesAreNotCanonicalized() {
+        // Each new key would otherwise copy Jackson's whole shared name table (docs/benchmarks.md).
+        assertThat(applicationMapper.tokenStreamFactory()
+            .isEnabled(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)).isFalse();
+        assertThat(applicationMapper.isEnabled(StreamReadFeature.STRICT_DUPLICATE_DETECTION)).isTrue();
     }
 
     static Stream<Arguments> refusedRequests() {
