@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -239,37 +238,6 @@ final class KeyValueSnapshot {
     private static IllegalArgumentException invalidRecord(String key) {
         return new IllegalArgumentException("the record of key '" + key + "' needs a non-null value, createRevision, "
                 + "modRevision and version");
-    }
-
-    /**
-     * Puts the records read into the new state, reusing the current state's record and key for a key whose record
-     * did not change. Both are in key order (snapshots are written in it), so one pass over the current state finds
-     * them; a snapshot out of order is still read exactly, it only shares less.
-     */
-    private static final class UnchangedRecords {
-
-        private final Iterator<Map.Entry<String, KeyRecord>> current;
-
-        private final Map<String, KeyRecord> entries;
-
-        private Map.Entry<String, KeyRecord> next;
-
-        UnchangedRecords(NavigableMap<String, KeyRecord> current, Map<String, KeyRecord> entries) {
-            this.current = current.entrySet().iterator();
-            this.entries = entries;
-            this.next = this.current.hasNext() ? this.current.next() : null;
-        }
-
-        void put(String key, KeyRecord record) {
-            while (next != null && next.getKey().compareTo(key) < 0) {
-                next = current.hasNext() ? current.next() : null;
-            }
-            boolean unchanged = next != null && next.getKey().equals(key) && next.getValue().equals(record);
-            KeyRecord previous = unchanged ? entries.put(next.getKey(), next.getValue()) : entries.put(key, record);
-            if (previous != null) {
-                throw new IllegalArgumentException("the key '" + key + "' appears twice in the entries section");
-            }
-        }
     }
 
     private static State readLegacy(JsonParser parser, String firstKey, JsonNode firstValue,
