@@ -52,7 +52,7 @@ final class KeyValueSnapshot {
             generator.writeStartObject();
             for (Map.Entry<String, KeyRecord> entry : entries.entrySet()) {
                 generator.writeName(entry.getKey());
-                writeRecord(generator, mapper, entry.getValue());
+                writeRecord(generator, entry.getValue());
             }
             generator.writeEndObject();
             generator.writeName("history");
@@ -64,14 +64,15 @@ final class KeyValueSnapshot {
     }
 
     /** {@link KeyRecord#toJson}'s form, written straight to the generator (no tree per record). */
-    private static void writeRecord(JsonGenerator generator, JsonMapper mapper, KeyRecord record) {
+    private static void writeRecord(JsonGenerator generator, KeyRecord record) {
         generator.writeStartObject();
         generator.writeName("value");
         if (record.value().isString()) {
             generator.writeString(record.value().asString());
         }
         else {
-            mapper.writeTree(generator, record.value());
+            // Not mapper.writeTree: it flushes the generator after each value, one write (and one chunk) per record.
+            generator.writeTree(record.value());
         }
         generator.writeNumberProperty("createRevision", record.createRevision());
         generator.writeNumberProperty("modRevision", record.modRevision());

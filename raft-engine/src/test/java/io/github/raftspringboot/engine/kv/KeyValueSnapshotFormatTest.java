@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -61,6 +62,30 @@ class KeyValueSnapshotFormatTest {
         restored.restore(new ByteArrayInputStream(checkedInRaftKv2()));
         assertSameState(restored, loaded());
         assertThat(restored.get("stale")).isNull();
+    }
+
+    @Test
+    void recordsAreWrittenInBufferSizedWritesNotOneWritePerRecord() throws Exception {
+        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits);
+        StringBuilder command = new StringBuilder("{\"op\":\"put_all\",\"entries\":{");
+        for (int key = 0; key < 1000; key++) {
+            command.append((key > 0) ? "," : "").append("\"k").append(key).append("\":{\"n\":").append(key).append('}');
+        }
+        apply(state, 1, command.append("}}").toString());
+        int[] writes = { 0 };
+        state.snapshot(new OutputStream() {
+            @Override
+            public void write(int b) {
+                writes[0]++;
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                writes[0]++;
+            }
+        });
+        // About 140 KB: a few dozen writes of the generator's buffer (each write is a chunk of the node's snapshot).
+        assertThat(writes[0]).isLessThan(100);
     }
 
     @Test
