@@ -174,7 +174,8 @@ class KeyValueSnapshotFormatTest {
         RevisionsAndHistoryTest.Recorder originalEvents = new RevisionsAndHistoryTest.Recorder();
         restored.watch(key -> true, 1, restoredEvents);
         original.watch(key -> true, 1, originalEvents);
-        await().until(() -> !originalEvents.events.isEmpty() && restoredEvents.events.size() == originalEvents.events.size());
+        await().until(() -> !originalEvents.events.isEmpty()
+                && restoredEvents.events.size() == originalEvents.events.size());
         assertThat(restoredEvents.events).isEqualTo(originalEvents.events);
     }
 
