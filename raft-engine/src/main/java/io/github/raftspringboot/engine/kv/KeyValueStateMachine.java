@@ -311,9 +311,14 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         KeyValueSnapshot.write(out, mapper, entries, watches.historyJson(), leases.toJson());
     }
 
+    /**
+     * Reads the new state beside the old one and swaps it in at once, so that local readers see the old state or the
+     * new one, never a mix, and a snapshot that cannot be read changes nothing. Records that are the same in both are
+     * shared, so the heap holds two copies only of what changed (docs/operations.md, "Restoring").
+     */
     @Override
     public void restore(InputStream in) throws IOException {
-        KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.bounds());
+        KeyValueSnapshot.State restored = KeyValueSnapshot.read(in, mapper, watches.bounds(), entries);
         try {
             leases.restore(restored.leases());
         }
