@@ -167,8 +167,8 @@ class StoreValueRulesTest {
     static Stream<Arguments> badBackupStates() {
         return Stream.of(
                 Arguments.of("{\"keep\":2,\"nv\":null}", "null for key 'nv'"),
-                Arguments.of("{\"keep\":2,\"keep\":3}", "Duplicate Object property \"keep\""),
-                Arguments.of("{\"keep\":{\"x\":1,\"x\":2}}", "Duplicate Object property \"x\""),
+                Arguments.of("{\"keep\":2,\"keep\":3}", "The state holds the key 'keep' twice"),
+                Arguments.of("{\"keep\":{\"x\":1,\"x\":2}}", "Duplicate property \"x\""),
                 Arguments.of("{\"keep\":NaN}", "not valid store JSON"),
                 Arguments.of("[1,2]", "must be a JSON object"));
     }
