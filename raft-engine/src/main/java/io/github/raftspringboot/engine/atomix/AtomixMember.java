@@ -19,6 +19,7 @@ import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.storage.RaftStorage;
+import io.atomix.utils.concurrent.Scheduled;
 import io.atomix.utils.concurrent.ThreadModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +99,9 @@ final class AtomixMember {
     /** The leader's fsync of its log, started when its entries go out to the followers. */
     private final LeaderLogSync leaderLogSync;
 
+    /** Keeps a leader trying an unreachable follower at every heartbeat ({@link FollowerRetryCap}). */
+    private final Scheduled followerRetryCap;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -157,6 +161,7 @@ final class AtomixMember {
             this.hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
             hooks.install(transport);
             FollowerTimerRange.install(context);
+            this.followerRetryCap = FollowerRetryCap.install(context, settings.heartbeatInterval());
             this.server = new DefaultRaftServer(context);
             this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
                 .withClientId(settings.nodeId())
@@ -281,6 +286,7 @@ final class AtomixMember {
         awaitQuietly(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
+        followerRetryCap.cancel();
         leaderLogSync.close();
         observer.refresh();
         transport.close();

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.atomix.protocols.raft.protocol.AppendRequest;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class GrpcRaftTransport implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(GrpcRaftTransport.class);
+
+    private static final Duration HANDLER_WARNING_EVERY = Duration.ofSeconds(10);
 
     static final String SERVICE_NAME = "raftspringboot.peer.v1.RaftPeer";
 
@@ -89,6 +92,9 @@ final class GrpcRaftTransport implements AutoCloseable {
     private final String localId;
 
     private volatile Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler;
+
+    /** When a failing handler was last logged: at most one WARN every {@link #HANDLER_WARNING_EVERY}. */
+    private final AtomicLong lastHandlerWarning = new AtomicLong(System.nanoTime() - HANDLER_WARNING_EVERY.toNanos());
 
     private volatile Server server;
 
@@ -240,8 +246,30 @@ final class GrpcRaftTransport implements AutoCloseable {
         else if (message instanceof InstallRequest install) {
             leaderContact.heard(install.term());
         }
-        return dispatcher.dispatch(message).thenApply(response -> (response == null) ? PeerMessageCodec.EMPTY
-                : PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, codec.encode(response)));
+        return dispatcher.dispatch(message)
+            .whenComplete((response, error) -> {
+                if (error != null) {
+                    warnOfFailedHandler(message, error);
+                }
+            })
+            .thenApply(response -> (response == null) ? PeerMessageCodec.EMPTY
+                    : PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, codec.encode(response)));
+    }
+
+    /**
+     * Atomix answers a request it refuses with an error response; a handler that throws instead means a fault here
+     * (e.g. a log it cannot append to), which only the sender saw, as a failed request it retries for ever.
+     */
+    private void warnOfFailedHandler(Object message, Throwable error) {
+        Throwable cause = AtomixErrors.unwrap(error);
+        if (!PeerDispatcher.isNotReady(cause)) {
+            long now = System.nanoTime();
+            long last = lastHandlerWarning.get();
+            if (now - last >= HANDLER_WARNING_EVERY.toNanos() && lastHandlerWarning.compareAndSet(last, now)) {
+                logger.warn("Could not handle a {} from a Raft peer (logged at most every {} s): {}",
+                        message.getClass().getSimpleName(), HANDLER_WARNING_EVERY.toSeconds(), cause.toString());
+            }
+        }
     }
 
     @Override

@@ -75,17 +75,32 @@ final class LinearizableReads {
         long timeoutMillis = settings.requestTimeout().toMillis();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         CompletableFuture<Void> result = new CompletableFuture<>();
-        attempt(deadline, result);
+        Progress progress = new Progress();
+        attempt(deadline, result, progress);
         return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionally(error -> {
             Throwable cause = AtomixErrors.unwrap(error);
             if (cause instanceof TimeoutException) {
-                throw new RaftException(Reason.TIMEOUT, "Linearizable read: no read index confirmed by a majority "
-                        + "and applied here within raft.request-timeout (" + timeoutMillis + " ms)"
-                        + AtomixErrors.leaderHint(leaderId.get()), leaderId.get(), null);
+                throw new RaftException(Reason.TIMEOUT, timedOut(progress, timeoutMillis), leaderId.get(), null);
             }
             throw (cause instanceof RaftException raft) ? raft
                     : AtomixErrors.translate(cause, "Read", leaderId.get());
         });
+    }
+
+    /** Says which step the read was waiting for when its time was up: the read index, or its application here. */
+    private String timedOut(Progress progress, long timeoutMillis) {
+        String within = " within raft.request-timeout (" + timeoutMillis + " ms)";
+        long readIndex = progress.readIndex;
+        if (readIndex > 0) {
+            return "Linearizable read: the read index " + readIndex + " was not applied here" + within
+                    + "; this node has applied up to " + Math.max(logApplied.get(), commandsApplied.get())
+                    + AtomixErrors.leaderHint(leaderId.get());
+        }
+        Throwable refusal = progress.lastRefusal;
+        String last = (refusal != null) ? "; last answer: " + AtomixErrors.unwrap(refusal).getMessage()
+                : "; no answer yet to the request sent " + (progress.asked ? "to the leader" : "as leader");
+        return "Linearizable read: no read index confirmed by a majority" + within + last
+                + AtomixErrors.leaderHint(leaderId.get());
     }
 
     /** Answers a follower's read-index request: this node's read index, or why it has none. */
@@ -104,13 +119,16 @@ final class LinearizableReads {
         });
     }
 
-    private void attempt(long deadline, CompletableFuture<Void> result) {
+    private void attempt(long deadline, CompletableFuture<Void> result, Progress progress) {
         if (result.isDone()) {
             return;
         }
-        CompletableFuture<Long> index = leader.isLeader() ? asLeader.readIndex() : viaLeader.readIndex();
+        boolean asLeaderNow = leader.isLeader();
+        progress.asked = !asLeaderNow;
+        CompletableFuture<Long> index = asLeaderNow ? asLeader.readIndex() : viaLeader.readIndex();
         index.whenComplete((readIndex, error) -> {
             if (error == null) {
+                progress.readIndex = readIndex;
                 CompletableFuture.anyOf(logApplied.await(readIndex), commandsApplied.await(readIndex))
                     .whenComplete((ignored, notApplied) -> {
                         if (notApplied != null) {
@@ -122,6 +140,7 @@ final class LinearizableReads {
                     });
                 return;
             }
+            progress.lastRefusal = error;
             // Reads change nothing, so asking again (the leader may have changed) is always safe.
             long pause = settings.heartbeatInterval().toMillis();
             if (!running.getAsBoolean() || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) >= deadline) {
@@ -129,7 +148,7 @@ final class LinearizableReads {
                 return;
             }
             Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
-            later.execute(() -> attempt(deadline, result));
+            later.execute(() -> attempt(deadline, result, progress));
         });
     }
 
@@ -150,5 +169,15 @@ final class LinearizableReads {
             }
             return reply.getIndex();
         });
+    }
+
+    /** How far one read got, for the message of a read whose time is up. */
+    private static final class Progress {
+
+        volatile long readIndex;
+
+        volatile Throwable lastRefusal;
+
+        volatile boolean asked;
     }
 }

@@ -36,10 +36,14 @@ final class PeerDispatcher {
         }
         Function<Object, CompletableFuture<?>> handler = handlers.get(message.getClass());
         if (handler == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException(
-                    "Raft is not ready on this node for " + message.getClass().getSimpleName()));
+            return CompletableFuture.failedFuture(new NotReady(message.getClass().getSimpleName()));
         }
         return (CompletableFuture<Object>) handler.apply(message);
+    }
+
+    /** Whether {@code error} only says that Raft is not running here yet (or any more): normal while starting. */
+    static boolean isNotReady(Throwable error) {
+        return error instanceof NotReady;
     }
 
     private static <T> void deliver(Listener<T> listener, T message) {
@@ -85,5 +89,15 @@ final class PeerDispatcher {
     }
 
     private record Listener<T>(Consumer<T> consumer, Executor executor) {
+    }
+
+    /** A message came before Atomix registered its handler (the node is starting) or after it left (stopping). */
+    private static final class NotReady extends IllegalStateException {
+
+        private static final long serialVersionUID = 1L;
+
+        NotReady(String messageType) {
+            super("Raft is not ready on this node for " + messageType);
+        }
     }
 }

@@ -8,11 +8,13 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.test.RaftTestCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -78,6 +80,29 @@ class LinearizableReadClusterTest {
             }
             assertThat(cluster.store(cutOff).get("k", ReadConsistency.LINEARIZABLE).map(JsonNode::asString))
                 .contains("v2");
+        }
+    }
+
+    @Test
+    void aReadThatTimesOutCutOffSaysWhichStepItWaitedFor() {
+        try (RaftTestCluster cluster = RaftTestCluster.builder(NetworkPartitionClusterTest.PlainApplication.class)
+            .nodes(3)
+            .withNetworkFaults()
+            .property("raft.request-timeout", "1500ms")
+            .start()) {
+            String leader = cluster.awaitLeader();
+            String cutOff = cluster.followers().get(0);
+            cluster.store(leader).put("k", "v1");
+            await().atMost(WAIT).until(() -> cluster.store(cutOff).get("k", ReadConsistency.LOCAL).isPresent());
+
+            cluster.network().isolate(cutOff);
+            // No read index can come from the leader: the message says so, and what the last attempt answered.
+            assertThatThrownBy(() -> cluster.store(cutOff).get("k", ReadConsistency.LINEARIZABLE))
+                .isInstanceOfSatisfying(RaftException.class,
+                        ex -> assertThat(ex.reason()).isEqualTo(RaftException.Reason.TIMEOUT))
+                .hasMessageContaining("Linearizable read: no read index confirmed by a majority within "
+                        + "raft.request-timeout (1500 ms); ")
+                .hasMessageMatching("(?s).*; (last answer: .+|no answer yet to the request sent to the leader).*");
         }
     }
 

@@ -121,8 +121,9 @@ class SampleClusterIT {
             .orElseThrow();
         HttpJson.Response transfer = nodes.get(other).http().post("/transfer-leadership?id=" + follower, null);
         assertThat(transfer.status()).as(transfer.toString()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                nodes.get(other).http().get("/status").json().get("leader").get("id").asString()).isEqualTo(follower));
+        // While the leadership moves, the status names no leader for a moment (path(), not get()).
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nodes.get(other).http().get("/status")
+            .json().path("leader").path("id").asString()).isEqualTo(follower));
         HttpJson.Response remove = nodes.get(other).http().post("/remove", "{\"id\":\"node4\"}");
         assertThat(remove.status()).as(remove.toString()).isEqualTo(200);
         assertThat(nodes.get(follower).http().get("/status").json().get("servers")).hasSize(3);
@@ -142,8 +143,10 @@ class SampleClusterIT {
         restarted.values().forEach(NodeProcess::awaitServing);
         awaitLeader(restarted.values());
         for (NodeProcess node : restarted.values()) {
-            assertThat(node.http().get("/key/last-write").body()).isEqualTo("\"before-sigterm\"");
-            assertThat(node.http().get("/key/user").body()).isEqualTo("\"alice\"");
+            // On failure, the node's last log lines say what it was waiting for (CI keeps no node logs).
+            assertThat(node.http().get("/key/last-write").body()).as(() -> logTail(node))
+                .isEqualTo("\"before-sigterm\"");
+            assertThat(node.http().get("/key/user").body()).as(() -> logTail(node)).isEqualTo("\"alice\"");
         }
         assertThat(restarted.get(leader).output()).contains("Raft node '" + leader + "' listening");
 
@@ -257,6 +260,12 @@ class SampleClusterIT {
             }
             return leader;
         }, leader -> leader != null);
+    }
+
+    private static String logTail(NodeProcess node) {
+        List<String> lines = node.output().lines().toList();
+        return node.name() + "'s last log lines:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
     private static List<String> logLinesWithTimestamps(NodeProcess node) {
