@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,9 +34,11 @@ import static org.awaitility.Awaitility.await;
  * thread sends the requests one after the other over a keep-alive loopback connection, and the server's threads' own
  * counters say what they spent. Not part of the test suite: {@code mvn -o -pl sample-kv-app -am test -Pbenchmark
  * -Dtest=HttpRequestCostBenchmarkTest -Dsurefire.failIfNoSpecifiedTests=false}; {@code -Dbenchmark.jfr=FILE} also
- * records the measured rounds with JFR's profile settings.
+ * records the measured rounds with JFR's profile settings, and {@code -Dbenchmark.stages=true} logs the bytes per
+ * stage of a request ({@link RequestStages}).
  */
 @Tag("benchmark")
+@Import(RequestStages.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "raft.node-id=cost", "raft.bind-address=127.0.0.1", "raft.advertise-address=127.0.0.1",
                 "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms", "spring.grpc.server.port=0" })
@@ -110,9 +113,18 @@ class HttpRequestCostBenchmarkTest {
     private double[] measure(KeepAliveHttp http, byte[][] requests) throws Exception {
         String client = Thread.currentThread().getName();
         Predicate<String> server = name -> !name.equals(client);
+        RequestStages.reset();
         ThreadCosts before = ThreadCosts.now();
         send(http, requests, REQUESTS);
         ThreadCosts after = ThreadCosts.now();
+        if (Boolean.getBoolean("benchmark.stages")) {
+            StringBuilder stages = new StringBuilder();
+            for (int i = 0; i < RequestStages.NAMES.length; i++) {
+                stages.append(RequestStages.NAMES[i]).append(' ').append(RequestStages.BYTES.get(i) / REQUESTS)
+                    .append(" bytes; ");
+            }
+            logger.info("HTTP-COST stages: {}", stages);
+        }
         ThreadCosts.Spent tomcat = after.since(before, TOMCAT);
         ThreadCosts.Spent all = after.since(before, server);
         ThreadCosts.Spent clientSpent = after.since(before, client::equals);
