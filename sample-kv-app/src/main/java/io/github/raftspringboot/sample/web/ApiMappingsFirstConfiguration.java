@@ -8,9 +8,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Looks up the API's handlers before the Actuator's. Spring Boot asks the Actuator's handler mapping first (order
  * -100), and for a path it does not serve (every {@code /key} request) that mapping compares the request with each
- * of its endpoints, then once more to find a near miss, before the API's mapping is asked: 1.6 KB allocated per {@code GET /key/<key>}, 0.7 KB per {@code POST /key},
- * spent on {@code /actuator} (docs/benchmarks.md, "The HTTP layer"). The two share no path,
- * so the order changes only which of them pays for a miss: an {@code /actuator} request now passes the API's first.
+ * of its endpoints, then once more to find a near miss, before the API's mapping is asked: 1.6 KB allocated per
+ * {@code GET /key/<key>} and 0.7 KB per {@code POST /key} spent on {@code /actuator} (docs/benchmarks.md, "The HTTP
+ * layer"). The two share no path, so the order changes only which of them pays for a miss: an {@code /actuator}
+ * request now passes the API's mapping first.
  */
 @Configuration(proxyBeanMethods = false)
 class ApiMappingsFirstConfiguration {

@@ -48,7 +48,7 @@ class HttpRequestCostBenchmarkTest {
 
     private static final int KEYS = 10_000;
 
-    private static final int WARMUP = Integer.getInteger("benchmark.warmup", 30_000);
+    private static final int WARMUP = Integer.getInteger("benchmark.warmup", 40_000);
 
     private static final int REQUESTS = Integer.getInteger("benchmark.requests", 5_000);
 

@@ -75,8 +75,9 @@ class WholeBodyJsonConverterTest {
         String body = "{\"key-1234\":\"" + "v".repeat(254) + "\"}";
         long ours = allocatedPerRead(converter, body);
         long theirs = allocatedPerRead(spring, body);
-        // Spring's converter on this mapper: over 8 KB per read (the JDK decoder's buffer); this one, about the body.
-        assertThat(ours).as("bytes per read; Spring's converter: %d", theirs).isLessThan(4_096);
+        // With the 1 KB of the test's message: Spring's converter on this mapper 11 KB per read (the JDK decoder's 8 KB
+        // buffer), this one 3 KB.
+        assertThat(ours).as("bytes per read; Spring's converter: %d", theirs).isLessThan(6_000);
     }
 
     private static long allocatedPerRead(JacksonJsonHttpMessageConverter converter, String body) throws Exception {
