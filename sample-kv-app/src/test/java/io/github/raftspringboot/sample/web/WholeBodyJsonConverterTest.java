@@ -1,11 +1,15 @@
 package io.github.raftspringboot.sample.web;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ResolvableType;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpInputMessage;
 import org.springframework.http.MediaType;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
@@ -71,6 +75,15 @@ class WholeBodyJsonConverterTest {
     }
 
     @Test
+    void aBodyOverTheLimitOrWithoutALengthIsStreamedAsBefore() throws Exception {
+        byte[] large = ("{\"k\":\"" + "x".repeat(WholeBodyJsonConverter.WHOLE_BODY_LIMIT) + "\"}")
+            .getBytes(StandardCharsets.UTF_8);
+        byte[] small = "{\"k\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(converter.read(JSON_NODE, streamOnly(large, true), null)).isEqualTo(MAPPER.readTree(large));
+        assertThat(converter.read(JSON_NODE, streamOnly(small, false), null)).isEqualTo(MAPPER.readTree(small));
+    }
+
+    @Test
     void aSmallBodyIsReadWithoutAnEightKilobyteBuffer() throws Exception {
         String body = "{\"key-1234\":\"" + "v".repeat(254) + "\"}";
         long ours = allocatedPerRead(converter, body);
@@ -105,5 +118,36 @@ class WholeBodyJsonConverterTest {
             message.getHeaders().setContentLength(body.length);
         }
         return message;
+    }
+
+    /** A body that fails the test if it is read whole (a backup of hundreds of megabytes must not be). */
+    private static HttpInputMessage streamOnly(byte[] body, boolean withLength) {
+        InputStream stream = new ByteArrayInputStream(body) {
+            @Override
+            public byte[] readNBytes(int length) {
+                throw new AssertionError("The body was read whole");
+            }
+
+            @Override
+            public byte[] readAllBytes() {
+                throw new AssertionError("The body was read whole");
+            }
+        };
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        if (withLength) {
+            headers.setContentLength(body.length);
+        }
+        return new HttpInputMessage() {
+            @Override
+            public InputStream getBody() {
+                return stream;
+            }
+
+            @Override
+            public HttpHeaders getHeaders() {
+                return headers;
+            }
+        };
     }
 }
