@@ -184,7 +184,9 @@ final class AtomixMember {
                     commands::submitSystem);
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
             this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, acknowledgements), transport,
-                    this::leaderId, logApplied, parts.applied(), parts.running());
+                    this::leaderId, logApplied, parts.applied(), parts.running(),
+                    () -> "commit index " + context.getCommitIndex() + ", Atomix's last applied "
+                            + context.getLastApplied() + ", last log index " + context.getLogWriter().getLastIndex());
             transport.setControlHandler(request -> request.hasForward()
                     ? LeaderForwardingNode.run(engine, request.getForward())
                     : request.hasReadIndex() ? reads.serve() : membership.onControl(request));

@@ -7,6 +7,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
 import io.github.raftspringboot.engine.RaftNodeSettings;
@@ -27,6 +30,8 @@ import io.github.raftspringboot.engine.atomix.peer.ReadIndex;
  */
 final class LinearizableReads {
 
+    private static final Logger logger = LoggerFactory.getLogger(LinearizableReads.class);
+
     private static final ControlRequest READ_INDEX_REQUEST = ControlRequest.newBuilder()
         .setReadIndex(ReadIndex.getDefaultInstance())
         .build();
@@ -45,13 +50,16 @@ final class LinearizableReads {
 
     private final BooleanSupplier running;
 
+    /** This node's commit index, Atomix's last applied index and its log's last index, for the timeout message. */
+    private final Supplier<String> localLog;
+
     private final ReadIndexBatcher asLeader;
 
     private final ReadIndexBatcher viaLeader;
 
     LinearizableReads(RaftNodeSettings settings, LeaderReadIndex leader, GrpcRaftTransport transport,
             Supplier<String> leaderId, AppliedIndexTracker logApplied, AppliedIndexTracker commandsApplied,
-            BooleanSupplier running) {
+            BooleanSupplier running, Supplier<String> localLog) {
         this.settings = settings;
         this.leader = leader;
         this.transport = transport;
@@ -59,6 +67,7 @@ final class LinearizableReads {
         this.logApplied = logApplied;
         this.commandsApplied = commandsApplied;
         this.running = running;
+        this.localLog = localLog;
         this.asLeader = new ReadIndexBatcher(leader::confirm);
         this.viaLeader = new ReadIndexBatcher(this::askLeader);
     }
@@ -92,9 +101,12 @@ final class LinearizableReads {
         String within = " within raft.request-timeout (" + timeoutMillis + " ms)";
         long readIndex = progress.readIndex;
         if (readIndex > 0) {
-            return "Linearizable read: the read index " + readIndex + " was not applied here" + within
-                    + "; this node has applied up to " + Math.max(logApplied.get(), commandsApplied.get())
-                    + AtomixErrors.leaderHint(leaderId.get());
+            // Which of the three lags (the entries, their commit, their application) says where the fault is.
+            String message = "Linearizable read: the read index " + readIndex + " was not applied here" + within
+                    + "; this node has applied up to " + Math.max(logApplied.get(), commandsApplied.get()) + " ("
+                    + localLog.get() + ")" + AtomixErrors.leaderHint(leaderId.get());
+            logger.warn("{}", message);
+            return message;
         }
         Throwable refusal = progress.lastRefusal;
         String last = (refusal != null) ? "; last answer: " + AtomixErrors.unwrap(refusal).getMessage()
