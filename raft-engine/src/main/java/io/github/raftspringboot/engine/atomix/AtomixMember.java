@@ -102,6 +102,9 @@ final class AtomixMember {
     /** Keeps a leader trying an unreachable follower at every heartbeat ({@link FollowerRetryCap}). */
     private final Scheduled followerRetryCap;
 
+    /** Applies again committed entries Atomix's state machine manager passed over ({@link StalledApplyRecovery}). */
+    private final Scheduled stalledApplyRecovery;
+
     /**
      * Binds the peer port and builds the Raft server and client on it; {@link ClusterJoin#join} then lets the node
      * take part. On failure, whatever was opened is closed again.
@@ -162,6 +165,8 @@ final class AtomixMember {
             hooks.install(transport);
             FollowerTimerRange.install(context);
             this.followerRetryCap = FollowerRetryCap.install(context, settings.heartbeatInterval());
+            this.stalledApplyRecovery = StalledApplyRecovery.install(context, settings.heartbeatInterval(),
+                    settings.electionTimeout());
             this.server = new DefaultRaftServer(context);
             this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
                 .withClientId(settings.nodeId())
@@ -289,6 +294,7 @@ final class AtomixMember {
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
         followerRetryCap.cancel();
+        stalledApplyRecovery.cancel();
         leaderLogSync.close();
         observer.refresh();
         transport.close();
