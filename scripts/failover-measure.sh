@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Measures fail-over as a client sees it: 3 nodes of the sample app, one client writing through a follower in a
 # closed loop (one write at a time, curl), the leader killed with SIGKILL, then restarted; repeated KILLS times.
+# With FAULT=pause the leader is frozen with SIGSTOP instead (a long GC pause, a stalled VM) for PAUSE_SECONDS,
+# then resumed with SIGCONT: the cluster must serve without it, so recovery_ms stays well under the pause.
 #
 #   scripts/failover-measure.sh [KILLS]        (default 5)
+#   FAULT=pause scripts/failover-measure.sh 3
 #
-# Per kill it prints:
+# Per kill (or pause) it prints:
 #   recovery_ms  kill -> acknowledgement of the first write *sent after* the kill (what the issue's target is)
 #   gap_ms       the longest time between two acknowledged writes in the round (the steady part included)
 #   failed       writes answered with an error (e.g. 503 NO_LEADER) in between
@@ -18,6 +21,8 @@
 #   NODE_ENV         extra environment for every node, e.g. "RAFT_ELECTION_TIMEOUT=1000ms RAFT_HEARTBEAT_INTERVAL=150ms"
 #   BUSY             number of busy-loop processes to run beside the cluster to load the machine (default 0)
 #   STEADY_SECONDS   writing time with every node up after each restart (default 5): spurious elections show here
+#   FAULT            kill (default: SIGKILL, then a restart) or pause (SIGSTOP for PAUSE_SECONDS, then SIGCONT)
+#   PAUSE_SECONDS    how long a paused leader stays frozen (default 5)
 #   FAILOVER_JAR     the sample jar to run (default: the one in sample-kv-app/target)
 #   JAVA_OPTS        JVM options of every node (default -Xmx256m -XX:+UseSerialGC)
 set -euo pipefail
@@ -30,6 +35,9 @@ RAFT_BASE_PORT="${RAFT_BASE_PORT:-22000}"
 GRPC_BASE_PORT="${GRPC_BASE_PORT:-23000}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}"
 BUSY="${BUSY:-0}"
+FAULT="${FAULT:-kill}"
+PAUSE_SECONDS="${PAUSE_SECONDS:-5}"
+[[ "$FAULT" == kill || "$FAULT" == pause ]] || { echo "FAULT must be kill or pause, not '$FAULT'" >&2; exit 2; }
 STEADY_SECONDS="${STEADY_SECONDS:-5}"
 NODES=(1 2 3)
 JAR="${FAILOVER_JAR:-$(ls "$ROOT"/sample-kv-app/target/sample-kv-app-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -n 1 || true)}"
@@ -94,6 +102,10 @@ all_following() { # every node up and knows the same leader
   for n in "${NODES[@]}"; do status "$n" | grep -q "\"leader\":{\"id\":\"node$l\"" || return 1; done
 }
 
+acked_since() { # acked_since <ms> <log>: a write sent at or after <ms> was acknowledged
+  awk -v t="$1" '$1 >= t && $3 ~ /^2/ {found=1} END {exit !found}' "$2" 2>/dev/null
+}
+
 # One write at a time through node $1 until $2 exists; one line per write: sent_ms acked_ms http_code.
 writer() {
   local target; target="$(url "$1")/key"
@@ -113,7 +125,7 @@ echo "Machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), busy loops
 for n in "${NODES[@]}"; do start_node "$n"; done
 await 180 all_following
 
-printf '%-5s %-7s %-7s %12s %8s %7s %6s\n' kill leader writer recovery_ms gap_ms failed terms
+printf '%-5s %-7s %-7s %12s %8s %7s %6s\n' "$FAULT" leader writer recovery_ms gap_ms failed terms
 spurious=0
 worst=0
 total=0
@@ -128,11 +140,18 @@ for ((k = 1; k <= KILLS; k++)); do
   steady_term="$(max_term)"
   spurious=$((spurious + steady_term - term_before))
   killed_at="$(now_ms)"
-  kill -9 "${PIDS[$old]}"
-  wait "${PIDS[$old]}" 2>/dev/null || true
-  PIDS[$old]=""
+  if [[ "$FAULT" == pause ]]; then
+    kill -STOP "${PIDS[$old]}"
+    # Frozen until a write sent after the pause is acknowledged, or PAUSE_SECONDS have passed.
+    until acked_since "$killed_at" "$log" || (( $(now_ms) - killed_at >= PAUSE_SECONDS * 1000 )); do sleep 0.1; done
+    kill -CONT "${PIDS[$old]}"
+  else
+    kill -9 "${PIDS[$old]}"
+    wait "${PIDS[$old]}" 2>/dev/null || true
+    PIDS[$old]=""
+  fi
   # Wait until a write sent after the kill is acknowledged.
-  until awk -v t="$killed_at" '$1 >= t && $3 ~ /^2/ {found=1} END {exit !found}' "$log" 2>/dev/null; do
+  until acked_since "$killed_at" "$log"; do
     sleep 0.1
   done
   term_after="$(max_term)"
@@ -145,8 +164,8 @@ for ((k = 1; k <= KILLS; k++)); do
   printf '%-5s %-7s %-7s %12s %8s %7s %6s\n' "$k" "node$old" "node$w" "$recovery" "$gap" "$failed" \
     "$((term_after - steady_term))"
   total=$((total + recovery)); ((recovery > worst)) && worst=$recovery
-  start_node "$old"
+  [[ "$FAULT" == pause ]] || start_node "$old"
   await 180 all_following
 done
-echo "recovery over $KILLS kills: mean $((total / KILLS)) ms, max $worst ms; spurious elections: $spurious"
+echo "recovery over $KILLS ${FAULT}s: mean $((total / KILLS)) ms, max $worst ms; spurious elections: $spurious"
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

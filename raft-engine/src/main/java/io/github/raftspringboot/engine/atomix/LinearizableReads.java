@@ -170,7 +170,7 @@ final class LinearizableReads {
             return CompletableFuture.failedFuture(new RaftException(Reason.NO_LEADER,
                     "Linearizable read: no leader is known right now; retry once one is elected"));
         }
-        return transport.control(leaderNow, READ_INDEX_REQUEST).handle((reply, error) -> {
+        CompletableFuture<Long> answer = transport.control(leaderNow, READ_INDEX_REQUEST).handle((reply, error) -> {
             if (error != null) {
                 throw AtomixErrors.translate(error, "ReadIndex on the leader '" + leaderNow + "'", leaderNow);
             }
@@ -180,6 +180,30 @@ final class LinearizableReads {
                         failure.getLeaderId().isEmpty() ? null : failure.getLeaderId(), null);
             }
             return reply.getIndex();
+        });
+        abandonWhenReplaced(answer, leaderNow);
+        return answer;
+    }
+
+    /**
+     * Gives up on a read-index request once {@code asked} is no longer the leader this node knows: a frozen or cut-off
+     * leader neither answers nor fails it until the transport's deadline, and every read of this node waits for that
+     * one request ({@link ReadIndexBatcher}). The read then asks the new leader; asking again is always safe.
+     */
+    private void abandonWhenReplaced(CompletableFuture<Long> answer, String asked) {
+        long pause = settings.heartbeatInterval().toMillis();
+        CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS).execute(() -> {
+            if (answer.isDone()) {
+                return;
+            }
+            String now = leaderId.get();
+            if (asked.equals(now)) {
+                abandonWhenReplaced(answer, asked);
+                return;
+            }
+            answer.completeExceptionally(new RaftException(Reason.NO_LEADER, "Linearizable read: the leader '"
+                    + asked + "' asked for a read index was replaced (" + ((now != null) ? "by '" + now + "'"
+                    : "no leader known yet") + ") before it answered; asking again", now, null));
         });
     }
 

@@ -40,6 +40,8 @@ final class FaultClient implements Runnable {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(4);
 
+    private static final Duration REFUSED_BACKOFF = Duration.ofMillis(50);
+
     private final String name;
 
     private final List<NodeProcess> nodes;
@@ -173,6 +175,9 @@ final class FaultClient implements Runnable {
             return new Answer(response.statusCode(), response.body());
         }
         catch (ConnectException | HttpConnectTimeoutException ex) {
+            // A client backs off from a node that is down rather than spin on refused connections (a client pinned
+            // to a killed node would take a core from the restart it waits for).
+            pauseAfterRefusal();
             return new Answer(Answer.NOT_SENT, ex.toString());
         }
         catch (IOException ex) {
@@ -181,6 +186,15 @@ final class FaultClient implements Runnable {
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return new Answer(Answer.UNKNOWN, ex.toString());
+        }
+    }
+
+    private static void pauseAfterRefusal() {
+        try {
+            Thread.sleep(REFUSED_BACKOFF.toMillis());
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -68,9 +68,14 @@ class FaultSuiteIT {
         HistoryRecorder recorder = new HistoryRecorder();
         long deadline = System.nanoTime() + duration.toNanos();
         FaultClient.Stats stats = new FaultClient.Stats();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients + size);
         for (int c = 0; c < clients; c++) {
             pool.submit(new FaultClient("c" + c, nodes, recorder, stats, deadline));
+        }
+        // One more client per node, talking only to it: while a frozen node holds the requests of every random client
+        // that picked it (up to the 4 s client timeout), these show when the rest of the cluster serves again.
+        for (NodeProcess node : nodes) {
+            pool.submit(new FaultClient("p-" + node.name(), List.of(node), recorder, stats, deadline));
         }
         FaultActions actions = new FaultActions(nodes, network);
         Nemesis nemesis = new Nemesis(actions, kinds, stats);
@@ -84,7 +89,7 @@ class FaultSuiteIT {
         History history = recorder.history();
         CheckResult result = new LinearizabilityChecker(Duration.ofMinutes(2)).check(history);
         List<Operation> lost = LostWrites.in(history, "final");
-        String report = NemesisReport.render(String.format("Fault suite: %d nodes, %s of faults, %d clients, "
+        String report = NemesisReport.render(String.format("Fault suite: %d nodes, %s of faults, %d clients and one per node, "
                 + "acknowledged writes %d", size, duration, clients, stats.okWrites()), history, result, lost, nemesis);
         logger.info("{}", report);
         assertThat(stats.okWrites()).as("acknowledged writes").isPositive();
