@@ -155,8 +155,12 @@ final class LinearizableReads {
             progress.lastRefusal = error;
             // Reads change nothing, so asking again (the leader may have changed) is always safe.
             long pause = settings.heartbeatInterval().toMillis();
-            if (!running.getAsBoolean() || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) >= deadline) {
+            if (!running.getAsBoolean()) {
                 result.completeExceptionally(error);
+                return;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pause) >= deadline) {
+                // No time for another try: the read's time-out ends it as a TIMEOUT that quotes this last answer.
                 return;
             }
             Executor later = CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS);
