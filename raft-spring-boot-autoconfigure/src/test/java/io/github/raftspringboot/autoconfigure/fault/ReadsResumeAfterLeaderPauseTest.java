@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.test.RaftTestCluster;
 import io.github.raftspringboot.test.history.CheckResult;
@@ -60,11 +59,10 @@ class ReadsResumeAfterLeaderPauseTest {
             HistoryRecorder history = new HistoryRecorder();
             AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
             Map<String, AtomicLong> readAfter = new ConcurrentHashMap<>();
-            Map<String, Long> newLeaderKnownAfter = new ConcurrentHashMap<>();
             AtomicLong written = new AtomicLong();
             AtomicLong reads = new AtomicLong();
             ScheduledExecutorService clients = Executors.newScheduledThreadPool(2);
-            ScheduledExecutorService leaderWatch = Executors.newSingleThreadScheduledExecutor();
+            NewLeaderWatch leaderWatch = new NewLeaderWatch(cluster, majority, leader);
             try {
                 for (String node : majority) {
                     clients.scheduleAtFixedRate(() -> read(cluster, node, history, reads.incrementAndGet(), faultAt,
@@ -81,26 +79,19 @@ class ReadsResumeAfterLeaderPauseTest {
 
                 faultAt.set(System.nanoTime());
                 cluster.network().pause(leader);
-                leaderWatch.scheduleAtFixedRate(() -> majority.forEach(node -> {
-                    RaftServerInfo known = cluster.node(node).status().leader();
-                    if (known != null && !known.id().equals(leader)) {
-                        newLeaderKnownAfter.putIfAbsent(node, System.nanoTime() - faultAt.get());
-                    }
-                }), 0, 10, TimeUnit.MILLISECONDS);
+                leaderWatch.start(faultAt.get());
                 await().atMost(WAIT).until(() -> majority.stream()
-                    .allMatch(node -> readAfter.containsKey(node) && newLeaderKnownAfter.containsKey(node)));
+                    .allMatch(node -> readAfter.containsKey(node) && leaderWatch.knows(node)));
             }
             finally {
                 clients.shutdownNow();
-                leaderWatch.shutdownNow();
                 clients.awaitTermination(10, TimeUnit.SECONDS);
-                leaderWatch.awaitTermination(10, TimeUnit.SECONDS);
+                leaderWatch.close();
             }
             Map<String, Long> readMillis = new TreeMap<>();
-            Map<String, Long> electedMillis = new TreeMap<>();
+            Map<String, Long> electedMillis = leaderWatch.millis();
             majority.forEach(node -> {
                 readMillis.put(node, TimeUnit.NANOSECONDS.toMillis(readAfter.get(node).get()));
-                electedMillis.put(node, TimeUnit.NANOSECONDS.toMillis(newLeaderKnownAfter.get(node)));
             });
             logger.info("Paused leader {}: fault -> first linearizable read invoked after it, per majority node (ms): "
                     + "{}; fault -> a new leader known to the node (ms): {}", leader, readMillis, electedMillis);

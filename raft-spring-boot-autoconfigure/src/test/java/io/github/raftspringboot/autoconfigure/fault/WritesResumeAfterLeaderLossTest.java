@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftRole;
-import io.github.raftspringboot.api.RaftServerInfo;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.test.RaftTestCluster;
 import io.github.raftspringboot.test.history.CheckResult;
@@ -77,10 +76,9 @@ class WritesResumeAfterLeaderLossTest {
             List<String> majority = cluster.running().stream().filter(id -> !minority.contains(id)).toList();
             HistoryRecorder history = new HistoryRecorder();
             Map<String, AtomicLong> resumedAfter = new ConcurrentHashMap<>();
-            Map<String, Long> newLeaderKnownAfter = new ConcurrentHashMap<>();
             AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
             ScheduledExecutorService writers = Executors.newScheduledThreadPool(2);
-            ScheduledExecutorService leaderWatch = Executors.newSingleThreadScheduledExecutor();
+            NewLeaderWatch leaderWatch = new NewLeaderWatch(cluster, majority, leader);
             try {
                 AtomicLong counter = new AtomicLong();
                 for (String node : cluster.running()) {
@@ -105,26 +103,19 @@ class WritesResumeAfterLeaderLossTest {
                     case "pause-leader" -> cluster.network().pause(leader);
                     default -> cluster.network().partition(minority);
                 }
-                leaderWatch.scheduleAtFixedRate(() -> majority.forEach(node -> {
-                    RaftServerInfo known = cluster.node(node).status().leader();
-                    if (known != null && !known.id().equals(leader)) {
-                        newLeaderKnownAfter.putIfAbsent(node, System.nanoTime() - faultAt.get());
-                    }
-                }), 0, 10, TimeUnit.MILLISECONDS);
+                leaderWatch.start(faultAt.get());
                 await().atMost(WAIT).until(() -> majority.stream()
-                    .allMatch(node -> resumedAfter.containsKey(node) && newLeaderKnownAfter.containsKey(node)));
+                    .allMatch(node -> resumedAfter.containsKey(node) && leaderWatch.knows(node)));
             }
             finally {
                 writers.shutdownNow();
-                leaderWatch.shutdownNow();
                 writers.awaitTermination(10, TimeUnit.SECONDS);
-                leaderWatch.awaitTermination(10, TimeUnit.SECONDS);
+                leaderWatch.close();
             }
             Map<String, Long> resumedMillis = new TreeMap<>();
-            Map<String, Long> electedMillis = new TreeMap<>();
+            Map<String, Long> electedMillis = leaderWatch.millis();
             majority.forEach(node -> {
                 resumedMillis.put(node, TimeUnit.NANOSECONDS.toMillis(resumedAfter.get(node).get()));
-                electedMillis.put(node, TimeUnit.NANOSECONDS.toMillis(newLeaderKnownAfter.get(node)));
             });
             logger.info("{} nodes, {}: fault -> first acknowledged write invoked after it, per majority node (ms): {};"
                     + " fault -> a new leader known to the node (ms): {} (the old leader {}, bound {} ms after the"
