@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.net.ConnectException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +57,12 @@ final class AtomixErrors {
         if (cause instanceof NoLeader || cause instanceof PrimitiveException.Unavailable) {
             return new RaftException(Reason.NO_LEADER, operation + " failed: no leader is available"
                     + " (an election is in progress or a majority of the cluster is unreachable)", leaderId, cause);
+        }
+        if (cause instanceof ConnectException) {
+            // Our transport's word for a peer it could not reach, or whose stream broke before the answer came.
+            return new RaftException(Reason.NO_LEADER, operation + " failed: " + reasonOf(cause) + "; the leader "
+                    + "may be down or restarting: retry once it is back or another node is elected (had the request "
+                    + "reached it before the link broke, it may still take effect)", leaderId, cause);
         }
         if (cause instanceof PrimitiveException.ClosedSession || cause instanceof CancellationException) {
             return new RaftException(Reason.SHUTDOWN, operation + " failed: the Raft node is stopping", leaderId,

@@ -173,7 +173,8 @@ final class GrpcRaftTransport implements AutoCloseable {
 
     /** Sends an engine control message to {@code memberId} and returns its reply. */
     CompletableFuture<ControlReply> control(String memberId, ControlRequest request) {
-        return channels.call(memberId, PeerMessageCodec.control(request)).thenApply(PeerMessageCodec::controlReply);
+        return channels.callAfterReconnecting(memberId, PeerMessageCodec.control(request))
+            .thenApply(PeerMessageCodec::controlReply);
     }
 
     /**

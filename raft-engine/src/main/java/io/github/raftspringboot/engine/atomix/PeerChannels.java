@@ -29,6 +29,8 @@ import io.grpc.stub.ClientCalls;
  */
 final class PeerChannels implements AutoCloseable {
 
+    private static final Duration RECONNECT_WAIT = Duration.ofSeconds(2);
+
     private final PeerDirectory directory;
 
     private final Duration requestTimeout;
@@ -66,6 +68,35 @@ final class PeerChannels implements AutoCloseable {
     /** Sends a frame to the member {@code memberId} on its control lane and returns the reply frame. */
     CompletableFuture<byte[]> call(String memberId, byte[] frame) {
         return call(memberId, frame, PeerStreams.Lane.CONTROL);
+    }
+
+    /**
+     * Like {@link #call(String, byte[])}, but a channel that failed to connect earlier first gets one fresh chance.
+     * gRPC keeps such a channel in {@code TRANSIENT_FAILURE} until a new connection is up and fails every call
+     * meanwhile with the old error, so the first request to a peer that has come back since (a follower's first
+     * forwarded request to a leader it could not reach while the cluster started) would fail for nothing. Raft's own
+     * messages are retried by Atomix and do not wait; a control message is one request a caller is waiting for.
+     */
+    CompletableFuture<byte[]> callAfterReconnecting(String memberId, byte[] frame) {
+        String address = directory.dialAddressOf(memberId);
+        ManagedChannel channel = (address != null) ? channels.computeIfAbsent(address, this::openChannel) : null;
+        if (channel == null || channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+            return call(memberId, frame);
+        }
+        channel.resetConnectBackoff();
+        return reconnected(channel, reconnectWait(requestTimeout)).thenCompose(ignored -> call(memberId, frame));
+    }
+
+    /** How long a control message waits for a failed channel to connect again: at most 2 s of its request timeout. */
+    static Duration reconnectWait(Duration requestTimeout) {
+        return (requestTimeout.compareTo(RECONNECT_WAIT) < 0) ? requestTimeout : RECONNECT_WAIT;
+    }
+
+    /** Completes when {@code channel} leaves {@code TRANSIENT_FAILURE}, or after {@code wait} if it does not. */
+    private static CompletableFuture<Void> reconnected(ManagedChannel channel, Duration wait) {
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        channel.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, () -> left.complete(null));
+        return left.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Sends a frame to the member {@code memberId} over its pooled channel and returns the reply frame. */

@@ -1,5 +1,8 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+
 import io.atomix.protocols.raft.RaftError;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +39,17 @@ class AtomixErrorsTest {
                 null);
         assertThat(failure.reason()).isEqualTo(Reason.INVALID_REQUEST);
         assertThat(failure.getMessage()).isEqualTo("AddVoter: address 'x' is bad");
+    }
+
+    @Test
+    void anUnreachableLeaderIsNoLeaderWithWhatFailed() {
+        RaftException failure = AtomixErrors.translate(
+                new CompletionException(
+                        new ConnectException("Raft member 'node1' is unreachable: connection refused")),
+                "addVoter on the leader 'node1'", "node1");
+        assertThat(failure.reason()).isEqualTo(Reason.NO_LEADER);
+        assertThat(failure.leaderId()).isEqualTo("node1");
+        assertThat(failure.getMessage()).startsWith("addVoter on the leader 'node1' failed: Raft member 'node1' is "
+                + "unreachable: connection refused; ").contains("retry");
     }
 }

@@ -136,6 +136,31 @@ class PeerStreamsTest {
     }
 
     @Test
+    void aControlMessageToAPeerThatCameBackIsDeliveredAtTheFirstTry() throws Exception {
+        PeerChannels channels = channels(port, Duration.ofSeconds(30), 1 << 20);
+        assertThatThrownBy(() -> channels.call(PEER, frame("echo")).get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectException.class);
+        startServer(this::holdOrEcho);
+        // gRPC keeps the channel in TRANSIENT_FAILURE until a new connection is up and fails plain calls with the
+        // old error meanwhile; a control message waits for that connection instead.
+        assertThat(text(channels.callAfterReconnecting(PEER, frame("echo")).get(10, TimeUnit.SECONDS)))
+            .isEqualTo("echo");
+    }
+
+    @Test
+    void aControlMessageToAPeerThatStaysDownFailsAfterTheReconnectWait() throws Exception {
+        PeerChannels channels = channels(port, Duration.ofMillis(700), 1 << 20);
+        assertThatThrownBy(() -> channels.call(PEER, frame("echo")).get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectException.class);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> channels.callAfterReconnecting(PEER, frame("echo")).get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(ConnectException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms before failing").isBetween(600L, 5_000L);
+        assertThat(PeerChannels.reconnectWait(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(PeerChannels.reconnectWait(Duration.ofMillis(700))).isEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
     void aCutLinkFailsThePendingRequestsPromptly() throws Exception {
         startServer(this::holdOrEcho);
         TcpProxy proxy = TcpProxy.start(new InetSocketAddress("127.0.0.1", port));
