@@ -31,6 +31,8 @@ final class PeerChannels implements AutoCloseable {
 
     private static final Duration RECONNECT_WAIT = Duration.ofSeconds(2);
 
+    private static final long RECONNECT_POLL_MILLIS = 5;
+
     private final PeerDirectory directory;
 
     private final Duration requestTimeout;
@@ -71,32 +73,49 @@ final class PeerChannels implements AutoCloseable {
     }
 
     /**
-     * Like {@link #call(String, byte[])}, but a channel that failed to connect earlier first gets one fresh chance.
-     * gRPC keeps such a channel in {@code TRANSIENT_FAILURE} until a new connection is up and fails every call
-     * meanwhile with the old error, so the first request to a peer that has come back since (a follower's first
-     * forwarded request to a leader it could not reach while the cluster started) would fail for nothing. Raft's own
-     * messages are retried by Atomix and do not wait; a control message is one request a caller is waiting for.
+     * Like {@link #call(String, byte[])}, but a channel that is not connected first gets one fresh chance to connect.
+     * gRPC keeps a channel whose connection failed in {@code TRANSIENT_FAILURE} until a new connection is up, and
+     * fails every call meanwhile with the old error; so the first request to a peer that has come back since (a
+     * follower's first forwarded request to a leader it could not reach while the cluster started) would fail for
+     * nothing. Raft's own messages are retried by Atomix and do not wait; a control message is one request that a
+     * caller is waiting for.
      */
     CompletableFuture<byte[]> callAfterReconnecting(String memberId, byte[] frame) {
         String address = directory.dialAddressOf(memberId);
         ManagedChannel channel = (address != null) ? channels.computeIfAbsent(address, this::openChannel) : null;
-        if (channel == null || channel.getState(false) != ConnectivityState.TRANSIENT_FAILURE) {
+        ConnectivityState state = (channel != null) ? channel.getState(false) : null;
+        if (state != ConnectivityState.TRANSIENT_FAILURE && state != ConnectivityState.CONNECTING) {
             return call(memberId, frame);
         }
-        channel.resetConnectBackoff();
-        return reconnected(channel, reconnectWait(requestTimeout)).thenCompose(ignored -> call(memberId, frame));
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        awaitConnection(channel, settled, System.nanoTime() + reconnectWait(requestTimeout).toNanos(), false);
+        return settled.thenCompose(ignored -> call(memberId, frame));
     }
 
-    /** How long a control message waits for a failed channel to connect again: at most 2 s of its request timeout. */
+    /** How long a control message waits for a channel to connect: at most 2 s of its request timeout. */
     static Duration reconnectWait(Duration requestTimeout) {
         return (requestTimeout.compareTo(RECONNECT_WAIT) < 0) ? requestTimeout : RECONNECT_WAIT;
     }
 
-    /** Completes when {@code channel} leaves {@code TRANSIENT_FAILURE}, or after {@code wait} if it does not. */
-    private static CompletableFuture<Void> reconnected(ManagedChannel channel, Duration wait) {
-        CompletableFuture<Void> left = new CompletableFuture<>();
-        channel.notifyWhenStateChanged(ConnectivityState.TRANSIENT_FAILURE, () -> left.complete(null));
-        return left.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * Completes {@code settled} once {@code channel} is connected (or idle, where a call connects it), or at the
+     * deadline. The first time it is found failed, it is told to try again now rather than after its back-off.
+     * Polled, not watched: a state listener on a channel to a peer that stays down would only pile up.
+     */
+    private static void awaitConnection(ManagedChannel channel, CompletableFuture<Void> settled, long deadlineNanos,
+            boolean retried) {
+        ConnectivityState state = channel.getState(false);
+        if (state == ConnectivityState.READY || state == ConnectivityState.IDLE
+                || state == ConnectivityState.SHUTDOWN || System.nanoTime() - deadlineNanos >= 0) {
+            settled.complete(null);
+            return;
+        }
+        boolean retry = !retried && state == ConnectivityState.TRANSIENT_FAILURE;
+        if (retry) {
+            channel.resetConnectBackoff();
+        }
+        CompletableFuture.delayedExecutor(RECONNECT_POLL_MILLIS, TimeUnit.MILLISECONDS)
+            .execute(() -> awaitConnection(channel, settled, deadlineNanos, retried || retry));
     }
 
     /** Sends a frame to the member {@code memberId} over its pooled channel and returns the reply frame. */

@@ -155,7 +155,8 @@ class PeerStreamsTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> channels.callAfterReconnecting(PEER, frame("echo")).get(10, TimeUnit.SECONDS))
             .hasCauseInstanceOf(ConnectException.class);
-        assertThat((System.nanoTime() - start) / 1_000_000).as("ms before failing").isBetween(600L, 5_000L);
+        // At once if the channel was trying to connect again anyway, else after the 700 ms wait: never stuck.
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms before failing").isLessThan(5_000L);
         assertThat(PeerChannels.reconnectWait(Duration.ofSeconds(10))).isEqualTo(Duration.ofSeconds(2));
         assertThat(PeerChannels.reconnectWait(Duration.ofMillis(700))).isEqualTo(Duration.ofMillis(700));
     }
