@@ -22,6 +22,9 @@ final class BenchmarkSession implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
+    /** The least JIT warm-up of a full run (the first rounds can be equally slow before a compilation step). */
+    private static final Duration MIN_JIT_WARM_UP = Duration.ofSeconds(60);
+
     private final BenchmarkSettings settings;
 
     private final Path workDir;
@@ -99,7 +102,7 @@ final class BenchmarkSession implements AutoCloseable {
             out.printf("Pre-loading %,d keys into %s%n", settings.readSetSize(), target.name());
             target.preload(settings.readSetSize(), valueSize);
         }
-        jitWarmUp(targets, valueSize);
+        jitWarmUp(targets);
         idleCpu(targets);
         String leadersBefore = leaders();
         List<WorkloadResult> results = new ArrayList<>();
@@ -127,25 +130,30 @@ final class BenchmarkSession implements AutoCloseable {
     }
 
     /** Unmeasured load on both systems first: otherwise the first rows measure the sample's JIT compiler. */
-    private void jitWarmUp(List<BenchmarkTarget> targets, int valueSize) throws InterruptedException {
+    private void jitWarmUp(List<BenchmarkTarget> targets) throws InterruptedException {
         if (settings.jitWarmUp().isZero()) {
             notes.add("No JIT warm-up: the first rows include the sample's JIT compilation.");
             return;
         }
-        Workload warmUp = new Workload("jit-warm-up", Workload.Kind.MIXED_90_10, 16, valueSize);
+        Duration slice = settings.quick() ? Duration.ofMillis(500) : Duration.ofSeconds(5);
+        Duration minimum = settings.quick() ? Duration.ZERO
+                : (settings.jitWarmUp().compareTo(MIN_JIT_WARM_UP) < 0) ? settings.jitWarmUp() : MIN_JIT_WARM_UP;
+        JitWarmUp warmUp = new JitWarmUp(settings.workloads(), slice, minimum, settings.jitWarmUp(),
+                settings.readSetSize(), out);
         List<String> summaries = new ArrayList<>();
         for (BenchmarkTarget target : targets) {
-            out.printf("JIT warm-up of %s: %d ms%n", target.name(), settings.jitWarmUp().toMillis());
-            RunResult result = new ClosedLoopRun(target, warmUp, settings.readSetSize(), Duration.ZERO,
-                    settings.jitWarmUp()).run();
-            warmUpFailures += result.failures();
-            summaries.add(String.format(Locale.ROOT, "%s %,.0f ops/s, %s", target.name(), result.throughput(),
-                    result.failures() == 0 ? "no failure"
-                            : "**" + result.failures() + " FAILED** (the first: " + result.firstFailure() + ")"));
+            out.printf("JIT warm-up of %s: rounds of %d runs of %.1f s, at most %d s%n", target.name(),
+                    JitWarmUp.kinds(settings.workloads()).size(), slice.toMillis() / 1000.0,
+                    settings.jitWarmUp().toSeconds());
+            JitWarmUp.Outcome outcome = warmUp.run(target);
+            warmUpFailures += outcome.failures();
+            summaries.add(outcome.summary());
         }
-        notes.add(String.format(Locale.ROOT, "Before the first row each system had %.1f s of unmeasured %s load"
-                + " with 16 clients (JIT warm-up): %s.", settings.jitWarmUp().toMillis() / 1000.0,
-                warmUp.kind().description(), String.join("; ", summaries)));
+        notes.add(String.format(Locale.ROOT, "Before the first row each system had unmeasured load (JIT warm-up): "
+                + "rounds of one %.1f s run with 16 clients per kind of operation and value size of the rows, for at "
+                + "least %d s and then until a round was no more than %.0f %% faster than the one before, at most %d "
+                + "s: %s.", slice.toMillis() / 1000.0, minimum.toSeconds(), (JitWarmUp.STILL_RISING - 1) * 100,
+                settings.jitWarmUp().toSeconds(), String.join("; ", summaries)));
     }
 
     /**

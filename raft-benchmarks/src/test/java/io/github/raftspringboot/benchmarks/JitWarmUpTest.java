@@ -1,0 +1,115 @@
+package io.github.raftspringboot.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongUnaryOperator;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class JitWarmUpTest {
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    private final PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+    @Test
+    void oneWarmUpRunPerKindOfOperationAndValueSizeOfTheRows() {
+        List<Workload> rows = List.of(new Workload("put-1", Workload.Kind.PUT, 1, 256),
+                new Workload("put-64", Workload.Kind.PUT, 64, 256),
+                new Workload("get-lin-64", Workload.Kind.GET_LINEARIZABLE, 64, 256),
+                new Workload("put-16-1KB", Workload.Kind.PUT, 16, 1024));
+
+        assertThat(JitWarmUp.kinds(rows)).extracting(Workload::kind, Workload::clients, Workload::valueSize)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 16, 256),
+                    org.assertj.core.groups.Tuple.tuple(Workload.Kind.GET_LINEARIZABLE, 16, 256),
+                    org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 16, 1024));
+    }
+
+    @Test
+    void theRiseIsTheGeometricMeanOfTheKindsRatios() {
+        assertThat(JitWarmUp.rise(new double[] { 100, 100 }, new double[] { 400, 100 })).isCloseTo(2.0,
+                within(1e-9));
+        assertThat(JitWarmUp.rise(new double[] { 100 }, new double[] { 104 })).isLessThan(JitWarmUp.STILL_RISING);
+    }
+
+    @Test
+    void aSystemThatGetsFasterIsWarmedUpUntilItStopsGettingFaster() throws InterruptedException {
+        // 4 ms a request for the first 0.6 s, then 1 ms: rounds of 2 × 100 ms are slow three times (a flat start
+        // that the minimum time sees through), then fast.
+        long start = System.nanoTime();
+        BenchmarkTarget target = target(elapsedNanos -> (elapsedNanos < 600_000_000L) ? 4_000_000 : 1_000_000, start);
+        JitWarmUp warmUp = new JitWarmUp(rows(), Duration.ofMillis(100), Duration.ofMillis(700),
+                Duration.ofSeconds(20), 10, out);
+
+        JitWarmUp.Outcome outcome = warmUp.run(target);
+
+        assertThat(outcome.stable()).isTrue();
+        assertThat(outcome.rounds()).hasSizeGreaterThanOrEqualTo(3);
+        double[] first = outcome.rounds().get(0);
+        double[] last = outcome.rounds().get(outcome.rounds().size() - 1);
+        assertThat(JitWarmUp.rise(first, last)).as("last round against the first").isGreaterThan(2);
+        assertThat(outcome.summary()).startsWith("fake " + outcome.rounds().size() + " rounds in ")
+            .contains(", stable (the last ")
+            .endsWith("no failure");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Warm-up round 1 of fake: put 16 B ");
+    }
+
+    @Test
+    void aSystemStillGettingFasterWhenTheTimeIsUpIsReportedSo() throws InterruptedException {
+        // Twice as fast every 200 ms, the length of a round.
+        long start = System.nanoTime();
+        BenchmarkTarget target = target(elapsedNanos -> (long) (8_000_000 / Math.pow(2, elapsedNanos / 200e6)), start);
+        JitWarmUp warmUp = new JitWarmUp(rows(), Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(500), 10,
+                out);
+
+        JitWarmUp.Outcome outcome = warmUp.run(target);
+
+        assertThat(outcome.stable()).isFalse();
+        assertThat(outcome.rounds()).hasSizeBetween(2, 4);
+        assertThat(outcome.summary()).contains("still getting faster when the time allowed ran out");
+    }
+
+    private static List<Workload> rows() {
+        return List.of(new Workload("put-1", Workload.Kind.PUT, 1, 16),
+                new Workload("get-local-1", Workload.Kind.GET_LOCAL, 1, 16));
+    }
+
+    /** A system whose requests take {@code latency} of the time since {@code start}, in nanoseconds. */
+    private static BenchmarkTarget target(LongUnaryOperator latency, long start) {
+        return new BenchmarkTarget() {
+            @Override
+            public String name() {
+                return "fake";
+            }
+
+            @Override
+            public List<Long> serverPids() {
+                return List.of(ProcessHandle.current().pid());
+            }
+
+            @Override
+            public String unsupportedReason(Workload workload) {
+                return null;
+            }
+
+            @Override
+            public void preload(int readSetSize, int valueSize) {
+            }
+
+            @Override
+            public ClientOperation operation(Workload workload, int client, int readSetSize) {
+                return () -> {
+                    LockSupport.parkNanos(latency.applyAsLong(System.nanoTime() - start));
+                    return true;
+                };
+            }
+        };
+    }
+}
