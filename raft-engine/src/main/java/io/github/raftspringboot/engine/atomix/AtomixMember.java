@@ -37,9 +37,6 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
  */
 final class AtomixMember {
 
-    /** Compactions asked in a row for a snapshot that holds what was applied when asked. */
-    private static final int SNAPSHOT_ATTEMPTS = 3;
-
     private static final Logger logger = LoggerFactory.getLogger(AtomixMember.class);
 
     private static final PartitionId PARTITION = PartitionId.from("raft", 1);
@@ -260,24 +257,9 @@ final class AtomixMember {
             .thenApply(ignored -> context.getCommitIndex());
     }
 
-    /**
-     * A snapshot that holds at least what this node had applied when asked. Atomix's {@code compact()} hands back
-     * the snapshot already under way, if any, which can stop short of that (a verify saw a snapshot at 74 asked
-     * after index 77 had applied): the next one is then taken.
-     */
+    /** A snapshot that holds at least what this node had applied when asked. */
     CompletableFuture<Long> snapshot() {
-        return snapshotCovering(context.getLastApplied(), SNAPSHOT_ATTEMPTS)
-            .exceptionally(error -> {
-                throw AtomixErrors.translate(error, "Snapshot", leaderId());
-            });
-    }
-
-    private CompletableFuture<Long> snapshotCovering(long applied, int attempts) {
-        return server.compact().thenCompose(ignored -> {
-            long index = statusReader.status(true).lastSnapshotIndex();
-            return (index >= applied || attempts <= 1) ? CompletableFuture.completedFuture(index)
-                    : snapshotCovering(applied, attempts - 1);
-        });
+        return new CoveringSnapshot(server, context, statusReader, this::leaderId).take();
     }
 
     /**
