@@ -61,7 +61,7 @@ public final class SideBySideBenchmark implements Callable<Integer> {
     @Option(names = "--jit-warmup-seconds", paramLabel = "S",
             description = "The most time each system's warm-up may take: rounds of unmeasured load of each kind the "
                     + "rows use, until a round is no more than 5 %% faster than the one before, so that the sample's "
-                    + "JVMs are compiled (default 180, quick 3).")
+                    + "JVMs are compiled (default 600, quick 3).")
     Double jitWarmUpSeconds;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
@@ -122,7 +122,7 @@ public final class SideBySideBenchmark implements Callable<Integer> {
                 : quick ? Workloads.quick(valueSize) : Workloads.all(valueSize);
         double run = runSeconds != null ? runSeconds : quick ? 1.5 : 10;
         double warmUp = warmUpSeconds != null ? warmUpSeconds : quick ? 0.5 : 2;
-        double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 180;
+        double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 600;
         List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         return new BenchmarkSettings(mode, selected, Duration.ofMillis(Math.round(run * 1000)),
                 Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, valueSize,

@@ -25,7 +25,7 @@ class BenchmarkOptionsTest {
         assertThat(settings.run()).isEqualTo(Duration.ofSeconds(10));
         assertThat(settings.warmUp()).isEqualTo(Duration.ofSeconds(2));
         assertThat(settings.rounds()).isEqualTo(2);
-        assertThat(settings.jitWarmUp()).isEqualTo(Duration.ofSeconds(180));
+        assertThat(settings.jitWarmUp()).isEqualTo(Duration.ofSeconds(600));
         assertThat(settings.readSetSize()).isEqualTo(10_000);
         assertThat(settings.valueSize()).isEqualTo(256);
         assertThat(settings.workloads().get(0).valueSize()).isEqualTo(256);
