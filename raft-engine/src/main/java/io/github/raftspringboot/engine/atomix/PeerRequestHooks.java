@@ -33,6 +33,9 @@ final class PeerRequestHooks {
 
     private final RaftContext context;
 
+    /** Where the handlers' continuations run. */
+    private final OnRaftThread raftThread;
+
     private final RaftNodeSettings settings;
 
     private final EngineMeasurements measurements;
@@ -50,6 +53,7 @@ final class PeerRequestHooks {
     PeerRequestHooks(RaftContext context, RaftNodeSettings settings, EngineMeasurements measurements,
             BooleanSupplier running) {
         this.context = context;
+        this.raftThread = new OnRaftThread(context.getThreadContext());
         this.settings = settings;
         this.measurements = measurements;
         this.running = running;
@@ -84,7 +88,8 @@ final class PeerRequestHooks {
             if (guard != null && !request.entries().isEmpty() && guard.isLow()) {
                 return CompletableFuture.completedFuture(guard.refusal());
             }
-            return handler.apply(request).thenApply(response -> {
+            // On the Raft thread: an fsync on the gRPC event loop would hold up the leader's beats behind it.
+            return handler.apply(request).thenApplyAsync(response -> {
                 if (response.status() == RaftResponse.Status.OK) {
                     lastContactNanos = System.nanoTime();
                     lastContactMillis = System.currentTimeMillis();
@@ -96,7 +101,7 @@ final class PeerRequestHooks {
                     }
                 }
                 return response;
-            });
+            }, raftThread);
         };
     }
 
@@ -154,7 +159,7 @@ final class PeerRequestHooks {
                     .withError(RaftError.Type.UNAVAILABLE)
                     .build());
             }
-            return handler.apply(request).thenApply(response -> {
+            return handler.apply(request).thenApplyAsync(response -> {
                 RaftMember local = context.getCluster().getMember();
                 if (context.getRole() == RaftServer.Role.INACTIVE && local.getType() == RaftMember.Type.PASSIVE
                         && context.getCluster().getConfiguration() != null
@@ -162,7 +167,7 @@ final class PeerRequestHooks {
                     context.transition(RaftServer.Role.PASSIVE);
                 }
                 return response;
-            });
+            }, raftThread);
         };
     }
 }

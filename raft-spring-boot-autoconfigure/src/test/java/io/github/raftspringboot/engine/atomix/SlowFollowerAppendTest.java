@@ -60,7 +60,7 @@ class SlowFollowerAppendTest {
                 if (!follower.equals(leader)) {
                     AtomixMember member = ((AtomixRaftEngine) cluster.node(follower)).member();
                     member.transport.<AppendRequest, AppendResponse>decorateHandler(AppendRequest.class,
-                            handler -> slowSync(handler, slow));
+                            handler -> slowSync(handler, slow, new OnRaftThread(member.context.getThreadContext())));
                 }
             }
             try {
@@ -89,10 +89,14 @@ class SlowFollowerAppendTest {
         }
     }
 
-    /** Stands for a slow disk: a long sync on the Raft thread after each append with entries is written. */
+    /**
+     * Stands for a slow disk: a long sync on the Raft thread after each append with entries is written (where the
+     * durable-append hook syncs: not on the gRPC event loop, which a plain {@code thenApply} could pick).
+     */
     private static Function<AppendRequest, CompletableFuture<AppendResponse>> slowSync(
-            Function<AppendRequest, CompletableFuture<AppendResponse>> handler, AtomicBoolean slow) {
-        return request -> handler.apply(request).thenApply(response -> {
+            Function<AppendRequest, CompletableFuture<AppendResponse>> handler, AtomicBoolean slow,
+            OnRaftThread raftThread) {
+        return request -> handler.apply(request).thenApplyAsync(response -> {
             if (slow.get() && !request.entries().isEmpty()) {
                 try {
                     Thread.sleep(SYNC_MILLIS);
@@ -102,6 +106,6 @@ class SlowFollowerAppendTest {
                 }
             }
             return response;
-        });
+        }, raftThread);
     }
 }
