@@ -59,10 +59,12 @@ final class AtomixErrors {
                     + " (an election is in progress or a majority of the cluster is unreachable)", leaderId, cause);
         }
         if (cause instanceof ConnectException) {
-            // Our transport's word for a peer it could not reach, or whose stream broke before the answer came.
-            return new RaftException(Reason.NO_LEADER, operation + " failed: " + reasonOf(cause) + "; the leader "
-                    + "may be down or restarting: retry once it is back or another node is elected (had the request "
-                    + "reached it before the link broke, it may still take effect)", leaderId, cause);
+            // Our transport's word for a peer it could not reach, or whose stream broke before the answer came: the
+            // request may have reached it, so this is a TIMEOUT's "maybe", not a refusal that says it did not happen.
+            return new RaftException(Reason.TIMEOUT, operation + " got no answer: " + reasonOf(cause) + "; the "
+                    + "leader may be down or restarting, and if the request reached it, it may still take effect: "
+                    + "retry once it is back or another node is elected, if the request is safe to repeat", leaderId,
+                    cause);
         }
         if (cause instanceof PrimitiveException.ClosedSession || cause instanceof CancellationException) {
             return new RaftException(Reason.SHUTDOWN, operation + " failed: the Raft node is stopping", leaderId,

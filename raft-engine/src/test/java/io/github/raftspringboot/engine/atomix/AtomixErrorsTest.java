@@ -42,14 +42,15 @@ class AtomixErrorsTest {
     }
 
     @Test
-    void anUnreachableLeaderIsNoLeaderWithWhatFailed() {
+    void anUnreachableLeaderIsATimeoutThatMayStillTakeEffect() {
         RaftException failure = AtomixErrors.translate(
                 new CompletionException(
                         new ConnectException("Raft member 'node1' is unreachable: connection refused")),
                 "addVoter on the leader 'node1'", "node1");
-        assertThat(failure.reason()).isEqualTo(Reason.NO_LEADER);
+        // Not NO_LEADER: that reason promises the request did not happen, and a broken link cannot promise it.
+        assertThat(failure.reason()).isEqualTo(Reason.TIMEOUT);
         assertThat(failure.leaderId()).isEqualTo("node1");
-        assertThat(failure.getMessage()).startsWith("addVoter on the leader 'node1' failed: Raft member 'node1' is "
-                + "unreachable: connection refused; ").contains("retry");
+        assertThat(failure.getMessage()).startsWith("addVoter on the leader 'node1' got no answer: Raft member 'node1' "
+                + "is unreachable: connection refused; ").contains("it may still take effect").contains("retry");
     }
 }
