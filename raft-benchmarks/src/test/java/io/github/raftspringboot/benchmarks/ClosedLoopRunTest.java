@@ -1,7 +1,6 @@
 package io.github.raftspringboot.benchmarks;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -73,41 +72,11 @@ class ClosedLoopRunTest {
         assertThat(process.cpuSeconds()).isGreaterThanOrEqualTo(process.clientThreadCpuSeconds() * 0.8);
     }
 
-    /** A system whose only server is this JVM and whose every request is {@code operation}. */
     private static BenchmarkTarget target(BenchmarkTarget.ClientOperation operation) {
-        return target(operation, false);
+        return FakeTarget.of(operation, false);
     }
 
     private static BenchmarkTarget target(BenchmarkTarget.ClientOperation operation, boolean memberInThisJvm) {
-        return new BenchmarkTarget() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public List<Long> serverPids() {
-                return List.of(ProcessHandle.current().pid());
-            }
-
-            @Override
-            public boolean memberInThisJvm() {
-                return memberInThisJvm;
-            }
-
-            @Override
-            public String unsupportedReason(Workload workload) {
-                return null;
-            }
-
-            @Override
-            public void preload(int readSetSize, int valueSize) {
-            }
-
-            @Override
-            public ClientOperation operation(Workload workload, int client, int readSetSize) {
-                return operation;
-            }
-        };
+        return FakeTarget.of(operation, memberInThisJvm);
     }
 }

@@ -83,33 +83,9 @@ class JitWarmUpTest {
 
     /** A system whose requests take {@code latency} of the time since {@code start}, in nanoseconds. */
     private static BenchmarkTarget target(LongUnaryOperator latency, long start) {
-        return new BenchmarkTarget() {
-            @Override
-            public String name() {
-                return "fake";
-            }
-
-            @Override
-            public List<Long> serverPids() {
-                return List.of(ProcessHandle.current().pid());
-            }
-
-            @Override
-            public String unsupportedReason(Workload workload) {
-                return null;
-            }
-
-            @Override
-            public void preload(int readSetSize, int valueSize) {
-            }
-
-            @Override
-            public ClientOperation operation(Workload workload, int client, int readSetSize) {
-                return () -> {
-                    LockSupport.parkNanos(latency.applyAsLong(System.nanoTime() - start));
-                    return true;
-                };
-            }
-        };
+        return FakeTarget.of(() -> {
+            LockSupport.parkNanos(latency.applyAsLong(System.nanoTime() - start));
+            return true;
+        }, false);
     }
 }
