@@ -24,8 +24,8 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 
 /**
  * What this node adds to Atomix's handling of peer requests: the fsync of a follower's accepted entries before it
- * acknowledges them (and the time of the last leader contact), the activation of a node added as a non-voter, and
- * leader stickiness in the pre-vote (poll).
+ * acknowledges them (and the time of the last leader contact), the refusal of appends whose previous entry it cannot
+ * check, the activation of a node added as a non-voter, and leader stickiness in the pre-vote (poll).
  */
 final class PeerRequestHooks {
 
@@ -42,6 +42,9 @@ final class PeerRequestHooks {
 
     private final BooleanSupplier running;
 
+    /** Refuses appends whose previous entry this node cannot check (Atomix commits them unchecked). */
+    final UncheckedAppendGuard uncheckedAppends;
+
     private volatile long lastContactMillis;
 
     /** Set once the node runs: while the disk is short of space, appends with entries are refused. */
@@ -57,6 +60,7 @@ final class PeerRequestHooks {
         this.settings = settings;
         this.measurements = measurements;
         this.running = running;
+        this.uncheckedAppends = new UncheckedAppendGuard(context, raftThread);
     }
 
     /** Leader messages as they arrive on the transport, before the Raft thread has handled them. */
@@ -66,6 +70,8 @@ final class PeerRequestHooks {
     void install(GrpcRaftTransport transport) {
         this.arrivals = transport.leaderContact();
         transport.decorateHandler(AppendRequest.class, this::durableAppend);
+        // Outermost: a refused append is never written or synced.
+        transport.decorateHandler(AppendRequest.class, uncheckedAppends::guard);
         transport.decorateHandler(ConfigureRequest.class, this::activateAddedNonVoter);
         transport.decorateHandler(PollRequest.class, this::stickyLeader);
     }
