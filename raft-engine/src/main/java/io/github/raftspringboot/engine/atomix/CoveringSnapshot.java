@@ -1,49 +1,129 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.impl.RaftServiceManager;
+import io.atomix.protocols.raft.session.RaftSession;
+import io.atomix.protocols.raft.storage.snapshot.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A snapshot asked for by an operator or a backup: one that holds at least what this node had applied when asked.
- * Atomix's {@code compact()} hands back the snapshot already under way, if any, which can stop short of that (a
- * verify saw a snapshot at 74 asked after index 77 had applied): the next one is then taken.
+ * A snapshot asked for by an operator or a backup: one that holds at least what this node had applied when asked, as
+ * a snapshot of etcd, Consul or hashicorp/raft does.
+ * <p>
+ * Atomix's {@code compact()} takes a snapshot only when it can then delete a log segment: when a whole segment lies
+ * below the applied index, and the segment that holds the applied index starts after the index of its last
+ * compaction. Otherwise it hands back at once, or hands back the compaction already under way, and the newest
+ * snapshot can stop well short of what was applied (a verify saw 70 after index 75 had applied, and before that 74
+ * after 77). After Atomix's compaction, a snapshot that does not cover what was applied is therefore taken here, with
+ * Atomix's own snapshot of its services, on its state machine thread, at the applied index, and made current once
+ * every client session has received the events up to that index (as Atomix completes its own). The log is not
+ * compacted for it: Atomix compacts at its next snapshot, and a start reads this snapshot and then the entries after
+ * it.
  */
 final class CoveringSnapshot {
 
-    /** Compactions asked in a row for a snapshot that holds what was applied when asked. */
-    static final int ATTEMPTS = 3;
+    private static final Logger logger = LoggerFactory.getLogger(CoveringSnapshot.class);
+
+    /** How often a snapshot waiting for client sessions to catch up with their events is checked again. */
+    private static final Duration SESSION_WAIT = Duration.ofMillis(50);
+
+    private static final Method SNAPSHOT = snapshotMethod();
 
     private final DefaultRaftServer server;
 
     private final RaftContext context;
 
-    private final NodeStatusReader statusReader;
-
     private final Supplier<String> leaderId;
 
-    CoveringSnapshot(DefaultRaftServer server, RaftContext context, NodeStatusReader statusReader,
-            Supplier<String> leaderId) {
+    CoveringSnapshot(DefaultRaftServer server, RaftContext context, Supplier<String> leaderId) {
         this.server = server;
         this.context = context;
-        this.statusReader = statusReader;
         this.leaderId = leaderId;
     }
 
     /** Takes the snapshot; completes with its index. */
     CompletableFuture<Long> take() {
-        return covering(context.getLastApplied(), ATTEMPTS).exceptionally(error -> {
+        long applied = context.getLastApplied();
+        return server.compact().thenCompose(ignored -> {
+            long index = currentIndex();
+            return index >= applied ? CompletableFuture.completedFuture(index) : takeAtAppliedIndex(index, applied);
+        }).exceptionally(error -> {
             throw AtomixErrors.translate(error, "Snapshot", leaderId.get());
         });
     }
 
-    private CompletableFuture<Long> covering(long applied, int attempts) {
-        return server.compact().thenCompose(ignored -> {
-            long index = statusReader.status(true).lastSnapshotIndex();
-            return (index >= applied || attempts <= 1) ? CompletableFuture.completedFuture(index)
-                    : covering(applied, attempts - 1);
+    private CompletableFuture<Long> takeAtAppliedIndex(long compacted, long applied) {
+        RaftServiceManager manager = context.getServiceManager();
+        CompletableFuture<Long> taken = new CompletableFuture<>();
+        manager.executor().execute(() -> {
+            try {
+                long current = currentIndex();
+                if (current >= context.getLastApplied()) {
+                    taken.complete(current);
+                    return;
+                }
+                logger.debug("Atomix's compaction left the snapshot at {} (applied {} when asked): taking one at {}",
+                        compacted, applied, context.getLastApplied());
+                Snapshot snapshot = ((Snapshot) SNAPSHOT.invoke(manager)).persist();
+                completeOnceSessionsCaughtUp(manager, snapshot, taken);
+            }
+            catch (InvocationTargetException ex) {
+                taken.completeExceptionally(ex.getCause());
+            }
+            catch (ReflectiveOperationException | RuntimeException ex) {
+                taken.completeExceptionally(ex);
+            }
         });
+        return taken;
+    }
+
+    /**
+     * Atomix's rule for its own snapshots: the snapshot replaces the log only once no session still waits for an event
+     * of an index it covers. State machine thread only.
+     */
+    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
+            CompletableFuture<Long> taken) {
+        try {
+            long lastCompleted = snapshot.index();
+            for (RaftSession session : context.getSessions().getSessions()) {
+                lastCompleted = Math.min(lastCompleted, session.getLastCompleted());
+            }
+            if (lastCompleted >= snapshot.index()) {
+                snapshot.complete();
+                taken.complete(currentIndex());
+            }
+            else {
+                manager.executor().schedule(SESSION_WAIT, () -> completeOnceSessionsCaughtUp(manager, snapshot, taken));
+            }
+        }
+        catch (RuntimeException ex) {
+            snapshot.close();
+            snapshot.delete();
+            taken.completeExceptionally(ex);
+        }
+    }
+
+    private long currentIndex() {
+        Snapshot current = context.getSnapshotStore().getCurrentSnapshot();
+        return current == null ? 0 : current.index();
+    }
+
+    private static Method snapshotMethod() {
+        try {
+            Method method = RaftServiceManager.class.getDeclaredMethod("snapshot");
+            method.setAccessible(true);
+            return method;
+        }
+        catch (NoSuchMethodException ex) {
+            throw new IllegalStateException("Atomix's RaftServiceManager has no snapshot() method: " + ex, ex);
+        }
     }
 }
