@@ -35,15 +35,25 @@ class SegmentPaddingTest {
 
     private static final int MAX_ENTRY_SIZE = 1024 * 1024;
 
+    private static final int ROUNDS = 3;
+
     @TempDir
     Path dir;
 
     @Test
     void releasingAFullPaddedSegmentRereadsItInOnePass() throws Exception {
-        long unpadded = releaseFullSegmentNanos(Files.createDirectories(dir.resolve("unpadded")), false);
-        long padded = releaseFullSegmentNanos(Files.createDirectories(dir.resolve("padded")), true);
-        logger.info("Segment release, CPU time: unpadded {} ms, padded {} ms", String.format("%.1f", unpadded / 1e6),
-                String.format("%.1f", padded / 1e6));
+        // The fastest of a few rounds each, in turn: the first round of a fresh JVM runs the journal's code
+        // interpreted, and a verify saw it take 216 ms padded against 545 ms unpadded (6 x once warm).
+        long unpadded = Long.MAX_VALUE;
+        long padded = Long.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++) {
+            unpadded = Math.min(unpadded,
+                    releaseFullSegmentNanos(Files.createDirectories(dir.resolve("unpadded-" + round)), false));
+            padded = Math.min(padded,
+                    releaseFullSegmentNanos(Files.createDirectories(dir.resolve("padded-" + round)), true));
+        }
+        logger.info("Segment release, CPU time (fastest of {}): unpadded {} ms, padded {} ms", ROUNDS,
+                String.format("%.1f", unpadded / 1e6), String.format("%.1f", padded / 1e6));
         assertThat(padded * 4).as("padded %d ns vs unpadded %d ns", padded, unpadded).isLessThan(unpadded);
     }
 
