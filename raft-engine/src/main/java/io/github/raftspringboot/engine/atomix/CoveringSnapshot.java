@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -24,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * snapshot can stop well short of what was applied (a verify saw 70 after index 75 had applied, and before that 74
  * after 77). After Atomix's compaction, a snapshot that does not cover what was applied is therefore taken here, with
  * Atomix's own snapshot of its services, on its state machine thread, at the applied index, and made current once
- * every client session has received the events up to that index (as Atomix completes its own). The log is not
- * compacted for it: Atomix compacts at its next snapshot, and a start reads this snapshot and then the entries after
- * it.
+ * every client session has received the events up to that index (as Atomix completes its own), never while one of
+ * Atomix's own is under way. The log is not compacted for it: Atomix compacts at its next snapshot, and a start reads
+ * this snapshot and then the entries after it.
  */
 final class CoveringSnapshot {
 
@@ -36,6 +37,9 @@ final class CoveringSnapshot {
     private static final Duration SESSION_WAIT = Duration.ofMillis(50);
 
     private static final Method SNAPSHOT = snapshotMethod();
+
+    /** Atomix's compaction under way ({@code RaftServiceManager.compactFuture}, written on the Raft thread). */
+    private static final Field COMPACT_FUTURE = compactFutureField();
 
     private final DefaultRaftServer server;
 
@@ -60,29 +64,82 @@ final class CoveringSnapshot {
         });
     }
 
+    /**
+     * On the Raft thread, where Atomix starts its own snapshots: while one of them is under way, wait for it and look
+     * again; otherwise mark ours as Atomix's compaction under way (its {@code compactFuture}), so that Atomix starts
+     * none until ours is done. Two snapshots at the same index write the same file, and Atomix deletes the one that
+     * completes second, file included: a verify's restarted node came back without its snapshot and with its log
+     * compacted, and never applied the restored state.
+     */
     private CompletableFuture<Long> takeAtAppliedIndex(long compacted, long applied) {
         RaftServiceManager manager = context.getServiceManager();
         CompletableFuture<Long> taken = new CompletableFuture<>();
-        manager.executor().execute(() -> {
+        context.getThreadContext().execute(() -> {
             try {
-                long current = currentIndex();
-                if (current >= context.getLastApplied()) {
-                    taken.complete(current);
+                CompletableFuture<?> underWay = (CompletableFuture<?>) COMPACT_FUTURE.get(manager);
+                if (underWay != null) {
+                    underWay.handle((ignored, error) -> null)
+                        .thenCompose(ignored -> currentIndex() >= applied
+                                ? CompletableFuture.completedFuture(currentIndex())
+                                : takeAtAppliedIndex(compacted, applied))
+                        .whenComplete((index, error) -> complete(taken, index, error));
                     return;
                 }
-                logger.debug("Atomix's compaction left the snapshot at {} (applied {} when asked): taking one at {}",
-                        compacted, applied, context.getLastApplied());
-                Snapshot snapshot = ((Snapshot) SNAPSHOT.invoke(manager)).persist();
-                completeOnceSessionsCaughtUp(manager, snapshot, taken);
-            }
-            catch (InvocationTargetException ex) {
-                taken.completeExceptionally(ex.getCause());
+                CompletableFuture<Void> ours = new CompletableFuture<>();
+                COMPACT_FUTURE.set(manager, ours);
+                taken.whenComplete((index, error) -> context.getThreadContext().execute(() -> release(manager, ours)));
+                manager.executor().execute(() -> snapshotNow(manager, compacted, applied, taken));
             }
             catch (ReflectiveOperationException | RuntimeException ex) {
                 taken.completeExceptionally(ex);
             }
         });
         return taken;
+    }
+
+    /** On the state machine thread. */
+    private void snapshotNow(RaftServiceManager manager, long compacted, long applied, CompletableFuture<Long> taken) {
+        try {
+            long current = currentIndex();
+            if (current >= context.getLastApplied()) {
+                taken.complete(current);
+                return;
+            }
+            logger.debug("Atomix's compaction left the snapshot at {} (applied {} when asked): taking one at {}",
+                    compacted, applied, context.getLastApplied());
+            Snapshot snapshot = ((Snapshot) SNAPSHOT.invoke(manager)).persist();
+            completeOnceSessionsCaughtUp(manager, snapshot, taken);
+        }
+        catch (InvocationTargetException ex) {
+            taken.completeExceptionally(ex.getCause());
+        }
+        catch (ReflectiveOperationException | RuntimeException ex) {
+            taken.completeExceptionally(ex);
+        }
+    }
+
+    /** On the Raft thread: Atomix may take snapshots again. */
+    private static void release(RaftServiceManager manager, CompletableFuture<Void> ours) {
+        try {
+            if (COMPACT_FUTURE.get(manager) == ours) {
+                COMPACT_FUTURE.set(manager, null);
+            }
+        }
+        catch (ReflectiveOperationException ex) {
+            logger.warn("Could not let Atomix take snapshots again after an asked one: {}", ex.toString());
+        }
+        finally {
+            ours.complete(null);
+        }
+    }
+
+    private static void complete(CompletableFuture<Long> taken, Long index, Throwable error) {
+        if (error != null) {
+            taken.completeExceptionally(error);
+        }
+        else {
+            taken.complete(index);
+        }
     }
 
     /**
@@ -114,6 +171,17 @@ final class CoveringSnapshot {
     private long currentIndex() {
         Snapshot current = context.getSnapshotStore().getCurrentSnapshot();
         return current == null ? 0 : current.index();
+    }
+
+    private static Field compactFutureField() {
+        try {
+            Field field = RaftServiceManager.class.getDeclaredField("compactFuture");
+            field.setAccessible(true);
+            return field;
+        }
+        catch (NoSuchFieldException ex) {
+            throw new IllegalStateException("Atomix's RaftServiceManager has no compactFuture field: " + ex, ex);
+        }
     }
 
     private static Method snapshotMethod() {
