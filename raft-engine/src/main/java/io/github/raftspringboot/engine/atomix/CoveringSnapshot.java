@@ -36,6 +36,9 @@ final class CoveringSnapshot {
     /** How often a snapshot waiting for client sessions to catch up with their events is checked again. */
     private static final Duration SESSION_WAIT = Duration.ofMillis(50);
 
+    /** How long a snapshot waits for the entry after it to be applied before it is made current anyway. */
+    private static final Duration PAST_WAIT = Duration.ofSeconds(1);
+
     private static final Method SNAPSHOT = snapshotMethod();
 
     /** Atomix's compaction under way ({@code RaftServiceManager.compactFuture}, written on the Raft thread). */
@@ -144,21 +147,31 @@ final class CoveringSnapshot {
 
     /**
      * Atomix's rule for its own snapshots: the snapshot replaces the log only once no session still waits for an event
-     * of an index it covers. State machine thread only.
+     * of an index it covers. And not before the next entry is applied, for up to {@link #PAST_WAIT}: Atomix loads the
+     * current snapshot into the state machine before it applies the entry right after it, a whole reload of a state it
+     * already has (its own snapshots complete seconds after they are taken, when that entry is long applied). On an
+     * idle node the next entry may come later and still reloads it, once. State machine thread only.
      */
     private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
             CompletableFuture<Long> taken) {
+        completeOnceSessionsCaughtUp(manager, snapshot, taken, System.nanoTime() + PAST_WAIT.toNanos());
+    }
+
+    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
+            CompletableFuture<Long> taken, long pastDeadline) {
         try {
             long lastCompleted = snapshot.index();
             for (RaftSession session : context.getSessions().getSessions()) {
                 lastCompleted = Math.min(lastCompleted, session.getLastCompleted());
             }
-            if (lastCompleted >= snapshot.index()) {
+            boolean past = context.getLastApplied() > snapshot.index() || System.nanoTime() - pastDeadline >= 0;
+            if (lastCompleted >= snapshot.index() && past) {
                 snapshot.complete();
                 taken.complete(currentIndex());
             }
             else {
-                manager.executor().schedule(SESSION_WAIT, () -> completeOnceSessionsCaughtUp(manager, snapshot, taken));
+                manager.executor().schedule(SESSION_WAIT,
+                        () -> completeOnceSessionsCaughtUp(manager, snapshot, taken, pastDeadline));
             }
         }
         catch (RuntimeException ex) {
