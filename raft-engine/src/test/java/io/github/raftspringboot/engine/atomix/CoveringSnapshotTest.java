@@ -5,8 +5,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.raftspringboot.api.RaftRole;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,11 +20,7 @@ class CoveringSnapshotTest {
     @Test
     void aSnapshotHoldsWhatWasAppliedWhenAskedThoughNoSegmentCanBeCompacted() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, ELECTION_TIMEOUT)) {
-            AtomixRaftEngine leader = await().atMost(Duration.ofSeconds(120)).until(() -> cluster.engines().values()
-                .stream()
-                .filter(engine -> engine.status().role() == RaftRole.LEADER)
-                .findFirst()
-                .orElse(null), engine -> engine != null);
+            AtomixRaftEngine leader = cluster.awaitLeader();
             AtomixRaftEngine follower = cluster.engines().values().stream().filter(engine -> engine != leader)
                 .findFirst()
                 .orElseThrow();

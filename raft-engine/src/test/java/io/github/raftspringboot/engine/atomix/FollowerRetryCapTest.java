@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.raftspringboot.api.RaftRole;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,11 +24,7 @@ class FollowerRetryCapTest {
     @Test
     void theLeaderKeepsConnectingToAStoppedFollowerEveryHeartbeat() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, ELECTION_TIMEOUT)) {
-            String leader = await().atMost(Duration.ofSeconds(120)).until(() -> cluster.engines().values().stream()
-                .filter(engine -> engine.status().role() == RaftRole.LEADER)
-                .map(AtomixRaftEngine::nodeId)
-                .findFirst()
-                .orElse(null), id -> id != null);
+            String leader = cluster.awaitLeader().nodeId();
             String follower = cluster.engines().keySet().stream().filter(id -> !id.equals(leader)).findFirst()
                 .orElseThrow();
             int port = cluster.engines().get(follower).member().settings.bindPort();

@@ -7,11 +7,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.atomix.protocols.raft.impl.RaftContext;
 
 import io.github.raftspringboot.api.RaftPeer;
+import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.test.FreePorts;
+
+import static org.awaitility.Awaitility.await;
 
 /** Engines of a cluster in this JVM, on loopback ports, with in-memory logs and a state machine that does nothing. */
 final class InJvmEngineCluster implements AutoCloseable {
@@ -36,6 +44,22 @@ final class InJvmEngineCluster implements AutoCloseable {
             engine.start();
         });
         return cluster;
+    }
+
+    /** The engine in the leader role, once there is one (a loaded machine can take long to elect). */
+    AtomixRaftEngine awaitLeader() {
+        return await().atMost(Duration.ofSeconds(120)).until(() -> engines.values()
+            .stream()
+            .filter(engine -> engine.status().role() == RaftRole.LEADER)
+            .findFirst()
+            .orElse(null), engine -> engine != null);
+    }
+
+    /** Reads {@code value} on the node's Raft thread, which owns it. */
+    static long onRaftThread(RaftContext context, LongSupplier value) throws Exception {
+        CompletableFuture<Long> read = new CompletableFuture<>();
+        context.getThreadContext().execute(() -> read.complete(value.getAsLong()));
+        return read.get(10, TimeUnit.SECONDS);
     }
 
     /** The engines by node id, in start order. */

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.atomix.protocols.raft.impl.RaftContext;
 import org.junit.jupiter.api.Test;
 
-import io.github.raftspringboot.api.RaftRole;
-
+import static io.github.raftspringboot.engine.atomix.InJvmEngineCluster.onRaftThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,11 +23,7 @@ class StalledApplyRecoveryTest {
     @Test
     void aFollowerThatPassedOverACommittedIndexAppliesItAndTheRestInOrder() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, ELECTION_TIMEOUT)) {
-            AtomixRaftEngine leader = await().atMost(Duration.ofSeconds(120)).until(() -> cluster.engines().values()
-                .stream()
-                .filter(engine -> engine.status().role() == RaftRole.LEADER)
-                .findFirst()
-                .orElse(null), engine -> engine != null);
+            AtomixRaftEngine leader = cluster.awaitLeader();
             AtomixRaftEngine follower = cluster.engines().values().stream().filter(engine -> engine != leader)
                 .findFirst()
                 .orElseThrow();
@@ -60,9 +55,4 @@ class StalledApplyRecoveryTest {
         }
     }
 
-    private static long onRaftThread(RaftContext context, java.util.function.LongSupplier read) throws Exception {
-        CompletableFuture<Long> value = new CompletableFuture<>();
-        context.getThreadContext().execute(() -> value.complete(read.getAsLong()));
-        return value.get(10, TimeUnit.SECONDS);
-    }
 }

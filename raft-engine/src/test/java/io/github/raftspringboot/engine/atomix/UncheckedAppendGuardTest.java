@@ -2,17 +2,14 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
 import java.util.Collections;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.AppendResponse;
 import org.junit.jupiter.api.Test;
 
-import io.github.raftspringboot.api.RaftRole;
-
+import static io.github.raftspringboot.engine.atomix.InJvmEngineCluster.onRaftThread;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,11 +37,7 @@ class UncheckedAppendGuardTest {
     @Test
     void aFollowerRefusesToCommitEntriesItCouldNotCheckAndAcceptsThoseItHasCommitted() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, ELECTION_TIMEOUT)) {
-            AtomixRaftEngine leader = await().atMost(Duration.ofSeconds(120)).until(() -> cluster.engines().values()
-                .stream()
-                .filter(engine -> engine.status().role() == RaftRole.LEADER)
-                .findFirst()
-                .orElse(null), engine -> engine != null);
+            AtomixRaftEngine leader = cluster.awaitLeader();
             long written = 0;
             for (int i = 0; i < 3; i++) {
                 written = leader.submit(new byte[] { (byte) i }).get(30, TimeUnit.SECONDS).index();
@@ -92,9 +85,4 @@ class UncheckedAppendGuardTest {
             .build();
     }
 
-    private static long onRaftThread(RaftContext context, LongSupplier read) throws Exception {
-        CompletableFuture<Long> value = new CompletableFuture<>();
-        context.getThreadContext().execute(() -> value.complete(read.getAsLong()));
-        return value.get(10, TimeUnit.SECONDS);
-    }
 }
