@@ -45,13 +45,22 @@ build() {
   "$mvn" -B -q ${MAVEN_ARGS:-} -DskipTests -pl sample-kv-app,raft-benchmarks -am package
 }
 
+HELP=false
+for arg in "$@"; do
+  [[ "$arg" == --help || "$arg" == -h ]] && HELP=true
+done
+BENCHMARK_JAR="$ROOT/raft-benchmarks/target/raft-benchmarks.jar"
+if [[ "$HELP" == true ]]; then
+  # The options are the Java runner's: print them without installing etcd, and without a build when it is there.
+  [[ -f "$BENCHMARK_JAR" ]] || build
+  exec java -jar "$BENCHMARK_JAR" --help
+fi
 command -v etcd >/dev/null || install_etcd
 ETCD="$(command -v etcd)"
 if [[ "${BENCHMARK_SKIP_BUILD:-}" != 1 ]]; then
   build
 fi
 SAMPLE_JAR="$(ls "$ROOT"/sample-kv-app/target/sample-kv-app-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -n 1 || true)"
-BENCHMARK_JAR="$ROOT/raft-benchmarks/target/raft-benchmarks.jar"
 if [[ -z "$SAMPLE_JAR" || ! -f "$BENCHMARK_JAR" ]]; then
   echo "The jars are missing: run without BENCHMARK_SKIP_BUILD=1 to build them." >&2
   exit 1
