@@ -3,9 +3,7 @@ package io.github.raftspringboot.api;
 /**
  * The outcome of an acknowledged write.
  *
- * @param index   the Raft log index at which the write was committed and applied: the revision of what it wrote.
- *                Writes made through one node while others are in flight may share an entry (batched, applied in
- *                the order they were called; {@code raft.write-batching.*}), and so their index
+ * @param index   the Raft log index at which the write was committed and applied
  * @param changed whether the write changed the store: {@code false} for a delete of a missing key or a
  *                compare-and-set whose expected value did not match
  */

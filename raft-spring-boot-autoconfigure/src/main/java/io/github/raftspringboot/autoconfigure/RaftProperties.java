@@ -87,8 +87,6 @@ public class RaftProperties {
 
     private final Transport transport = new Transport();
 
-    private final WriteBatching writeBatching = new WriteBatching();
-
     public boolean isEnabled() {
         return enabled;
     }
@@ -227,10 +225,6 @@ public class RaftProperties {
 
     public Limits getLimits() {
         return limits;
-    }
-
-    public WriteBatching getWriteBatching() {
-        return writeBatching;
     }
 
     /** Where the Raft log and snapshots are kept. */
@@ -395,42 +389,6 @@ public class RaftProperties {
 
         public void setDialOverrides(Map<String, String> dialOverrides) {
             this.dialOverrides = dialOverrides;
-        }
-    }
-
-    /**
-     * How the key-value store groups this node's concurrent writes ({@code raft.write-batching.*}): past
-     * {@code writes-in-flight} writes in the log, further puts, putAlls and deletes wait and go together as one log
-     * entry as soon as one in flight completes.
-     */
-    public static class WriteBatching {
-
-        /**
-         * Whether concurrent plain writes (put, putAll, delete) of this node are batched into one log entry. Off, every
-         * write is an entry of its own: more CPU and less throughput under concurrent load, the same results.
-         */
-        private boolean enabled = true;
-
-        /**
-         * How many of this node's writes may be in the log at once before further plain writes wait and are batched.
-         * A lone client never waits; higher means less waiting but smaller batches.
-         */
-        private int writesInFlight = 2;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public int getWritesInFlight() {
-            return writesInFlight;
-        }
-
-        public void setWritesInFlight(int writesInFlight) {
-            this.writesInFlight = writesInFlight;
         }
     }
 }

@@ -11,9 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 /** Builds the replicated JSON key-value store: the state machine the log drives and the store API over it. */
 public final class KeyValueStores {
 
-    /** The default of {@code raft.write-batching.writes-in-flight}. */
-    public static final int DEFAULT_WRITES_IN_FLIGHT = 2;
-
     private KeyValueStores() {
     }
 
@@ -41,27 +38,13 @@ public final class KeyValueStores {
      */
     public static RaftKeyValueStore store(RaftEngine engine, ReplicatedStateMachine stateMachine, JsonMapper mapper,
             StoreLimits limits, Duration requestTimeout) {
-        return store(engine, stateMachine, mapper, limits, requestTimeout, DEFAULT_WRITES_IN_FLIGHT);
-    }
-
-    /**
-     * As {@link #store(RaftEngine, ReplicatedStateMachine, JsonMapper, StoreLimits, Duration)}, with
-     * {@code writesInFlight}: how many of this node's writes may be in the log before further plain writes wait and
-     * go together as one entry ({@link Integer#MAX_VALUE}: never batched).
-     *
-     * @throws IllegalArgumentException if {@code stateMachine} is not one made by {@link #stateMachine}, or
-     *                                  {@code writesInFlight} is less than 1
-     */
-    public static RaftKeyValueStore store(RaftEngine engine, ReplicatedStateMachine stateMachine, JsonMapper mapper,
-            StoreLimits limits, Duration requestTimeout, int writesInFlight) {
         if (!(stateMachine instanceof KeyValueStateMachine state)) {
             throw new IllegalArgumentException("The RaftKeyValueStore needs the key-value state machine, not "
                     + stateMachine.getClass().getName());
         }
         long timeout = requestTimeout.toMillis();
         JsonMapper strict = StoreCommands.strict(mapper);
-        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout,
-                writesInFlight);
+        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
         return new ReplicatedKeyValueStore(async, state, limits, strict, timeout);
     }
 

@@ -20,8 +20,7 @@ public record StoreLimits(int maxKeyBytes, int maxValueBytes, int maxEntryBytes)
         }
     }
 
-    /** Throws when {@code value} may not be stored under {@code key}; returns its size in bytes of JSON. */
-    int checkValue(String key, JsonNode value, JsonMapper mapper) {
+    void checkValue(String key, JsonNode value, JsonMapper mapper) {
         if (value == null || value.isMissingNode() || value.isNull()) {
             throw new IllegalArgumentException("The value for key '" + key + "' is null, which the store does not "
                     + "hold (a missing key reads as empty): use delete to remove a key");
@@ -36,7 +35,6 @@ public record StoreLimits(int maxKeyBytes, int maxValueBytes, int maxEntryBytes)
             throw new IllegalArgumentException("The value for key '" + key + "' is " + size
                     + " bytes of JSON; the limit is " + maxValueBytes + " bytes (raft.limits.max-value-size)");
         }
-        return size;
     }
 
     /** Where NaN or an infinity hides in {@code value} (a JSON pointer), or {@code null}: parsed JSON has none. */

@@ -24,7 +24,6 @@ import io.github.raftspringboot.api.TxnResult;
  *  "failure":[{"type":"GET","key":"a"}]}
  * result: {"succeeded":true,"results":[{"type":"PUT","key":"a","changed":true,"entry":{...}}]}
  * </pre>
- * With {@code "brief":true} a PUT's result has no {@code entry} ({@link WriteBatcher}'s batches ask for that).
  */
 final class TxnCommands {
 

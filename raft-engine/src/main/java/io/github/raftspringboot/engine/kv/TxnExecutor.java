@@ -26,9 +26,6 @@ final class TxnExecutor {
         for (JsonNode compare : command.get("compare")) {
             succeeded &= holds(compare, keys.read(compare.get("key").asString()));
         }
-        // "brief": the results say what changed but leave out the written entries (the batched plain writes, which
-        // only need "changed"); the state is the same either way.
-        boolean brief = command.path("brief").asBoolean(false);
         ArrayNode results = StoreCommands.NODES.arrayNode();
         for (JsonNode op : command.get(succeeded ? "success" : "failure")) {
             String key = op.get("key").asString();
@@ -37,9 +34,7 @@ final class TxnExecutor {
             switch (type) {
                 case "PUT" -> {
                     result.put("changed", keys.write(key, op.get("value")));
-                    if (!brief) {
-                        result.set("entry", keys.read(key).toJson());
-                    }
+                    result.set("entry", keys.read(key).toJson());
                 }
                 case "DELETE" -> result.put("changed", keys.write(key, null));
                 case "GET" -> {

@@ -10,7 +10,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftStateMachines;
-import io.github.raftspringboot.autoconfigure.InvalidRaftPropertyException;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
 import io.github.raftspringboot.engine.RaftEngine;
@@ -46,27 +45,13 @@ public final class RaftKeyValueStoreAutoConfiguration {
             ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
         try {
             return KeyValueStores.store(engine, stateMachine, mapper(mapper), limits(properties),
-                    properties.getRequestTimeout(), writesInFlight(properties.getWriteBatching()));
+                    properties.getRequestTimeout());
         }
         catch (IllegalArgumentException ex) {
             throw new IllegalStateException(ex.getMessage() + ": a bean named " + STATE_MACHINE_BEAN_NAME
                     + " replaces it, so define your own RaftKeyValueStore bean too (or give your state machine "
                     + "another bean name: it then runs beside the store)", ex);
         }
-    }
-
-    /** {@code raft.write-batching.*} as the store takes it: no batching is no limit on writes in flight. */
-    static int writesInFlight(RaftProperties.WriteBatching batching) {
-        if (!batching.isEnabled()) {
-            return Integer.MAX_VALUE;
-        }
-        if (batching.getWritesInFlight() < 1) {
-            throw new InvalidRaftPropertyException("raft.write-batching.writes-in-flight", batching.getWritesInFlight(),
-                    "at least one write must be able to go to the log",
-                    "Set raft.write-batching.writes-in-flight to 1 or more (default 2), or turn batching off with "
-                            + "raft.write-batching.enabled=false.");
-        }
-        return batching.getWritesInFlight();
     }
 
     private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
