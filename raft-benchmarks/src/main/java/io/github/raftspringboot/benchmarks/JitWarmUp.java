@@ -11,14 +11,22 @@ import java.util.Set;
 /**
  * Unmeasured load on a system before the first row, until it stops getting faster: rounds of one short run of each
  * kind of operation the rows use (16 clients each), for at least a minimum time (the JIT compiles in steps: two
- * equally slow rounds early on do not mean it is done) and then until a round is on the whole no more than 5 %
- * faster than the round before (the geometric mean of the kinds' throughput ratios), or the time allowed is spent.
- * One run of 90/10 load used to leave the write path cold: whichever put row came first was the slowest.
+ * equally slow rounds early on do not mean it is done) and then until its last two rounds are on the whole no more
+ * than 5 % faster than the two before (the geometric mean of the kinds' throughput ratios), or the time allowed is
+ * spent. One run of 90/10 load used to leave the write path cold: whichever put row came first was the slowest. A
+ * single round compared with the one before used to end it at the first dip of a system still getting faster
+ * (rounds of 10 s are noisy): a sample that served 575, 601, 743, then 671 puts a second was taken as warm, and its
+ * rows then ran 40 % faster in their second run than in their first.
  */
 final class JitWarmUp {
 
-    /** A round at most this much faster than the one before (geometric mean over the kinds) ends the warm-up. */
+    /**
+     * Two rounds at most this much faster than the two before (geometric mean over the kinds) end the warm-up.
+     */
     static final double STILL_RISING = 1.05;
+
+    /** Rounds compared at a time: the last this many against the this many before. */
+    static final int WINDOW = 2;
 
     private static final int CLIENTS = 16;
 
@@ -79,11 +87,32 @@ final class JitWarmUp {
             out.printf(Locale.ROOT, "Warm-up round %d of %s: %s%n", rounds.size(), target.name(),
                     describe(throughput));
             Duration spent = Duration.ofNanos(System.nanoTime() - start);
-            boolean stable = rounds.size() >= 2 && rise(rounds.get(rounds.size() - 2), throughput) <= STILL_RISING;
+            boolean stable = settled(rounds);
             if ((stable && spent.compareTo(minimum) >= 0) || spent.compareTo(limit) >= 0) {
                 return new Outcome(target.name(), rounds, stable, spent, failures, firstFailure);
             }
         }
+    }
+
+    /** Whether the last {@link #WINDOW} rounds are no more than {@link #STILL_RISING} times as fast as those before. */
+    static boolean settled(List<double[]> rounds) {
+        return rounds.size() >= 2 * WINDOW && lastRise(rounds) <= STILL_RISING;
+    }
+
+    /** How much faster the last {@link #WINDOW} rounds were than the {@link #WINDOW} before, per kind summed. */
+    static double lastRise(List<double[]> rounds) {
+        int n = rounds.size();
+        return rise(sum(rounds.subList(n - 2 * WINDOW, n - WINDOW)), sum(rounds.subList(n - WINDOW, n)));
+    }
+
+    private static double[] sum(List<double[]> rounds) {
+        double[] total = new double[rounds.get(0).length];
+        for (double[] round : rounds) {
+            for (int i = 0; i < total.length; i++) {
+                total[i] += round[i];
+            }
+        }
+        return total;
     }
 
     /** The geometric mean of {@code later[i] / earlier[i]}: how much faster a round was than the one before. */
@@ -109,17 +138,17 @@ final class JitWarmUp {
      * How one system's warm-up went.
      *
      * @param rounds each round's throughput per kind, in the order of {@link #kinds}
-     * @param stable whether the last round was no more than {@link #STILL_RISING} times as fast as the one before
+     * @param stable whether the last two rounds were no more than {@link #STILL_RISING} times as fast as the two
+     *               before
      */
     record Outcome(String target, List<double[]> rounds, boolean stable, Duration spent, long failures,
             String firstFailure) {
 
-        /** The report's sentence, e.g. {@code kv: 3 rounds in 78 s, stable (the last 1.02 × the one before)}. */
+        /** The report's sentence, e.g. {@code kv: 6 rounds in 78 s, stable (the last two 1.02 × the two before)}. */
         String summary() {
-            String trend = (rounds.size() < 2) ? "one round only"
-                    : String.format(Locale.ROOT, "%s (the last %.2f × the one before)",
-                            stable ? "stable" : "**still getting faster when the time allowed ran out**",
-                            rise(rounds.get(rounds.size() - 2), rounds.get(rounds.size() - 1)));
+            String verdict = stable ? "stable" : "**still getting faster when the time allowed ran out**";
+            String trend = (rounds.size() < 2 * WINDOW) ? verdict + " (fewer than " + 2 * WINDOW + " rounds)"
+                    : String.format(Locale.ROOT, "%s (the last two %.2f × the two before)", verdict, lastRise(rounds));
             return String.format(Locale.ROOT, "%s %d round%s in %.0f s, %s, %s", target, rounds.size(),
                     rounds.size() == 1 ? "" : "s", spent.toMillis() / 1000.0, trend,
                     failures == 0 ? "no failure" : "**" + failures + " FAILED** (the first: " + firstFailure + ")");
