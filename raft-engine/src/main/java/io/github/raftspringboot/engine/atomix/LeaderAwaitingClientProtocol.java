@@ -190,8 +190,11 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             carryOver(flight, leader, context.getTerm());
             return;
         }
-        if (error == null && member.equals(knownLeader())) {
-            askLeaderAgain(flight, generation, member, response);
+        if (member.equals(knownLeader())) {
+            // Refused by the leader, or it could not be reached: a connection to it that failed before it was up
+            // (a fresh cluster's peers dial each other as they start) is reported by gRPC until a new one is made,
+            // after the leader was elected. No election comes to carry the request over, so it goes there again.
+            askLeaderAgain(flight, generation, member, response, error);
             return;
         }
         // elected() carries it over when a leader is found; if none comes in time, Atomix gets the original answer.
@@ -209,7 +212,10 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
      * the entries up to the first commit index it learned after it started, and a leader elected right after its
      * start learns that index only when its own first entry commits, a heartbeat round later;</li>
      * <li>with NO_LEADER, given while it was still a candidate: this node learned of its victory before the answer
-     * came back, so the election that the request would wait for has already been reported.</li>
+     * came back, so the election that the request would wait for has already been reported;</li>
+     * <li>or it could not be reached: gRPC keeps reporting a connection that failed before the leader had started
+     * (a fresh cluster's first session openings waited 2 s for it, twice in 2026-12-02's verifies); if the leader
+     * is really gone, the election that follows carries the request over as before.</li>
      * </ul>
      * No election follows (the leader is there), so waiting for one cost the whole {@code patience} (four election
      * timeouts), and Atomix's retry then went to the same leader: the first session opening of a fresh cluster took 2
@@ -218,13 +224,13 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
      * {@code patience} has passed since it was sent.
      */
     private <T, R extends RaftResponse> void askLeaderAgain(InFlightRequest<T, R> flight, int generation,
-            MemberId leader, R refusal) {
+            MemberId leader, R refusal, Throwable error) {
         CompletableFuture.delayedExecutor(repeat.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
             if (flight.isAnswered() || !flight.isCurrent(generation)) {
                 return;
             }
             if (System.nanoTime() - flight.sentNanos() >= patience.toNanos()) {
-                flight.complete(refusal, null);
+                flight.complete(refusal, error);
                 return;
             }
             MemberId current = knownLeader();
@@ -232,7 +238,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             int next = flight.carryOver(target, context.getTerm());
             if (next != 0) {
                 logger.debug("{} refused by the leader {} ({}): sent again", flight.request().getClass()
-                    .getSimpleName(), leader, refusal.error().type());
+                    .getSimpleName(), leader, (error != null) ? error.toString() : refusal.error().type());
                 launch(flight, next, target);
             }
         });

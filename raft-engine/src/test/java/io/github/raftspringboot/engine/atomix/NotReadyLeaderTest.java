@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -107,6 +108,47 @@ class NotReadyLeaderTest {
         await().atMost(Duration.ofSeconds(5)).until(answer::isDone);
         assertThat(answer.join().status()).isEqualTo(RaftResponse.Status.OK);
         assertThat(sentTo).containsExactly(LEADER, LEADER);
+    }
+
+    /**
+     * Twice in the verifies of 2026-12-02, a fresh cluster's first session opening took 2 s: the peers had dialed the
+     * future leader before it listened, and gRPC reported that refused connection once more after its election.
+     * The request waited the whole patience for an election that never came (the leader was there).
+     */
+    @Test
+    void aRequestTheKnownLeaderCouldNotBeReachedForIsSentAgainWithoutWaitingThePatience() {
+        AtomicInteger connectionFailures = new AtomicInteger(2);
+        given(delegate.openSession(any(), any())).willAnswer(call -> {
+            sentTo.add(call.getArgument(0));
+            return connectionFailures.getAndDecrement() > 0
+                    ? CompletableFuture.failedFuture(new ConnectException("Raft member 'node2' is unreachable"))
+                    : CompletableFuture.completedFuture(opened());
+        });
+        LeaderAwaitingClientProtocol protocol = new LeaderAwaitingClientProtocol(delegate, context, PATIENCE,
+                HEARTBEAT, Duration.ofSeconds(10));
+
+        CompletableFuture<OpenSessionResponse> answer = protocol.openSession(LEADER, mock(OpenSessionRequest.class));
+
+        await().atMost(Duration.ofSeconds(5)).until(answer::isDone);
+        assertThat(answer.join().status()).isEqualTo(RaftResponse.Status.OK);
+        assertThat(sentTo).containsExactly(LEADER, LEADER, LEADER);
+    }
+
+    @Test
+    void aLeaderThatStaysUnreachableGetsTheRequestUntilThePatienceRunsOutThenAtomixGetsTheError() {
+        given(delegate.openSession(any(), any())).willAnswer(call -> {
+            sentTo.add(call.getArgument(0));
+            return CompletableFuture.failedFuture(new ConnectException("Raft member 'node2' is unreachable"));
+        });
+        LeaderAwaitingClientProtocol protocol = new LeaderAwaitingClientProtocol(delegate, context,
+                Duration.ofMillis(500), HEARTBEAT, Duration.ofSeconds(10));
+
+        CompletableFuture<OpenSessionResponse> answer = protocol.openSession(LEADER, mock(OpenSessionRequest.class));
+
+        await().atMost(Duration.ofSeconds(10)).until(answer::isDone);
+        assertThat(answer).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .withCauseInstanceOf(ConnectException.class);
+        assertThat(sentTo).hasSizeGreaterThan(2).containsOnly(LEADER);
     }
 
     private static OpenSessionResponse noLeader() {
