@@ -191,9 +191,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             return;
         }
         if (member.equals(knownLeader())) {
-            // Refused by the leader, or it could not be reached: a connection to it that failed before it was up
-            // (a fresh cluster's peers dial each other as they start) is reported by gRPC until a new one is made,
-            // after the leader was elected. No election comes to carry the request over, so it goes there again.
+            // Refused, or not reached, by the leader of this term: no election will carry it over (see below).
             askLeaderAgain(flight, generation, member, response, error);
             return;
         }
@@ -237,8 +235,9 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             MemberId target = (current != null && !unreachable.contains(current)) ? current : leader;
             int next = flight.carryOver(target, context.getTerm());
             if (next != 0) {
-                logger.debug("{} refused by the leader {} ({}): sent again", flight.request().getClass()
-                    .getSimpleName(), leader, (error != null) ? error.toString() : refusal.error().type());
+                logger.debug("{} {} the leader {} ({}): sent again", flight.request().getClass().getSimpleName(),
+                    (error != null) ? "did not reach" : "refused by", leader,
+                    (error != null) ? error.toString() : refusal.error().type());
                 launch(flight, next, target);
             }
         });

@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -146,7 +147,7 @@ class NotReadyLeaderTest {
         CompletableFuture<OpenSessionResponse> answer = protocol.openSession(LEADER, mock(OpenSessionRequest.class));
 
         await().atMost(Duration.ofSeconds(10)).until(answer::isDone);
-        assertThat(answer).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        assertThat(answer).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
             .withCauseInstanceOf(ConnectException.class);
         assertThat(sentTo).hasSizeGreaterThan(2).containsOnly(LEADER);
     }
