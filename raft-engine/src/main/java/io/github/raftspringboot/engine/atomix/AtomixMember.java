@@ -259,7 +259,7 @@ final class AtomixMember {
 
     /** A snapshot that holds at least what this node had applied when asked. */
     CompletableFuture<Long> snapshot() {
-        return new CoveringSnapshot(context, segmentMappings, this::leaderId).take();
+        return new CoveringSnapshot(server, context, this::leaderId).take();
     }
 
     /**

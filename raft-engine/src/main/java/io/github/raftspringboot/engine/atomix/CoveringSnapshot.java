@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.impl.RaftServiceManager;
 import io.atomix.protocols.raft.session.RaftSession;
@@ -16,18 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A snapshot asked for by an operator or a backup: one that holds at least what this node had applied when asked, as
- * a snapshot of etcd, Consul or hashicorp/raft does, taken now, with the log compacted up to it when it is done.
+ * a snapshot of etcd, Consul or hashicorp/raft does.
  * <p>
- * Atomix's {@code compact()} is not used for it. It takes a snapshot only when it can then delete a log segment, so
- * the newest snapshot can stop well short of what was applied (a verify saw 70 after index 75 had applied), and it
- * holds every snapshot it takes for 10 s ({@code SNAPSHOT_COMPLETION_DELAY}) before it completes it, and the log
- * compaction for 10 s more on a busy node: 18 s for a snapshot of 1 M keys on a quiet machine, of which the writing
- * took a few. Here the snapshot is taken with Atomix's own snapshot of its services, on its state machine thread, at
- * the applied index; it is made current once every client session has received the events up to that index (Atomix's
- * own rule), and never while one of Atomix's own is under way. Then the log is compacted up to it on the Raft thread,
- * right after a {@link SegmentMappings} pass has moved on the readers that finished a segment it deletes (Atomix
- * waited 10 s for that pass). The snapshot Atomix reloads before the entry after it is not read again
- * ({@link StateMachineService} knows it wrote it and has not changed since), so completing it at once costs nothing.
+ * Atomix's {@code compact()} takes a snapshot only when it can then delete a log segment: when a whole segment lies
+ * below the applied index, and the segment that holds the applied index starts after the index of its last
+ * compaction. Otherwise it hands back at once, or hands back the compaction already under way, and the newest
+ * snapshot can stop well short of what was applied (a verify saw 70 after index 75 had applied, and before that 74
+ * after 77). After Atomix's compaction, a snapshot that does not cover what was applied is therefore taken here, with
+ * Atomix's own snapshot of its services, on its state machine thread, at the applied index, and made current once
+ * every client session has received the events up to that index (as Atomix completes its own), never while one of
+ * Atomix's own is under way. The log is not compacted for it: Atomix compacts at its next snapshot, and a start reads
+ * this snapshot and then the entries after it.
  */
 final class CoveringSnapshot {
 
@@ -36,29 +36,33 @@ final class CoveringSnapshot {
     /** How often a snapshot waiting for client sessions to catch up with their events is checked again. */
     private static final Duration SESSION_WAIT = Duration.ofMillis(50);
 
+    /** How long a snapshot waits for the entry after it to be applied before it is made current anyway. */
+    private static final Duration PAST_WAIT = Duration.ofSeconds(1);
+
     private static final Method SNAPSHOT = snapshotMethod();
 
     /** Atomix's compaction under way ({@code RaftServiceManager.compactFuture}, written on the Raft thread). */
-    private static final Field COMPACT_FUTURE = serviceManagerField("compactFuture");
+    private static final Field COMPACT_FUTURE = compactFutureField();
 
-    /** The applied index of Atomix's last snapshot ({@code RaftServiceManager.lastCompacted}, Raft thread). */
-    private static final Field LAST_COMPACTED = serviceManagerField("lastCompacted");
+    private final DefaultRaftServer server;
 
     private final RaftContext context;
 
-    private final SegmentMappings segmentMappings;
-
     private final Supplier<String> leaderId;
 
-    CoveringSnapshot(RaftContext context, SegmentMappings segmentMappings, Supplier<String> leaderId) {
+    CoveringSnapshot(DefaultRaftServer server, RaftContext context, Supplier<String> leaderId) {
+        this.server = server;
         this.context = context;
-        this.segmentMappings = segmentMappings;
         this.leaderId = leaderId;
     }
 
-    /** Takes the snapshot; completes with its index once the log is compacted up to it. */
+    /** Takes the snapshot; completes with its index. */
     CompletableFuture<Long> take() {
-        return takeAtAppliedIndex(context.getLastApplied()).exceptionally(error -> {
+        long applied = context.getLastApplied();
+        return server.compact().thenCompose(ignored -> {
+            long index = currentIndex();
+            return index >= applied ? CompletableFuture.completedFuture(index) : takeAtAppliedIndex(index, applied);
+        }).exceptionally(error -> {
             throw AtomixErrors.translate(error, "Snapshot", leaderId.get());
         });
     }
@@ -70,7 +74,7 @@ final class CoveringSnapshot {
      * completes second, file included: a verify's restarted node came back without its snapshot and with its log
      * compacted, and never applied the restored state.
      */
-    private CompletableFuture<Long> takeAtAppliedIndex(long applied) {
+    private CompletableFuture<Long> takeAtAppliedIndex(long compacted, long applied) {
         RaftServiceManager manager = context.getServiceManager();
         CompletableFuture<Long> taken = new CompletableFuture<>();
         context.getThreadContext().execute(() -> {
@@ -78,23 +82,16 @@ final class CoveringSnapshot {
                 CompletableFuture<?> underWay = (CompletableFuture<?>) COMPACT_FUTURE.get(manager);
                 if (underWay != null) {
                     underWay.handle((ignored, error) -> null)
-                        .thenCompose(ignored -> takeAtAppliedIndex(applied))
+                        .thenCompose(ignored -> currentIndex() >= applied
+                                ? CompletableFuture.completedFuture(currentIndex())
+                                : takeAtAppliedIndex(compacted, applied))
                         .whenComplete((index, error) -> complete(taken, index, error));
                     return;
                 }
                 CompletableFuture<Void> ours = new CompletableFuture<>();
                 COMPACT_FUTURE.set(manager, ours);
-                // As Atomix does when it starts a snapshot: its next periodic one waits for a later segment.
-                LAST_COMPACTED.setLong(manager, Math.max(LAST_COMPACTED.getLong(manager), context.getLastApplied()));
-                CompletableFuture<Long> snapshot = new CompletableFuture<>();
-                snapshot.whenComplete((index, error) -> context.getThreadContext().execute(() -> {
-                    if (error == null) {
-                        compactLog(index);
-                    }
-                    release(manager, ours);
-                    complete(taken, index, error);
-                }));
-                manager.executor().execute(() -> snapshotNow(manager, applied, snapshot));
+                taken.whenComplete((index, error) -> context.getThreadContext().execute(() -> release(manager, ours)));
+                manager.executor().execute(() -> snapshotNow(manager, compacted, applied, taken));
             }
             catch (ReflectiveOperationException | RuntimeException ex) {
                 taken.completeExceptionally(ex);
@@ -104,15 +101,15 @@ final class CoveringSnapshot {
     }
 
     /** On the state machine thread. */
-    private void snapshotNow(RaftServiceManager manager, long applied, CompletableFuture<Long> taken) {
+    private void snapshotNow(RaftServiceManager manager, long compacted, long applied, CompletableFuture<Long> taken) {
         try {
             long current = currentIndex();
             if (current >= context.getLastApplied()) {
                 taken.complete(current);
                 return;
             }
-            logger.debug("Taking a snapshot at {} (applied {} when asked; the newest was at {})",
-                    context.getLastApplied(), applied, current);
+            logger.debug("Atomix's compaction left the snapshot at {} (applied {} when asked): taking one at {}",
+                    compacted, applied, context.getLastApplied());
             Snapshot snapshot = ((Snapshot) SNAPSHOT.invoke(manager)).persist();
             completeOnceSessionsCaughtUp(manager, snapshot, taken);
         }
@@ -121,48 +118,6 @@ final class CoveringSnapshot {
         }
         catch (ReflectiveOperationException | RuntimeException ex) {
             taken.completeExceptionally(ex);
-        }
-    }
-
-    /**
-     * Atomix's rule for its own snapshots: the snapshot replaces the log only once no session still waits for an event
-     * of an index it covers. State machine thread only.
-     */
-    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
-            CompletableFuture<Long> taken) {
-        try {
-            long lastCompleted = snapshot.index();
-            for (RaftSession session : context.getSessions().getSessions()) {
-                lastCompleted = Math.min(lastCompleted, session.getLastCompleted());
-            }
-            if (lastCompleted >= snapshot.index()) {
-                snapshot.complete();
-                taken.complete(currentIndex());
-            }
-            else {
-                manager.executor().schedule(SESSION_WAIT, () -> completeOnceSessionsCaughtUp(manager, snapshot, taken));
-            }
-        }
-        catch (RuntimeException ex) {
-            snapshot.close();
-            snapshot.delete();
-            taken.completeExceptionally(ex);
-        }
-    }
-
-    /**
-     * On the Raft thread: deletes the log segments wholly below the snapshot's index, as Atomix does after its own.
-     * Atomix resets the readers left below them; the pass first moves on a reader that has read one to the end and
-     * would otherwise read it again once closed (its mapping freed).
-     */
-    private void compactLog(long index) {
-        try {
-            segmentMappings.keep();
-            context.getLog().compact(index);
-        }
-        catch (RuntimeException ex) {
-            // The snapshot is complete and current all the same: Atomix compacts the log after its next one.
-            logger.warn("Snapshot {} is taken, but the log could not be compacted up to it: {}", index, ex.toString());
         }
     }
 
@@ -190,19 +145,55 @@ final class CoveringSnapshot {
         }
     }
 
+    /**
+     * Atomix's rule for its own snapshots: the snapshot replaces the log only once no session still waits for an event
+     * of an index it covers. And not before the next entry is applied, for up to {@link #PAST_WAIT}: Atomix loads the
+     * current snapshot into the state machine before it applies the entry right after it, a whole reload of a state it
+     * already has (its own snapshots complete seconds after they are taken, when that entry is long applied). On an
+     * idle node the next entry may come later and still reloads it, once. State machine thread only.
+     */
+    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
+            CompletableFuture<Long> taken) {
+        completeOnceSessionsCaughtUp(manager, snapshot, taken, System.nanoTime() + PAST_WAIT.toNanos());
+    }
+
+    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
+            CompletableFuture<Long> taken, long pastDeadline) {
+        try {
+            long lastCompleted = snapshot.index();
+            for (RaftSession session : context.getSessions().getSessions()) {
+                lastCompleted = Math.min(lastCompleted, session.getLastCompleted());
+            }
+            boolean past = context.getLastApplied() > snapshot.index() || System.nanoTime() - pastDeadline >= 0;
+            if (lastCompleted >= snapshot.index() && past) {
+                snapshot.complete();
+                taken.complete(currentIndex());
+            }
+            else {
+                manager.executor().schedule(SESSION_WAIT,
+                        () -> completeOnceSessionsCaughtUp(manager, snapshot, taken, pastDeadline));
+            }
+        }
+        catch (RuntimeException ex) {
+            snapshot.close();
+            snapshot.delete();
+            taken.completeExceptionally(ex);
+        }
+    }
+
     private long currentIndex() {
         Snapshot current = context.getSnapshotStore().getCurrentSnapshot();
         return current == null ? 0 : current.index();
     }
 
-    private static Field serviceManagerField(String name) {
+    private static Field compactFutureField() {
         try {
-            Field field = RaftServiceManager.class.getDeclaredField(name);
+            Field field = RaftServiceManager.class.getDeclaredField("compactFuture");
             field.setAccessible(true);
             return field;
         }
         catch (NoSuchFieldException ex) {
-            throw new IllegalStateException("Atomix's RaftServiceManager has no " + name + " field: " + ex, ex);
+            throw new IllegalStateException("Atomix's RaftServiceManager has no compactFuture field: " + ex, ex);
         }
     }
 
