@@ -93,6 +93,12 @@ final class AtomixMember {
     /** Keeps the log's segments from being re-read on the Raft thread when Atomix would unmap them. */
     final SegmentMappings segmentMappings;
 
+    /** The node's snapshots, taken here instead of by Atomix. */
+    final Snapshots snapshots;
+
+    /** Which followers the leader sends its snapshot to. */
+    private final SnapshotInstalls installs = new SnapshotInstalls();
+
     /** The leader's fsync of its log, started when its entries go out to the followers. */
     private final LeaderLogSync leaderLogSync;
 
@@ -124,7 +130,7 @@ final class AtomixMember {
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
         this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
-        RaftServerProtocol serverProtocol = acknowledgements.wrap(transport.serverProtocol());
+        RaftServerProtocol serverProtocol = installs.wrap(acknowledgements.wrap(transport.serverProtocol()));
         if (!settings.inMemory()) {
             serverProtocol = leaderLogSync.wrap(serverProtocol);
         }
@@ -155,6 +161,8 @@ final class AtomixMember {
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();
             leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
+            installs.attach(context);
+            this.snapshots = Snapshots.takeOver(context, segmentMappings, installs, this::leaderId);
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());
@@ -259,7 +267,7 @@ final class AtomixMember {
 
     /** A snapshot that holds at least what this node had applied when asked. */
     CompletableFuture<Long> snapshot() {
-        return new CoveringSnapshot(server, context, this::leaderId).take();
+        return snapshots.take();
     }
 
     /**
@@ -276,6 +284,7 @@ final class AtomixMember {
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
         followerRetryCap.cancel();
+        snapshots.cancel();
         stalledApplyRecovery.cancel();
         leaderLogSync.close();
         observer.refresh();

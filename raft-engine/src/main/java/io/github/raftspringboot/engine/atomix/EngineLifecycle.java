@@ -125,6 +125,7 @@ final class EngineLifecycle {
         diskSpace = DiskSpaceGuard.start(settings, started.storageDirectory(), started.context::isLeader,
                 () -> started.membership.transferLeadership(null), started.segmentMappings);
         started.hooks.guardDiskSpace(diskSpace);
+        started.snapshots.watchDiskSpace(diskSpace::isLow);
         logger.info("Raft node '{}' listening on {}:{} ({}, advertised as {}), storage {}, peers {} (opened in {} ms, "
                 + "joined in {} ms)", settings.nodeId(), settings.bindHost(), member.transport.boundPort(),
                 (peerTls != null) ? "mutual TLS" : "plaintext", settings.advertiseAddress(),

@@ -22,6 +22,8 @@ import io.atomix.primitive.session.SessionId;
 import io.atomix.utils.serializer.Namespaces;
 import io.atomix.utils.serializer.Serializer;
 import io.atomix.utils.time.WallClockTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.ChunkedInputStream;
@@ -50,6 +52,8 @@ final class StateMachineService implements PrimitiveService {
      */
     private static final int CHUNKED_STATE = -2;
 
+    private static final Logger logger = LoggerFactory.getLogger(StateMachineService.class);
+
     private static final Serializer SERIALIZER = Serializer.using(Namespaces.BASIC);
 
     private final ReplicatedStateMachine stateMachine;
@@ -70,6 +74,14 @@ final class StateMachineService implements PrimitiveService {
 
     /** Atomix's context of this service: its current index is the snapshot's while a snapshot is installed. */
     private volatile ServiceContext context;
+
+    /**
+     * The service's index in the last snapshot it wrote or read, while no command has changed its state since; -1
+     * otherwise. Atomix reloads its current snapshot before it applies the entry right after it, also when the state
+     * machine is the very state it wrote (a snapshot just taken on an idle node: seconds for a large state): such a
+     * snapshot is not read again. State machine thread only.
+     */
+    private long unchangedSince = -1;
 
     /**
      * @param onCorruptSnapshot told when a snapshot cannot be restored: Atomix would only log it and go on with an
@@ -111,6 +123,7 @@ final class StateMachineService implements PrimitiveService {
         if (BACKUP.equals(operation)) {
             return withIndex(commit.index(), stateForBackup());
         }
+        unchangedSince = -1;
         byte[] result;
         if (APPLY.equals(operation)) {
             result = stateMachine.apply(commit.index(), commit.value());
@@ -154,10 +167,23 @@ final class StateMachineService implements PrimitiveService {
         }
         restores.writeTo(output);
         measurements.snapshotWritten(System.nanoTime() - started, state.count);
+        unchangedSince = currentIndex();
     }
 
     @Override
     public void restore(BackupInput input) {
+        long index = currentIndex();
+        if (index >= 0 && index == unchangedSince) {
+            // The same state, by the same index (a state changes only by commands, each one at a later index).
+            logger.debug("Snapshot of the state at {} not read: the state machine holds it already", index);
+            applied.advance(index);
+            return;
+        }
+        readSnapshot(input);
+        unchangedSince = index;
+    }
+
+    private void readSnapshot(BackupInput input) {
         int first = input.readInt();
         boolean chunked = first == CHUNKED_STATE;
         int count = chunked ? input.readInt() : first;
@@ -168,7 +194,7 @@ final class StateMachineService implements PrimitiveService {
             if (chunked) {
                 long before = input.remaining();
                 try (LongOperations.Tracked progress = operations.start("snapshot-install",
-                        String.valueOf((context != null) ? context.currentIndex() : 0), "reading", before);
+                        String.valueOf(Math.max(currentIndex(), 0)), "reading", before);
                         ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input, progress))) {
                     stateMachine.restore(state);
                 }
@@ -190,8 +216,13 @@ final class StateMachineService implements PrimitiveService {
         // Atomix has set the service's index to the snapshot's: a node that starts from a snapshot and has no later
         // entry to apply must still report (and let awaitApplied reach) the index its state reflects.
         if (context != null) {
-            applied.advance(context.currentIndex());
+            applied.advance(currentIndex());
         }
+    }
+
+    /** The index of the last entry applied to this service, or -1 before {@link #init}. */
+    private long currentIndex() {
+        return (context != null) ? context.currentIndex() : -1;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.atomix.protocols.raft.impl.RaftContext;
 
@@ -28,6 +29,12 @@ final class InJvmEngineCluster implements AutoCloseable {
 
     /** Starts {@code size} nodes (node1, node2, ...) at once; heartbeat every 100 ms. */
     static InJvmEngineCluster start(int size, Duration electionTimeout) {
+        return start(size, electionTimeout, 1 << 20, NoOpStateMachine::new);
+    }
+
+    /** As {@link #start(int, Duration)}, with log segments of {@code segmentSize} bytes and these state machines. */
+    static InJvmEngineCluster start(int size, Duration electionTimeout, int segmentSize,
+            Supplier<ReplicatedStateMachine> stateMachines) {
         InJvmEngineCluster cluster = new InJvmEngineCluster();
         List<RaftPeer> peers = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
@@ -36,8 +43,8 @@ final class InJvmEngineCluster implements AutoCloseable {
         for (RaftPeer peer : peers) {
             RaftNodeSettings settings = new RaftNodeSettings(peer.id(), null, "127.0.0.1", peer.port(), "127.0.0.1",
                     peer.port(), peers, true, electionTimeout, Duration.ofMillis(100), Duration.ofSeconds(5),
-                    Duration.ofSeconds(10), Duration.ofSeconds(5), 1 << 20, 1 << 20, false);
-            cluster.engines.put(peer.id(), new AtomixRaftEngine(settings, new NoOpStateMachine()));
+                    Duration.ofSeconds(10), Duration.ofSeconds(5), segmentSize, Math.min(segmentSize, 1 << 20), false);
+            cluster.engines.put(peer.id(), new AtomixRaftEngine(settings, stateMachines.get()));
         }
         cluster.engines.values().parallelStream().forEach(engine -> {
             engine.open();

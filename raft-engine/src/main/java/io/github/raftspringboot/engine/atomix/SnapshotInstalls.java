@@ -1,0 +1,109 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.atomix.cluster.MemberId;
+import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
+import io.atomix.protocols.raft.impl.RaftContext;
+import io.atomix.protocols.raft.protocol.AppendRequest;
+import io.atomix.protocols.raft.protocol.AppendResponse;
+import io.atomix.protocols.raft.protocol.RaftResponse;
+import io.atomix.protocols.raft.protocol.RaftServerProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which followers the leader sends its snapshot to. Atomix's leader decides by two numbers per follower, and both can
+ * be wrong:
+ * <ul>
+ * <li>It sends the snapshot to a follower whose log position is at or below the snapshot's index, even when the log
+ * still holds every entry that follower needs: a follower that has caught up when a snapshot is completed on an idle
+ * leader got the whole snapshot (345 MB for 1 M keys). After each snapshot such followers are marked as having it
+ * ({@link #skipFollowersThatHaveTheirEntries}), so they get entries.</li>
+ * <li>It sends the snapshot to a follower only once: it remembers the index it installed there. A follower that then
+ * lost its state (its directory deleted, the documented way to rebuild a node) answers every append with a log that
+ * ends before that snapshot, and the leader, whose log no longer holds those entries, never sends the snapshot again:
+ * the follower stayed behind for good (a 1 M-key run). Such an answer makes the leader forget the install
+ * ({@link #wrap}), so the follower gets the snapshot again.</li>
+ * </ul>
+ */
+final class SnapshotInstalls {
+
+    private static final Logger logger = LoggerFactory.getLogger(SnapshotInstalls.class);
+
+    /** Set once the node's Raft context exists (the transport is wrapped before). */
+    private volatile RaftContext context;
+
+    void attach(RaftContext context) {
+        this.context = context;
+    }
+
+    /** The transport Atomix's server sends with, watching the followers' answers to appends. */
+    RaftServerProtocol wrap(RaftServerProtocol protocol) {
+        return (RaftServerProtocol) Proxy.newProxyInstance(RaftServerProtocol.class.getClassLoader(),
+                new Class<?>[] { RaftServerProtocol.class }, (proxy, method, arguments) -> {
+                    if (method.getName().equals("append") && arguments != null && arguments.length == 2
+                            && arguments[1] instanceof AppendRequest request) {
+                        MemberId member = (MemberId) arguments[0];
+                        // Checked before Atomix's leader sees the answer, which it handles on its Raft thread after us.
+                        return protocol.append(member, request).thenApply(answer -> {
+                            checkAnswer(member, answer);
+                            return answer;
+                        });
+                    }
+                    try {
+                        return method.invoke(protocol, arguments);
+                    }
+                    catch (InvocationTargetException ex) {
+                        throw ex.getCause();
+                    }
+                });
+    }
+
+    private void checkAnswer(MemberId member, AppendResponse answer) {
+        RaftContext raft = context;
+        if (raft == null || answer.status() != RaftResponse.Status.OK || answer.succeeded()) {
+            return;
+        }
+        long lastLogIndex = answer.lastLogIndex();
+        try {
+            raft.getThreadContext().execute(() -> forgetInstallIfLost(raft, member, lastLogIndex));
+        }
+        catch (RejectedExecutionException ex) {
+            logger.debug("The Raft thread is closed; the answer of {} is not checked", member.id());
+        }
+    }
+
+    /** On the Raft thread. */
+    private static void forgetInstallIfLost(RaftContext raft, MemberId member, long lastLogIndex) {
+        if (!raft.isLeader()) {
+            return;
+        }
+        RaftMemberContext state = raft.getCluster().getMemberState(member);
+        if (state != null && state.getSnapshotIndex() > lastLogIndex) {
+            logger.info("Raft peer '{}' answered that its log ends at {}, before the snapshot at {} it was sent: it lost "
+                    + "its state, and is sent the snapshot again", member.id(), lastLogIndex, state.getSnapshotIndex());
+            state.setSnapshotIndex(0);
+        }
+    }
+
+    /**
+     * On the Raft thread, once the log is compacted up to the snapshot at {@code snapshotIndex}: a follower that has
+     * every entry up to the log's first one is marked as having the snapshot, so it gets entries, not the snapshot.
+     */
+    void skipFollowersThatHaveTheirEntries(long snapshotIndex) {
+        RaftContext raft = context;
+        if (raft == null || !raft.isLeader()) {
+            return;
+        }
+        for (RaftMemberContext member : raft.getCluster().getRemoteMemberStates()) {
+            if (member.getLogReader() != null && member.getSnapshotIndex() < snapshotIndex
+                    && member.getMatchIndex() + 1 >= member.getLogReader().getFirstIndex()) {
+                member.setSnapshotIndex(snapshotIndex);
+            }
+        }
+    }
+}
