@@ -248,6 +248,22 @@ def main():
             outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
         rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome + "; " + terms_moved()))
 
+        # The follower is restarted from its own snapshot, which it takes by itself once the load is over (a whole log
+        # segment below its applied index, checked every 10 s): wait for one that covers the leader's.
+        def last_snapshot(node):
+            try:
+                return (http("GET", node.url("/actuator/raft"), timeout=5) or {}).get("lastSnapshotIndex", 0)
+            except Exception:
+                return 0
+        covered = last_snapshot(leader)
+        started = time.time()
+        try:
+            wait_for("the follower's own snapshot", lambda: last_snapshot(follower) >= covered, 120, 0.5)
+            outcome = "%.1f s after the leader's (at %d or later)" % (time.time() - started, covered)
+        except SystemExit:
+            outcome = "none covering the leader's (at %d) within 120 s: restarted from an older one" % covered
+        rows.append(("the follower's own snapshot, taken by itself", outcome))
+
         follower.kill()
         started = time.time()
         follower.start()

@@ -162,7 +162,9 @@ final class AtomixMember {
             segmentMappings.keep();
             leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
             installs.attach(context);
-            this.snapshots = Snapshots.takeOver(context, segmentMappings, installs, this::leaderId);
+            // A restore stages a chunk every few hundred ms; one silent for 3 checks is abandoned (a new one replaces it).
+            this.snapshots = Snapshots.takeOver(context, segmentMappings, installs,
+                    () -> service.restoreStagedWithin(Snapshots.CHECK_INTERVAL.multipliedBy(3)), this::leaderId);
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
             context.setSessionTimeout(settings.sessionTimeout());

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.primitive.service.BackupInput;
@@ -68,6 +69,9 @@ final class StagedRestore {
     /** The last restore committed: its COMMIT sent again (its answer lost in a leader change) is answered as done. */
     private String committedId;
 
+    /** {@link System#nanoTime} of the last BEGIN or chunk staged, 0 when nothing is staged; read from other threads. */
+    private volatile long lastStaged;
+
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
         this.stateMachine = stateMachine;
         this.stagedFile = spoolDirectory.resolve("restore-staged.bin");
@@ -116,6 +120,7 @@ final class StagedRestore {
         checksum = sha256;
         nextChunk = 0;
         staged = openStaging();
+        lastStaged = System.nanoTime();
         logger.info("Restore {}: staging {} bytes in {}", restoreId, announced, stagedFile);
         return null;
     }
@@ -148,6 +153,7 @@ final class StagedRestore {
         }
         stagedSize += buffer.remaining();
         nextChunk++;
+        lastStaged = System.nanoTime();
         return null;
     }
 
@@ -223,6 +229,13 @@ final class StagedRestore {
         nextChunk = 0;
         staged = null;
         stagedSize = 0;
+        lastStaged = 0;
+    }
+
+    /** Whether a restore staged a chunk (or began) within {@code window}; from any thread. */
+    boolean stagedWithin(Duration window) {
+        long last = lastStaged;
+        return last != 0 && System.nanoTime() - last < window.toNanos();
     }
 
     /** Writes the staging state after the state machine's own snapshot. */

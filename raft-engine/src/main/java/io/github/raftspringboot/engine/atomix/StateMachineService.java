@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -223,6 +224,11 @@ final class StateMachineService implements PrimitiveService {
     /** The index of the last entry applied to this service, or -1 before {@link #init}. */
     private long currentIndex() {
         return (context != null) ? context.currentIndex() : -1;
+    }
+
+    /** Whether a restore is being staged: it staged a chunk within {@code window}; from any thread. */
+    boolean restoreStagedWithin(Duration window) {
+        return restores.stagedWithin(window);
     }
 
     @Override

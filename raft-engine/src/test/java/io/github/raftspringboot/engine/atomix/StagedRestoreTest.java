@@ -49,6 +49,22 @@ class StagedRestoreTest {
     }
 
     @Test
+    void aRestoreCountsAsStagingFromItsBeginUntilItsCommitWhileItsChunksKeepComing() {
+        // Snapshots are put off while it does (Snapshots): a snapshot would copy the chunks staged so far.
+        Node node = new Node("old state");
+        java.time.Duration window = java.time.Duration.ofMinutes(10);
+        assertThat(node.service.restoreStagedWithin(window)).as("before the restore").isFalse();
+        for (int i = 0; i < 4; i++) {
+            node.apply(i + 1, operations.get(i), entries.get(i));
+            assertThat(node.service.restoreStagedWithin(window)).as("after entry %d", i + 1).isTrue();
+            assertThat(node.service.restoreStagedWithin(java.time.Duration.ZERO))
+                .as("silent for longer than the window (abandoned)").isFalse();
+        }
+        node.apply(5, StagedRestore.COMMIT, entries.get(4));
+        assertThat(node.service.restoreStagedWithin(window)).as("after the commit").isFalse();
+    }
+
+    @Test
     void aNodeThatInstallsASnapshotTakenMidRestoreEndsWithTheSameState() {
         Node leader = new Node("old state");
         leader.apply(1, operations.get(0), entries.get(0));
