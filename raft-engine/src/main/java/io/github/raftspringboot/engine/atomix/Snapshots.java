@@ -141,12 +141,20 @@ final class Snapshots {
      */
     private void check() {
         try {
-            long applied = context.getLastApplied();
-            if (underWay != null || !context.getLog().isCompactable(applied)
-                    || context.getLog().getCompactableIndex(applied) <= LAST_COMPACTED.getLong(context.getServiceManager())) {
+            if (underWay != null) {
                 return;
             }
+            long applied = context.getLastApplied();
             boolean low = diskLow.getAsBoolean();
+            if (!context.getLog().isCompactable(applied)
+                    || context.getLog().getCompactableIndex(applied) <= LAST_COMPACTED.getLong(context.getServiceManager())) {
+                if (low) {
+                    // Nothing to compact: an append that waits for space (Atomix's leader, when its disk is full)
+                    // retries now and fails after its few attempts, instead of waiting for a snapshot.
+                    releaseAtomixSlot();
+                }
+                return;
+            }
             if (!low && context.getLoadMonitor().isUnderHighLoad()) {
                 logger.debug("Snapshot put off: the node is under high load");
                 return;
