@@ -5,7 +5,7 @@ snapshot), a streamed backup and a restore, each timed, with the heap after a fu
 and the number of leader changes (term changes) during the whole run.
 
     scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g]
-                     [--jvm-options "-XX:G1HeapRegionSize=4m"] [--launch "java -jar ..."]
+                     [--jvm-options "-XX:G1HeapRegionSize=4m"] [--launch "java -jar ..."] [--wait 900]
 
 Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
@@ -189,6 +189,8 @@ def main():
             if not j.endswith("-plain.jar")]
     parser.add_argument("--launch", default="java -jar " + (jars[0] if jars else "sample-kv-app.jar"))
     parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar"))
+    # How long to wait for a leader or a restarted node to serve before the run fails (a starved machine needs long).
+    parser.add_argument("--wait", type=float, default=900)
     args = parser.parse_args()
     cli = args.cli
 
@@ -201,7 +203,7 @@ def main():
     try:
         for node in nodes:
             node.start()
-        leader, term = wait_for("a leader", lambda: leader_of(nodes), 900)
+        leader, term = wait_for("a leader", lambda: leader_of(nodes), args.wait)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
         value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
@@ -233,7 +235,7 @@ def main():
         rows.append(("load %d keys x %d B (%d-key batches, 4 clients)" % (args.keys, args.value_bytes, args.batch),
                      "%.1f s (%.0f keys/s, %d batches retried; %s)" % (seconds, args.keys / seconds, len(retries),
                                                                         terms_moved())))
-        leader, _ = wait_for("a leader", lambda: leader_of(nodes), 900)
+        leader, _ = wait_for("a leader", lambda: leader_of(nodes), args.wait)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
         last = "key-%08d" % (args.keys - 1)
@@ -272,7 +274,7 @@ def main():
                 return http("GET", follower.url("/key/" + last + "?consistency=local"), timeout=2) is not None
             except Exception:
                 return False
-        wait_for("the restarted follower to serve the last key", serves, 900)
+        wait_for("the restarted follower to serve the last key", serves, args.wait)
         rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
                      "%.1f s; %s" % (time.time() - started, terms_moved())))
 
@@ -282,7 +284,7 @@ def main():
         shutil.rmtree(os.path.join(work, follower.id), ignore_errors=True)
         started = time.time()
         follower.start()
-        wait_for("the emptied follower to serve the last key", serves, 900)
+        wait_for("the emptied follower to serve the last key", serves, args.wait)
         rows.append(("follower killed, its state directory deleted, restarted: java -jar to serving the last key "
                      "(the leader's snapshot installed)",
                      "%.1f s; %s" % (time.time() - started, terms_moved())))

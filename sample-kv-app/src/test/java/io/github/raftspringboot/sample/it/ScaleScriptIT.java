@@ -1,0 +1,63 @@
+package io.github.raftspringboot.sample.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * {@code scripts/scale.py}, the command of docs/benchmarks.md's scale section, run end to end at a small size (6,000
+ * keys, small log segments so that the nodes snapshot): the load, a snapshot, a follower restarted from its own
+ * snapshot, a follower rebuilt from an empty state directory (it must get the leader's snapshot, also after having
+ * received it before), a backup and a restore through {@code raftmanager}. A step that does not finish fails the run.
+ */
+class ScaleScriptIT {
+
+    @Test
+    void everyStepOfTheScaleRunCompletesOnASmallState() throws Exception {
+        assumeTrue(available("python3"), "python3 is not installed: scripts/scale.py needs it");
+        Path root = SampleJar.projectRoot();
+        ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("scripts/scale.py").toString(), "--keys",
+                "6000", "--batch", "300", "--xmx", "256m", "--jvm-options=-XX:TieredStopAtLevel=1",
+                "--launch", "java -jar " + SampleJar.jar().toAbsolutePath(),
+                "--cli", root.resolve("raft-admin-cli/target/raftmanager.jar").toString(), "--wait", "180")
+            .redirectErrorStream(true);
+        // 256 KB segments: the 1.7 MB log then has whole segments below the applied index, so every node snapshots.
+        builder.environment()
+            .putAll(Map.of("RAFT_SNAPSHOT_SEGMENTSIZE", "256KB", "RAFT_LIMITS_MAXENTRYSIZE", "128KB"));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(10, TimeUnit.MINUTES)).as(output).isTrue();
+
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).as(output)
+            .containsPattern("\\| load 6000 keys x 256 B \\(300-key batches, 4 clients\\) \\| [\\d.]+ s \\(\\d+ keys/s, 0 batches retried")
+            .containsPattern("\\| snapshot \\(POST /actuator/raft/snapshot, on the leader\\) \\| [\\d.]+ s;")
+            .containsPattern("\\| the follower's own snapshot, taken by itself \\| [\\d.]+ s after the leader's")
+            .containsPattern("\\| follower killed \\(-9\\), restarted: [^|]+ \\| [\\d.]+ s;")
+            .containsPattern("\\| follower killed, its state directory deleted, restarted: [^|]+ \\| [\\d.]+ s;")
+            .containsPattern("\\| snapshot received by that follower \\(its log\\) \\| Received snapshot \\d+ from the leader")
+            .containsPattern("\\| backup \\(GET /actuator/raft/backup from a follower\\) \\| [\\d.]+ s")
+            .containsPattern("\\| restore \\(raftmanager restore, through a follower\\) \\| [\\d.]+ s;");
+    }
+
+    private static boolean available(String command) {
+        try {
+            Process process = new ProcessBuilder(command, "--version").redirectErrorStream(true).start();
+            process.getInputStream().readAllBytes();
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+}
