@@ -1,8 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -47,14 +44,6 @@ final class Snapshots {
     /** How often a snapshot waiting for client sessions to catch up with their events is checked again. */
     private static final Duration SESSION_WAIT = Duration.ofMillis(50);
 
-    private static final Method SNAPSHOT = snapshotMethod();
-
-    /** Atomix's compaction slot ({@code RaftServiceManager.compactFuture}, written on the Raft thread). */
-    private static final Field COMPACT_FUTURE = serviceManagerField("compactFuture");
-
-    /** The applied index when the last snapshot was started ({@code RaftServiceManager.lastCompacted}, Raft thread). */
-    private static final Field LAST_COMPACTED = serviceManagerField("lastCompacted");
-
     private final RaftContext context;
 
     private final SegmentMappings segmentMappings;
@@ -92,11 +81,12 @@ final class Snapshots {
      */
     static Snapshots takeOver(RaftContext context, SegmentMappings segmentMappings, SnapshotInstalls installs,
             BooleanSupplier restoreStaging, Supplier<String> leaderId) {
+        ServiceManagerAccess.requireAvailable();
         Snapshots snapshots = new Snapshots(context, segmentMappings, installs, restoreStaging, leaderId);
         context.getThreadContext().execute(() -> {
             try {
                 snapshots.atomixSlot = new CompletableFuture<>();
-                COMPACT_FUTURE.set(context.getServiceManager(), snapshots.atomixSlot);
+                ServiceManagerAccess.setCompaction(context.getServiceManager(), snapshots.atomixSlot);
                 snapshots.checks = context.getThreadContext().schedule(CHECK_INTERVAL, CHECK_INTERVAL,
                         snapshots::check);
             }
@@ -147,7 +137,7 @@ final class Snapshots {
             long applied = context.getLastApplied();
             boolean low = diskLow.getAsBoolean();
             if (!context.getLog().isCompactable(applied)
-                    || context.getLog().getCompactableIndex(applied) <= LAST_COMPACTED.getLong(context.getServiceManager())) {
+                    || context.getLog().getCompactableIndex(applied) <= ServiceManagerAccess.lastCompacted(context.getServiceManager())) {
                 if (low) {
                     // Nothing to compact: an append that waits for space (Atomix's leader, when its disk is full)
                     // retries now and fails after its few attempts, instead of waiting for a snapshot.
@@ -190,7 +180,7 @@ final class Snapshots {
         try {
             RaftServiceManager manager = context.getServiceManager();
             // As Atomix does when it starts a snapshot: the next periodic one waits for a later segment.
-            LAST_COMPACTED.setLong(manager, Math.max(LAST_COMPACTED.getLong(manager), context.getLastApplied()));
+            ServiceManagerAccess.raiseLastCompacted(manager, context.getLastApplied());
             CompletableFuture<Long> written = new CompletableFuture<>();
             written.whenComplete((index, error) -> context.getThreadContext()
                 .execute(() -> finish(index, error, ours, taken)));
@@ -228,11 +218,8 @@ final class Snapshots {
             }
             logger.debug("Taking a snapshot at {} (applied {} when asked; the newest was at {})",
                     context.getLastApplied(), applied, current);
-            Snapshot snapshot = ((Snapshot) SNAPSHOT.invoke(manager)).persist();
+            Snapshot snapshot = ServiceManagerAccess.snapshot(manager).persist();
             completeOnceSessionsCaughtUp(manager, snapshot, written);
-        }
-        catch (InvocationTargetException ex) {
-            written.completeExceptionally(ex.getCause());
         }
         catch (ReflectiveOperationException | RuntimeException | OutOfMemoryError ex) {
             written.completeExceptionally(ex);
@@ -291,7 +278,7 @@ final class Snapshots {
         }
         try {
             atomixSlot = new CompletableFuture<>();
-            COMPACT_FUTURE.set(context.getServiceManager(), atomixSlot);
+            ServiceManagerAccess.setCompaction(context.getServiceManager(), atomixSlot);
         }
         catch (ReflectiveOperationException ex) {
             logger.warn("Could not keep Atomix's snapshots parked: {}", ex.toString());
@@ -304,27 +291,5 @@ final class Snapshots {
     private long currentIndex() {
         Snapshot current = context.getSnapshotStore().getCurrentSnapshot();
         return current == null ? 0 : current.index();
-    }
-
-    private static Field serviceManagerField(String name) {
-        try {
-            Field field = RaftServiceManager.class.getDeclaredField(name);
-            field.setAccessible(true);
-            return field;
-        }
-        catch (NoSuchFieldException ex) {
-            throw new IllegalStateException("Atomix's RaftServiceManager has no " + name + " field: " + ex, ex);
-        }
-    }
-
-    private static Method snapshotMethod() {
-        try {
-            Method method = RaftServiceManager.class.getDeclaredMethod("snapshot");
-            method.setAccessible(true);
-            return method;
-        }
-        catch (NoSuchMethodException ex) {
-            throw new IllegalStateException("Atomix's RaftServiceManager has no snapshot() method: " + ex, ex);
-        }
     }
 }
