@@ -1,6 +1,7 @@
 package io.github.raftspringboot.sample.it;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,10 +23,12 @@ class ScaleScriptIT {
     void everyStepOfTheScaleRunCompletesOnASmallState() throws Exception {
         assumeTrue(available("python3"), "python3 is not installed: scripts/scale.py needs it");
         Path root = SampleJar.projectRoot();
+        Path cli = root.resolve("raft-admin-cli/target/raftmanager.jar");
+        assumeTrue(Files.exists(cli), "raftmanager's jar is not built (" + cli + "): run mvn verify from the root");
         ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("scripts/scale.py").toString(), "--keys",
                 "6000", "--batch", "300", "--xmx", "256m", "--jvm-options=-XX:TieredStopAtLevel=1",
                 "--launch", "java -jar " + SampleJar.jar().toAbsolutePath(),
-                "--cli", root.resolve("raft-admin-cli/target/raftmanager.jar").toString(), "--wait", "180")
+                "--cli", cli.toString(), "--wait", "180")
             .redirectErrorStream(true);
         // 256 KB segments: the 1.7 MB log then has whole segments below the applied index, so every node snapshots.
         builder.environment()
