@@ -2,6 +2,7 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -116,7 +117,13 @@ final class Snapshots {
     CompletableFuture<Long> take() {
         CompletableFuture<Long> taken = new CompletableFuture<>();
         long applied = context.getLastApplied();
-        context.getThreadContext().execute(() -> start(applied, taken));
+        try {
+            context.getThreadContext().execute(() -> start(applied, taken));
+        }
+        catch (RejectedExecutionException ex) {
+            // The node is stopping.
+            taken.completeExceptionally(ex);
+        }
         return taken.exceptionally(error -> {
             throw AtomixErrors.translate(error, "Snapshot", leaderId.get());
         });
