@@ -1,7 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -64,19 +62,7 @@ final class AppendAcknowledgements {
 
     /** The transport Atomix's server sends with, with every append request numbered and its answer recorded. */
     RaftServerProtocol wrap(RaftServerProtocol protocol) {
-        return (RaftServerProtocol) Proxy.newProxyInstance(RaftServerProtocol.class.getClassLoader(),
-                new Class<?>[] { RaftServerProtocol.class }, (proxy, method, arguments) -> {
-                    if (method.getName().equals("append") && arguments != null && arguments.length == 2
-                            && arguments[1] instanceof AppendRequest request) {
-                        return append(protocol, (MemberId) arguments[0], request);
-                    }
-                    try {
-                        return method.invoke(protocol, arguments);
-                    }
-                    catch (InvocationTargetException ex) {
-                        throw ex.getCause();
-                    }
-                });
+        return AppendInterception.wrap(protocol, this::append);
     }
 
     private CompletableFuture<AppendResponse> append(RaftServerProtocol protocol, MemberId member,

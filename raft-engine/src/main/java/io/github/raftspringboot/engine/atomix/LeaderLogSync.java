@@ -2,15 +2,12 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
-import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,20 +80,13 @@ final class LeaderLogSync implements AutoCloseable {
 
     /** The transport Atomix's server sends with, with a sync started before each append that carries entries. */
     RaftServerProtocol wrap(RaftServerProtocol protocol) {
-        return (RaftServerProtocol) Proxy.newProxyInstance(RaftServerProtocol.class.getClassLoader(),
-                new Class<?>[] { RaftServerProtocol.class }, (proxy, method, arguments) -> {
-                    if (method.getName().equals("append") && arguments != null && arguments.length == 2
-                            && arguments[1] instanceof AppendRequest request && !request.entries().isEmpty()) {
-                        // The entries are in the leader's log (Atomix sends them from it): start their sync now.
-                        requestSync(request.term(), request.prevLogIndex() + request.entries().size());
-                    }
-                    try {
-                        return method.invoke(protocol, arguments);
-                    }
-                    catch (InvocationTargetException ex) {
-                        throw ex.getCause();
-                    }
-                });
+        return AppendInterception.wrap(protocol, (inner, member, request) -> {
+            if (!request.entries().isEmpty()) {
+                // The entries are in the leader's log (Atomix sends them from it): start their sync now.
+                requestSync(request.term(), request.prevLogIndex() + request.entries().size());
+            }
+            return inner.append(member, request);
+        });
     }
 
     /** Asks for a sync of the writer's segment up to {@code lastIndex} of {@code term}; returns at once. */

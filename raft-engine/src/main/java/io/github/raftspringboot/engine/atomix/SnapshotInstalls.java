@@ -1,14 +1,11 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.atomix.cluster.MemberId;
 import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
 import io.atomix.protocols.raft.impl.RaftContext;
-import io.atomix.protocols.raft.protocol.AppendRequest;
 import io.atomix.protocols.raft.protocol.AppendResponse;
 import io.atomix.protocols.raft.protocol.RaftResponse;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
@@ -43,24 +40,12 @@ final class SnapshotInstalls {
 
     /** The transport Atomix's server sends with, watching the followers' answers to appends. */
     RaftServerProtocol wrap(RaftServerProtocol protocol) {
-        return (RaftServerProtocol) Proxy.newProxyInstance(RaftServerProtocol.class.getClassLoader(),
-                new Class<?>[] { RaftServerProtocol.class }, (proxy, method, arguments) -> {
-                    if (method.getName().equals("append") && arguments != null && arguments.length == 2
-                            && arguments[1] instanceof AppendRequest request) {
-                        MemberId member = (MemberId) arguments[0];
-                        // Checked before Atomix's leader sees the answer, which it handles on its Raft thread after us.
-                        return protocol.append(member, request).thenApply(answer -> {
-                            checkAnswer(member, answer);
-                            return answer;
-                        });
-                    }
-                    try {
-                        return method.invoke(protocol, arguments);
-                    }
-                    catch (InvocationTargetException ex) {
-                        throw ex.getCause();
-                    }
-                });
+        // Checked before Atomix's leader sees the answer, which it handles on its Raft thread after us.
+        return AppendInterception.wrap(protocol, (inner, member, request) -> inner.append(member, request)
+            .thenApply(answer -> {
+                checkAnswer(member, answer);
+                return answer;
+            }));
     }
 
     private void checkAnswer(MemberId member, AppendResponse answer) {
