@@ -99,6 +99,9 @@ final class AtomixMember {
     /** Which followers the leader sends its snapshot to. */
     private final SnapshotInstalls installs = new SnapshotInstalls();
 
+    /** How the leader sends its snapshot to a follower. */
+    private final SnapshotPush push;
+
     /** The leader's fsync of its log, started when its entries go out to the followers. */
     private final LeaderLogSync leaderLogSync;
 
@@ -130,7 +133,9 @@ final class AtomixMember {
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
         this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
-        RaftServerProtocol serverProtocol = installs.wrap(acknowledgements.wrap(transport.serverProtocol()));
+        this.push = new SnapshotPush(settings.nodeId());
+        RaftServerProtocol serverProtocol = push.wrap(
+                installs.wrap(acknowledgements.wrap(transport.serverProtocol())));
         if (!settings.inMemory()) {
             serverProtocol = leaderLogSync.wrap(serverProtocol);
         }
@@ -162,6 +167,7 @@ final class AtomixMember {
             segmentMappings.keep();
             leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
             installs.attach(context);
+            push.attach(context);
             // A restore stages a chunk every few hundred ms; one silent for 3 checks is abandoned (a new one replaces it).
             this.snapshots = Snapshots.takeOver(context, segmentMappings, installs,
                     () -> service.restoreStagedWithin(Snapshots.CHECK_INTERVAL.multipliedBy(3)), this::leaderId);
@@ -170,6 +176,7 @@ final class AtomixMember {
             context.setSessionTimeout(settings.sessionTimeout());
             this.hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
             hooks.install(transport);
+            FirstChunkRestart.install(transport, context);
             FollowerTimerRange.install(context);
             this.followerRetryCap = FollowerRetryCap.install(context, settings.heartbeatInterval());
             this.stalledApplyRecovery = StalledApplyRecovery.install(context, settings.heartbeatInterval(),
@@ -221,6 +228,7 @@ final class AtomixMember {
             context.addLeaderElectionListener(member -> observer.refresh());
         }
         catch (RuntimeException ex) {
+            push.close();
             leaderLogSync.close();
             if (created != null) {
                 created.close();
@@ -287,6 +295,7 @@ final class AtomixMember {
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
         followerRetryCap.cancel();
         snapshots.cancel();
+        push.close();
         stalledApplyRecovery.cancel();
         leaderLogSync.close();
         observer.refresh();

@@ -39,6 +39,7 @@ final class ReceivedSnapshot extends Snapshot {
     /** Atomix's snapshot descriptor: index (8), timestamp (8), version (4), locked (1), padded to 64 bytes. */
     private static final int HEADER = SnapshotDescriptor.BYTES + Integer.BYTES;
 
+    /** A chunk's first buffer: Atomix's chunks (32 KB) fit; the leader's push (1 MB) grows it once or twice. */
     private static final int CHUNK_CAPACITY = 64 * 1024;
 
     private final Path file;
@@ -156,8 +157,8 @@ final class ReceivedSnapshot extends Snapshot {
             abandon();
             throw ex;
         }
-        logger.info("Received snapshot {} from the leader: {} bytes written to {} as they arrived", index(), length,
-                file.getFileName());
+        logger.info("Received snapshot {} from the leader: {} bytes written to {} as they arrived, in chunks of up to {} "
+                + "bytes", index(), length, file.getFileName(), largestChunk);
         return store.newSnapshot(index(), timestamp());
     }
 
