@@ -158,6 +158,19 @@ def mean_append_ms(node):
     return "%.0f ms over %d" % (1000 * values["raft_log_append_seconds_sum"] / count, count) if count else "-"
 
 
+def log_seconds_after(path, text, since):
+    """Seconds from the epoch time since to the first line of the node's log holding text, or None."""
+    for line in open(path, errors="replace"):
+        if text in line:
+            match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)Z", line)
+            if match:
+                stamp = time.mktime(time.strptime(match.group(1)[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+                stamp += float("0." + match.group(1)[20:])
+                if stamp >= since:
+                    return stamp - since
+    return None
+
+
 def max_term(nodes):
     terms = [s.get("term", 0) for s in (n.status() for n in nodes) if s]
     return max(terms) if terms else 0
@@ -278,7 +291,7 @@ def main():
         rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
                      "%.1f s; %s" % (time.time() - started, terms_moved())))
 
-        # A follower far behind: its state deleted, it gets the leader's snapshot (InstallRequests of 32 KB, written
+        # A follower far behind: its state deleted, it gets the leader's snapshot (pushed in 256 KB chunks, written
         # to its snapshot file as they arrive) and then the entries after it.
         follower.kill()
         shutil.rmtree(os.path.join(work, follower.id), ignore_errors=True)
@@ -293,6 +306,17 @@ def main():
         rows.append(("snapshot received by that follower (its log)",
                      (re.sub(r".*(Received snapshot.*)", r"\1", received[-1]) if received else "none logged")
                      + "; heap after a full GC %d MB" % follower.heap_mb()))
+        sent = [line.strip() for line in open(os.path.join(work, leader.id + ".log"), errors="replace")
+                if "Sent snapshot" in line]
+        rows.append(("snapshot sent by the leader (its log)",
+                     re.sub(r".*(Sent snapshot.*)", r"\1", sent[-1]) if sent else "none logged"))
+        follower_log = os.path.join(work, follower.id + ".log")
+        marks = [(what, log_seconds_after(follower_log, text, started)) for what, text in (
+            ("Spring Boot started", "Started "), ("snapshot received", "Received snapshot"),
+            ("state read", "Read the state of snapshot"))]
+        rows.append(("that follower's timeline from java -jar (its log)",
+                     ", ".join("%s %s" % (what, "+%.1f s" % at if at is not None else "not logged")
+                               for what, at in marks)))
 
         backup = os.path.join(work, "backup.raft")
         started = time.time()

@@ -134,8 +134,9 @@ final class AtomixMember {
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
         this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
         this.push = new SnapshotPush(settings.nodeId());
-        RaftServerProtocol serverProtocol = push.wrap(
-                installs.wrap(acknowledgements.wrap(transport.serverProtocol())));
+        // The installs decide which followers get the snapshot, the push sends it.
+        RaftServerProtocol serverProtocol = installs.wrap(
+                push.wrap(acknowledgements.wrap(transport.serverProtocol())));
         if (!settings.inMemory()) {
             serverProtocol = leaderLogSync.wrap(serverProtocol);
         }
@@ -176,7 +177,7 @@ final class AtomixMember {
             context.setSessionTimeout(settings.sessionTimeout());
             this.hooks = new PeerRequestHooks(context, settings, parts.measurements(), parts.running());
             hooks.install(transport);
-            FirstChunkRestart.install(transport, context);
+            FollowerInstalls.install(transport, context);
             FollowerTimerRange.install(context);
             this.followerRetryCap = FollowerRetryCap.install(context, settings.heartbeatInterval());
             this.stalledApplyRecovery = StalledApplyRecovery.install(context, settings.heartbeatInterval(),

@@ -33,7 +33,7 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
     /** Null while the superclass constructor loads the existing snapshots, which already have their checksums. */
     private final RaftStorage raftStorage;
 
-    /** Indexes of the snapshots being received: a snapshot taken at such an index stays on the heap. */
+    /** Indexes of the snapshots being received: no snapshot is taken at such an index. */
     private final Set<Long> receiving = ConcurrentHashMap.newKeySet();
 
     private volatile LongOperations operations;
@@ -50,8 +50,9 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
      * state machine's thread, which Atomix's compaction does not catch: its {@code compact()} future then never
      * completes, no snapshot file is written, and no snapshot is ever taken again (docs/benchmarks.md, issue 17). The
      * file is {@code raft-<index>.snapshot}, which Atomix would write anyway; until the snapshot is complete its header
-     * is unlocked, so a start-up after a crash deletes it. A snapshot at an index that already has a complete one
-     * (Atomix then discards the new one), or that is being received, stays on the heap as before.
+     * is unlocked, so a start-up after a crash deletes it. A snapshot is not taken at an index that already has a
+     * complete one or that is being received from the leader (it fails, and the next is taken later): the two would
+     * share the file. A follower does not receive a snapshot at or below what it has applied ({@link FollowerInstalls}).
      * <p>
      * A snapshot received from the leader ({@link PassiveRole} asks for it) goes to its file chunk by chunk as well,
      * through a {@link ReceivedSnapshot}: not through Atomix's file writer, which is reopened for each chunk and, when
@@ -60,13 +61,22 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
      * snapshot in a 1 M-key run).
      */
     @Override
-    public Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
-        if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY || getSnapshot(index) != null
-                || receiving.contains(index)) {
+    public synchronized Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
+        if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY) {
             return super.newTemporarySnapshot(index, timestamp);
         }
         boolean received = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
             .getCallerClass() == PassiveRole.class;
+        boolean exists = getSnapshot(index) != null;
+        if (!received && (exists || receiving.contains(index))) {
+            // Both would write raft-<index>.snapshot, and Atomix deletes that file when it completes a second snapshot
+            // at the index of its current one (it discards the newcomer by deleting its file, which is the same).
+            throw new IllegalStateException("Snapshot " + index + (exists ? " exists already"
+                    : " is being received from the leader") + ": this node does not take one of its own at that index");
+        }
+        if (exists || receiving.contains(index)) {
+            return super.newTemporarySnapshot(index, timestamp);
+        }
         try {
             return received ? newReceivedSnapshot(index, timestamp) : newTakenSnapshot(index, timestamp);
         }

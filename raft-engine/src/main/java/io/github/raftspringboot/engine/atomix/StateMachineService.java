@@ -194,12 +194,15 @@ final class StateMachineService implements PrimitiveService {
         try {
             if (chunked) {
                 long before = input.remaining();
+                long started = System.nanoTime();
                 try (LongOperations.Tracked progress = operations.start("snapshot-install",
                         String.valueOf(Math.max(currentIndex(), 0)), "reading", before);
                         ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input, progress))) {
                     stateMachine.restore(state);
                 }
                 measurements.snapshotInstalled(before - input.remaining());
+                logger.info("Read the state of snapshot {} ({} bytes) in {} ms", Math.max(currentIndex(), 0),
+                        before - input.remaining(), (System.nanoTime() - started) / 1_000_000);
             }
             else {
                 byte[] state = input.readBytes(input.readInt());

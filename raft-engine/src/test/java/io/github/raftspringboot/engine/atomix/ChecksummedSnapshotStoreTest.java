@@ -108,6 +108,26 @@ class ChecksummedSnapshotStoreTest {
     }
 
     @Test
+    void noSnapshotIsTakenAtTheIndexOfOneBeingReceivedOrOfTheCurrentOne() throws IOException {
+        RaftStorage storage = storage();
+        ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);
+        Snapshot received = receive(store, 50, 2);
+        // Both would write raft-50.snapshot.
+        assertThatThrownBy(() -> store.newTemporarySnapshot(50, new WallClockTimestamp()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("Snapshot 50 is being received from the leader");
+        received.persist().complete();
+        // Atomix deletes the file of a second snapshot completed at the current one's index: the same file.
+        assertThatThrownBy(() -> store.newTemporarySnapshot(50, new WallClockTimestamp()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("Snapshot 50 exists already");
+        Path file = ChecksummedSnapshotStore.snapshotFile(storage, 50);
+        assertThat(SnapshotChecksums.recorded(file)).isEqualTo(SnapshotChecksums.compute(file));
+        byte[][] read = readAll(store.getCurrentSnapshot(), 2);
+        assertThat(read[1]).isEqualTo(chunk(1));
+    }
+
+    @Test
     void aCompleteSnapshotFromTheLeaderBecomesCurrentWithItsChecksum() {
         RaftStorage storage = storage();
         ChecksummedSnapshotStore store = new ChecksummedSnapshotStore(storage);

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A follower that was down while the leader compacted its log past the follower's last entry gets the leader's
- * snapshot, pushed in chunks of 1 MB ({@link SnapshotPush}, not Atomix's 32 KB one at a time): it is written to the
+ * snapshot, pushed in chunks of 256 KB ({@link SnapshotPush}, not Atomix's 32 KB one at a time): it is written to the
  * follower's snapshot file chunk by chunk, never whole on the heap, checked, made durable with its checksum, and the
  * follower serves the whole state from it.
  */
@@ -81,7 +81,7 @@ class StreamedSnapshotInstallTest {
                 .mapToLong(message -> Long.parseLong(message.replaceAll(".*: (\\d+) bytes.*", "$1")))
                 .max().orElseThrow();
             assertThat(bytes).as("the snapshot holds the whole state").isGreaterThan((long) KEYS * VALUE.length());
-            assertThat(installs).as("the leader pushed chunks of 1 MB")
+            assertThat(installs).as("the leader pushed chunks of 256 KB")
                 .anyMatch(message -> message.startsWith("Received snapshot ")
                         && message.endsWith("in chunks of up to " + SnapshotPush.CHUNK_BYTES + " bytes"));
             try (Stream<Path> files = Files.walk(dir.resolve(follower))) {

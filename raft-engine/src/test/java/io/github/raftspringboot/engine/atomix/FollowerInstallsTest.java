@@ -14,14 +14,17 @@ import org.junit.jupiter.api.Test;
 
 import static io.github.raftspringboot.engine.atomix.InJvmEngineCluster.onRaftThread;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A follower given the first chunk of a snapshot it has partly received starts over ({@link FirstChunkRestart}):
- * the snapshot it completes holds the chunks sent after that first chunk, not the ones received before. Atomix's
- * follower answered the chunks it already had by their number and kept the old ones, so a snapshot sent again
- * (by another leader, or in chunks of another size) came out as a mix of the two.
+ * How a follower takes a leader's snapshot chunks ({@link FollowerInstalls}). Given the first chunk of a snapshot it
+ * has partly received, it starts over: the snapshot it completes holds the chunks sent after that first chunk, not
+ * the ones received before (Atomix's follower answered the chunks it already had by their number and kept the old
+ * ones, so a snapshot sent again, by another leader or in chunks of another size, came out as a mix of the two).
+ * Given a snapshot at the index it has applied, it installs nothing (Atomix installed it, and the node could be
+ * taking its own snapshot at that index, in the same file).
  */
-class FirstChunkRestartTest {
+class FollowerInstallsTest {
 
     @Test
     void aFirstChunkDropsWhatWasReceivedBeforeIt() throws Exception {
@@ -52,6 +55,29 @@ class FirstChunkRestartTest {
                 assertThat(new String(data, StandardCharsets.UTF_8))
                     .isEqualTo("second send, chunk 0;".repeat(100) + "second send, chunk 1".repeat(100));
             }
+        }
+    }
+
+    @Test
+    void aSnapshotAtTheAppliedIndexIsNotInstalled() throws Exception {
+        try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, Duration.ofMillis(500))) {
+            AtomixRaftEngine leader = cluster.awaitLeader();
+            long written = leader.submit(new byte[] { 1 }).get(30, TimeUnit.SECONDS).index();
+            AtomixRaftEngine follower = cluster.engines().values().stream()
+                .filter(engine -> engine != leader)
+                .findFirst()
+                .orElseThrow();
+            RaftContext context = follower.member().context;
+            await().atMost(Duration.ofSeconds(30)).until(() -> context.getLastApplied() >= written);
+            long term = onRaftThread(context, context::getTerm);
+            long index = onRaftThread(context, context::getLastApplied);
+            InstallTo sender = new InstallTo(follower.member().transport, leader.member().context, term, index);
+
+            assertThat(sender.chunk(0, "chunk 0;", false)).isEqualTo(RaftResponse.Status.OK);
+            assertThat(sender.chunk(1, "chunk 1", true)).isEqualTo(RaftResponse.Status.OK);
+
+            assertThat(context.getSnapshotStore().getSnapshot(index)).as("a snapshot installed at the applied index")
+                .isNull();
         }
     }
 
