@@ -98,8 +98,14 @@ final class SnapshotPush {
                 .build());
         }
         SnapshotReader reader;
-        synchronized (snapshot) {
-            reader = snapshot.openReader();
+        try {
+            synchronized (snapshot) {
+                reader = snapshot.openReader();
+            }
+        }
+        catch (RuntimeException ex) {
+            // Thrown back to Atomix's leader, it would leave the follower marked as being sent a snapshot for good.
+            return CompletableFuture.failedFuture(ex);
         }
         CompletableFuture<InstallResponse> done = new CompletableFuture<>();
         try {
