@@ -133,7 +133,7 @@ final class AtomixMember {
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
         this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
-        this.push = new SnapshotPush(settings.nodeId());
+        this.push = new SnapshotPush(settings.nodeId(), operations);
         // The installs decide which followers get the snapshot, the push sends it.
         RaftServerProtocol serverProtocol = installs.wrap(
                 push.wrap(acknowledgements.wrap(transport.serverProtocol())));

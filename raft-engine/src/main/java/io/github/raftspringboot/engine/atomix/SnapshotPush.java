@@ -59,7 +59,11 @@ final class SnapshotPush {
     /** Set once the node's Raft context exists (the transport is wrapped before). */
     private volatile RaftContext context;
 
-    SnapshotPush(String nodeId) {
+    /** Where each send reports its progress ({@code snapshot-send}, phase {@code sending}). */
+    private final LongOperations operations;
+
+    SnapshotPush(String nodeId, LongOperations operations) {
+        this.operations = operations;
         this.senders = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "raft-" + nodeId + "-snapshot-push");
             thread.setDaemon(true);
@@ -127,7 +131,8 @@ final class SnapshotPush {
         AtomicReference<InstallResponse> lastAnswer = new AtomicReference<>();
         long bytes = reader.remaining();
         int chunks = 0;
-        try (reader) {
+        try (reader; LongOperations.Tracked progress = operations.start("snapshot-send",
+                first.snapshotIndex() + "-to-" + member.id(), "sending", bytes)) {
             do {
                 window.acquire();
                 if (failure.get() != null) {
@@ -163,6 +168,7 @@ final class SnapshotPush {
                     }
                     window.release();
                 });
+                progress.advance(data.length);
             }
             while (reader.hasRemaining());
             // Every chunk answered (the follower handles them in order, so the last answer is the last chunk's).
