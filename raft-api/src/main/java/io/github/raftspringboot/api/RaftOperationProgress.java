@@ -8,7 +8,7 @@ import java.time.Instant;
  * {@code raft.operation.progress} meter show it.
  *
  * @param id        the operation's id (a backup's or restore's id, as in the log lines)
- * @param kind      {@code backup}, {@code restore}, {@code snapshot} or {@code snapshot-install}
+ * @param kind      {@code backup}, {@code restore}, {@code snapshot}, {@code snapshot-install} or {@code snapshot-send}
  * @param phase     what it is doing now, e.g. {@code receiving}, {@code staging}, {@code committing}
  * @param done      how much of the phase is done, in {@code unit}s
  * @param total     how much the phase has to do, or -1 when it is not known in advance (a state being written)
