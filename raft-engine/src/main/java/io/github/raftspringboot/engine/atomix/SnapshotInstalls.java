@@ -81,7 +81,8 @@ final class SnapshotInstalls {
         return member.getLogReader() != null && member.getMatchIndex() + 1 >= member.getLogReader().getFirstIndex();
     }
 
-    private static void markInstalled(RaftMemberContext member, long snapshotIndex) {
+    /** On the Raft thread: Atomix's leader takes {@code member} to hold the snapshot, and sends it entries after it. */
+    static void markInstalled(RaftMemberContext member, long snapshotIndex) {
         if (member.getSnapshotIndex() < snapshotIndex) {
             member.setSnapshotIndex(snapshotIndex);
         }

@@ -221,11 +221,8 @@ final class SnapshotPush {
             return;
         }
         RaftMemberContext state = raft.getCluster().getMemberState(member);
-        if (raft.isLeader() && raft.getTerm() == first.term() && state != null
-                && state.getSnapshotIndex() < first.snapshotIndex()) {
-            state.setSnapshotIndex(first.snapshotIndex());
-            state.setNextSnapshotIndex(0);
-            state.setNextSnapshotOffset(0);
+        if (raft.isLeader() && raft.getTerm() == first.term() && state != null) {
+            SnapshotInstalls.markInstalled(state, first.snapshotIndex());
         }
         done.complete(answer);
     }
