@@ -201,8 +201,8 @@ final class AtomixMember {
                     BackupRestore.chunkSize(settings.maxEntrySize()), operations,
                     StreamedBackups.giveUpAfter(settings.requestTimeout()), RESTORE_RETRY_PAUSE);
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
-            this.membership = new MembershipOperations(context, server, transport, directory, settings,
-                    commands::submitSystem);
+            this.membership = new MembershipOperations(context, transport, directory, settings,
+                    commands::submitSystem, parts.running());
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
             this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, acknowledgements), transport,
                     this::leaderId, logApplied, parts.applied(), parts.running(),

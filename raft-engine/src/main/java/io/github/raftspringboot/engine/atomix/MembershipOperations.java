@@ -5,12 +5,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 import io.atomix.cluster.MemberId;
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
-import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.protocol.ConfigurationResponse;
 import io.atomix.protocols.raft.protocol.JoinRequest;
@@ -35,8 +35,6 @@ final class MembershipOperations {
 
     private final RaftContext context;
 
-    private final DefaultRaftServer server;
-
     private final GrpcRaftTransport transport;
 
     private final PeerDirectory directory;
@@ -49,17 +47,19 @@ final class MembershipOperations {
 
     private final LeadershipHandover handover;
 
-    MembershipOperations(RaftContext context, DefaultRaftServer server, GrpcRaftTransport transport,
+    private final RequestedElection election;
+
+    MembershipOperations(RaftContext context, GrpcRaftTransport transport,
             PeerDirectory directory, RaftNodeSettings settings,
-            BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem) {
+            BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem, BooleanSupplier running) {
         this.context = context;
-        this.server = server;
         this.transport = transport;
         this.directory = directory;
         this.settings = settings;
         this.submitSystem = submitSystem;
         this.safety = new ReconfigurationCheck(context, transport, settings);
         this.handover = new LeadershipHandover(this, context, transport, settings);
+        this.election = new RequestedElection(context, settings.nodeId(), running);
     }
 
     CompletableFuture<Void> requireLeader(String operation) {
@@ -184,7 +184,7 @@ final class MembershipOperations {
         return switch (request.getRequestCase()) {
             case WHO_AM_I -> CompletableFuture.completedFuture(
                     ControlReply.newBuilder().setNodeId(settings.nodeId()).build());
-            case ANOINT -> server.promote().thenApply(ignored -> ControlReply.newBuilder()
+            case ANOINT -> election.stand().thenApply(ignored -> ControlReply.newBuilder()
                 .setIndex(context.getLogWriter().getLastIndex())
                 .build());
             default -> CompletableFuture.failedFuture(new IllegalArgumentException(
