@@ -5,7 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.LongUnaryOperator;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class JitWarmUpTest {
+
+    /** The test JVM's own compilers may be busy: the fake systems' compilers are always idle unless a test says. */
+    private static final Function<List<Long>, Map<Long, Long>> QUIET_COMPILERS = pids -> Map.of();
 
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
@@ -60,7 +65,7 @@ class JitWarmUpTest {
         long start = System.nanoTime();
         BenchmarkTarget target = target(elapsedNanos -> (elapsedNanos < 600_000_000L) ? 4_000_000 : 1_000_000, start);
         JitWarmUp warmUp = new JitWarmUp(rows(), Duration.ofMillis(100), Duration.ofMillis(700),
-                Duration.ofSeconds(20), 10, out);
+                Duration.ofSeconds(20), 10, out, QUIET_COMPILERS);
 
         JitWarmUp.Outcome outcome = warmUp.run(target);
 
@@ -81,13 +86,35 @@ class JitWarmUpTest {
         long start = System.nanoTime();
         BenchmarkTarget target = target(elapsedNanos -> (long) (8_000_000 / Math.pow(2, elapsedNanos / 200e6)), start);
         JitWarmUp warmUp = new JitWarmUp(rows(), Duration.ofMillis(100), Duration.ZERO, Duration.ofMillis(500), 10,
-                out);
+                out, QUIET_COMPILERS);
 
         JitWarmUp.Outcome outcome = warmUp.run(target);
 
         assertThat(outcome.stable()).isFalse();
         assertThat(outcome.rounds()).hasSizeBetween(2, 4);
         assertThat(outcome.summary()).contains("still getting faster when the time allowed ran out");
+    }
+
+    @Test
+    void flatRoundsWhileTheCompilersAreBusyDoNotEndTheWarmUp() throws InterruptedException {
+        // A flat system whose compiler thread uses a whole core until 0.8 s, then nothing.
+        long start = System.nanoTime();
+        BenchmarkTarget target = target(elapsedNanos -> 1_000_000, start);
+        Function<List<Long>, Map<Long, Long>> compilers = pids -> {
+            double busySeconds = Math.min(System.nanoTime() - start, 800_000_000L) / 1e9;
+            return Map.of(7L, (long) (busySeconds * ProcessCpu.TICKS_PER_SECOND));
+        };
+        JitWarmUp warmUp = new JitWarmUp(rows(), Duration.ofMillis(100), Duration.ZERO, Duration.ofSeconds(20), 10,
+                out, compilers);
+
+        JitWarmUp.Outcome outcome = warmUp.run(target);
+
+        assertThat(outcome.stable()).isTrue();
+        assertThat(outcome.spent()).as("not over before the compiler fell quiet")
+            .isGreaterThanOrEqualTo(Duration.ofMillis(800));
+        assertThat(outcome.compilers()).isLessThanOrEqualTo(JitWarmUp.COMPILERS_QUIET);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Warm-up round 1 of fake: ")
+            .containsPattern("Warm-up round 1 of fake: .*; JIT compilers (9\\d|10\\d) % of a core");
     }
 
     private static List<Workload> rows() {
