@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.atomix.protocols.raft.RaftServer;
+import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.github.raftspringboot.api.RaftRole;
 import io.github.raftspringboot.engine.atomix.peer.Anoint;
@@ -15,6 +16,7 @@ import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A node asked to take over the leadership stands only while it runs as a voter that follows: a stopping node (its
@@ -32,6 +34,14 @@ class RequestedElectionTest {
                 .findFirst()
                 .orElseThrow();
             RaftContext context = stopping.member().context;
+            // Settled first: Atomix moves an inactive node whose configuration promotes it (the new leader's first
+            // one) back to follower, which would undo the stop below.
+            await().atMost(Duration.ofSeconds(30)).until(() -> InJvmEngineCluster.onRaftThread(context,
+                    () -> (context.getRole() == RaftServer.Role.FOLLOWER && context.getLeader() != null
+                            && context.getCluster().getMember().getType() == RaftMember.Type.ACTIVE
+                            && context.getCluster().getConfiguration() != null
+                            && context.getCommitIndex() >= context.getCluster().getConfiguration().index()) ? 1 : 0)
+                    == 1);
             // The first step of a stop, as Atomix's shutdown() takes it: the log is closed after it.
             CompletableFuture<Void> inactive = new CompletableFuture<>();
             context.getThreadContext().execute(() -> {
