@@ -60,8 +60,9 @@ public final class SideBySideBenchmark implements Callable<Integer> {
 
     @Option(names = "--jit-warmup-seconds", paramLabel = "S",
             description = "The most time each system's warm-up may take: rounds of unmeasured load of each kind the "
-                    + "rows use, until a round is no more than 5 %% faster than the one before, so that the sample's "
-                    + "JVMs are compiled (default 600, quick 3).")
+                    + "rows use, until two rounds are no more than 5 %% faster than the two before and the servers' "
+                    + "JIT compilers used at most 10 %% of a core in the last, so that the sample's JVMs are compiled "
+                    + "(default 600, quick 3).")
     Double jitWarmUpSeconds;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "2",
