@@ -41,7 +41,28 @@ final class ClosedLoopRun {
 
     private final AtomicReference<String> firstFailure = new AtomicReference<>();
 
+    /** Told when the measured window starts and ends (a profiler), outside the CPU figures' readings. */
+    interface Window {
+
+        Window NONE = new Window() {
+        };
+
+        default void starting() {
+        }
+
+        default void ended() {
+        }
+    }
+
+    private final Window window;
+
     ClosedLoopRun(BenchmarkTarget target, Workload workload, int readSetSize, Duration warmUp, Duration measured) {
+        this(target, workload, readSetSize, warmUp, measured, Window.NONE);
+    }
+
+    ClosedLoopRun(BenchmarkTarget target, Workload workload, int readSetSize, Duration warmUp, Duration measured,
+            Window window) {
+        this.window = window;
         this.target = target;
         this.workload = workload;
         this.readSetSize = readSetSize;
@@ -62,6 +83,7 @@ final class ClosedLoopRun {
             thread.start();
         }
         Thread.sleep(warmUp.toMillis());
+        window.starting();
         double cpuBefore = ProcessCpu.seconds(target.serverPids());
         double jvmBefore = ProcessCpu.seconds(THIS_JVM);
         double clientsBefore = threadCpuSeconds(threads);
@@ -73,6 +95,7 @@ final class ClosedLoopRun {
         double cpuAfter = ProcessCpu.seconds(target.serverPids());
         double jvmAfter = ProcessCpu.seconds(THIS_JVM);
         double clientsUsed = threadCpuSeconds(threads) - clientsBefore;
+        window.ended();
         stopping = true;
         long joinDeadline = System.nanoTime() + HttpCalls.REQUEST_TIMEOUT.plusSeconds(10).toNanos();
         for (Thread thread : threads) {

@@ -96,6 +96,12 @@ public final class SideBySideBenchmark implements Callable<Integer> {
     @Option(names = "--keep-work-dir", description = "Keep the servers' data and logs after the run.")
     boolean keepWorkDir;
 
+    @Option(names = "--profile-dir", paramLabel = "DIR",
+            description = "Profile the sample's node processes in each measured kv run with async-profiler: CPU "
+                    + "samples per thread, kernel frames included, one <workload>-round<N>-<node>.collapsed file "
+                    + "per node and a <workload>-round<N>.md summary.")
+    Path profileDir;
+
     @Option(names = "--report", paramLabel = "FILE", defaultValue = "target/benchmark-report.md",
             description = "Where the Markdown report is written as well (default ${DEFAULT-VALUE}).")
     Path report;
@@ -149,6 +155,9 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         SessionNotes sessionNotes;
         try (BenchmarkSession session = new BenchmarkSession(settings, sampleJar, etcdBinary, workDir, keepWorkDir,
                 out)) {
+            if (profileDir != null) {
+                session.profileInto(ServerProfiler.into(profileDir));
+            }
             Thread cleanup = new Thread(session::close, "benchmark-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);
             results = session.runAll();
