@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,8 @@ import java.util.regex.Pattern;
 final class ProfileSummary {
 
     private static final Pattern NUMBERS = Pattern.compile("\\d+");
+
+    private static final Pattern SYSCALL = Pattern.compile("^(__x64_sys_|__do_sys_|ksys_|__sys_|do_)(\\w+)$");
 
     private static final List<String> LIBRARIES = List.of("org/apache/catalina", "org/apache/coyote",
             "org/apache/tomcat", "org/springframework", "tools/jackson", "com/fasterxml/jackson", "io/micrometer",
@@ -54,14 +57,7 @@ final class ProfileSummary {
         threads.merge(thread, samples, Long::sum);
         if (frames[frames.length - 1].endsWith("_[k]")) {
             kernel += samples;
-            String syscall = "(interrupt or fault)";
-            for (String frame : frames) {
-                if (frame.startsWith("__x64_sys_") || frame.startsWith("__do_sys_")) {
-                    syscall = frame.replaceFirst("^__(x64|do)_sys_", "").replace("_[k]", "");
-                    break;
-                }
-            }
-            syscalls.merge(syscall, samples, Long::sum);
+            syscalls.merge(syscall(frames), samples, Long::sum);
         }
         for (String library : LIBRARIES) {
             for (String frame : frames) {
@@ -72,6 +68,21 @@ final class ProfileSummary {
             }
         }
         return this;
+    }
+
+    /**
+     * The system call of a kernel stack: the frame after {@code do_syscall_64} without its prefix ({@code
+     * __x64_sys_futex}, {@code ksys_write}, {@code do_writev}); interrupts and page faults have none.
+     */
+    static String syscall(String[] frames) {
+        for (int i = 0; i + 1 < frames.length; i++) {
+            if (frames[i].equals("do_syscall_64_[k]")) {
+                String next = frames[i + 1].replace("_[k]", "");
+                Matcher call = SYSCALL.matcher(next);
+                return call.matches() ? call.group(2) : "(entering or leaving a system call)";
+            }
+        }
+        return "(interrupt or fault)";
     }
 
     long total() {
