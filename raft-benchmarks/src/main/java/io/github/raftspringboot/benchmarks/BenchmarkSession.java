@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -47,10 +45,7 @@ final class BenchmarkSession implements AutoCloseable {
 
     private final List<String> notes = new ArrayList<>();
 
-    private ServerProfiler profiler;
-
-    /** Each profiled run's summary file, by run name. */
-    private final Map<String, Path> profiles = new LinkedHashMap<>();
+    private KvRunProfiles profiles;
 
     private long warmUpFailures;
 
@@ -133,29 +128,10 @@ final class BenchmarkSession implements AutoCloseable {
 
     /** Notes on the warm-up and the leaders, and the warm-up's failed requests. */
     SessionNotes notes() {
-        if (!profiles.isEmpty()) {
-            notes.add("CPU profiles of the sample's nodes in each measured kv run (async-profiler, one sample per ms "
-                    + "of CPU per thread, kernel frames included; its sampling is in the kv CPU column): "
-                    + String.join(", ", profiles.values().stream().map(Path::toString).toList()) + ".");
+        if (profiles != null) {
+            profiles.note().ifPresent(notes::add);
         }
         return new SessionNotes(notes, warmUpFailures);
-    }
-
-    private void summarise(String name, List<Path> files) {
-        try {
-            ProfileSummary summary = new ProfileSummary();
-            for (Path file : files) {
-                summary.add(file);
-            }
-            Path written = profiler.dir().resolve(name + ".md");
-            Files.writeString(written, summary.render("kv " + name + ": " + files.size() + " nodes", 12));
-            profiles.put(name, written);
-            out.printf(Locale.ROOT, "Profile of kv %s: %s (%,d samples, %.0f %% in the kernel)%n", name, written,
-                    summary.total(), 100 * summary.kernelShare());
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Cannot summarise the profiles of " + name, ex);
-        }
     }
 
     /** Unmeasured load on both systems first: otherwise the first rows measure the sample's JIT compiler. */
@@ -239,24 +215,13 @@ final class BenchmarkSession implements AutoCloseable {
 
     /** Profiles the sample's nodes during each of their measured runs ({@code --profile-dir}). */
     void profileInto(ServerProfiler profiler) {
-        this.profiler = profiler;
+        this.profiles = new KvRunProfiles(profiler, out);
     }
 
     private RunResult runOnce(BenchmarkTarget target, Workload workload, int round) throws InterruptedException {
         ClosedLoopRun.Window window = ClosedLoopRun.Window.NONE;
-        if (profiler != null && target.name().equals("kv")) {
-            String name = workload.name() + "-round" + round;
-            window = new ClosedLoopRun.Window() {
-                @Override
-                public void starting() {
-                    profiler.start(target.serverPids());
-                }
-
-                @Override
-                public void ended() {
-                    summarise(name, profiler.stop(target.serverPids(), name));
-                }
-            };
+        if (profiles != null && target.name().equals("kv")) {
+            window = profiles.window(target, workload.name() + "-round" + round);
         }
         RunResult result = new ClosedLoopRun(target, workload, settings.readSetSize(), settings.warmUp(),
                 settings.run(), window).run();
