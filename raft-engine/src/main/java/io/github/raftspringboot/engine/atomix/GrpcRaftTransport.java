@@ -199,7 +199,7 @@ final class GrpcRaftTransport implements AutoCloseable {
     }
 
     private void receive(byte[] frame, StreamObserver<byte[]> responses) {
-        handle(frame).whenComplete((response, error) -> {
+        handle(frame, 0).whenComplete((response, error) -> {
             if (error == null) {
                 responses.onNext(response);
                 responses.onCompleted();
@@ -211,17 +211,21 @@ final class GrpcRaftTransport implements AutoCloseable {
         });
     }
 
-    /** Handles one frame from a peer (on gRPC's thread: decoded here, handled on Atomix's) and returns the reply. */
-    private CompletableFuture<byte[]> handle(byte[] frame) {
+    /**
+     * Handles one frame from a peer, the one that starts at {@code offset} in {@code message} (on gRPC's thread: decoded
+     * here, handled on Atomix's), and returns the reply.
+     */
+    private CompletableFuture<byte[]> handle(byte[] message, int offset) {
         CompletableFuture<byte[]> reply;
         try {
-            if (PeerMessageCodec.isBeat(frame)) {
-                leaderContact.heard(PeerMessageCodec.beatTerm(frame));
+            if (PeerMessageCodec.isBeat(message, offset)) {
+                leaderContact.heard(PeerMessageCodec.beatTerm(message, offset));
                 reply = CompletableFuture.completedFuture(PeerMessageCodec.EMPTY);
             }
             else {
-                reply = PeerMessageCodec.isControl(frame) ? receiveControl(PeerMessageCodec.controlRequest(frame))
-                        : receiveRaft(codec.decode(PeerMessageCodec.unframe(frame)));
+                reply = PeerMessageCodec.isControl(message, offset)
+                        ? receiveControl(PeerMessageCodec.controlRequest(message, offset))
+                        : receiveRaft(codec.decodeFrame(message, offset));
             }
         }
         catch (RuntimeException ex) {

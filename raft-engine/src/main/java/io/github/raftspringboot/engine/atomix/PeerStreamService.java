@@ -1,7 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 import io.grpc.ServerCallHandler;
 import io.grpc.Status;
@@ -23,8 +22,16 @@ final class PeerStreamService {
     private PeerStreamService() {
     }
 
+    /** The transport's handling of one received frame, completing with the reply frame. */
+    @FunctionalInterface
+    interface FrameHandler {
+
+        /** Handles the frame that starts at {@code offset} in {@code message} (after the stream's request id). */
+        CompletableFuture<byte[]> handle(byte[] message, int offset);
+    }
+
     /** @param handle the transport's handling of one frame, completing with the reply frame */
-    static ServerCallHandler<byte[], byte[]> handler(Function<byte[], CompletableFuture<byte[]>> handle) {
+    static ServerCallHandler<byte[], byte[]> handler(FrameHandler handle) {
         return ServerCalls.asyncBidiStreamingCall(responses -> new Requests(
                 (ServerCallStreamObserver<byte[]>) responses, handle));
     }
@@ -33,12 +40,12 @@ final class PeerStreamService {
 
         private final ServerCallStreamObserver<byte[]> replies;
 
-        private final Function<byte[], CompletableFuture<byte[]>> handle;
+        private final FrameHandler handle;
 
         /** Guarded by this: no reply may be written once the call has ended. */
         private boolean ended;
 
-        Requests(ServerCallStreamObserver<byte[]> replies, Function<byte[], CompletableFuture<byte[]>> handle) {
+        Requests(ServerCallStreamObserver<byte[]> replies, FrameHandler handle) {
             this.replies = replies;
             this.handle = handle;
             replies.setOnCancelHandler(this::end);
@@ -57,7 +64,7 @@ final class PeerStreamService {
             }
             CompletableFuture<byte[]> reply;
             try {
-                reply = handle.apply(PeerStreamFrames.frame(message));
+                reply = handle.handle(message, PeerStreamFrames.ID_BYTES);
             }
             catch (RuntimeException ex) {
                 reply = CompletableFuture.failedFuture(ex);

@@ -18,7 +18,6 @@ import io.atomix.protocols.raft.storage.snapshot.SnapshotDescriptor;
 import io.atomix.protocols.raft.storage.snapshot.SnapshotReader;
 import io.atomix.protocols.raft.storage.snapshot.SnapshotStore;
 import io.atomix.protocols.raft.storage.snapshot.SnapshotWriter;
-import io.atomix.storage.buffer.HeapBuffer;
 import io.atomix.utils.time.WallClockTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +40,11 @@ final class ReceivedSnapshot extends Snapshot {
     /** Atomix's snapshot descriptor: index (8), timestamp (8), version (4), locked (1), padded to 64 bytes. */
     private static final int HEADER = SnapshotDescriptor.BYTES + Integer.BYTES;
 
-    /** A chunk's first buffer: Atomix's chunks (32 KB) fit; the leader's push (256 KB) grows it twice. */
-    private static final int CHUNK_CAPACITY = 64 * 1024;
+    /** The chunks' array, at first: the leader's push sends 256 KB chunks ({@link SnapshotPush#CHUNK_BYTES}). */
+    private static final int CHUNK_CAPACITY = SnapshotPush.CHUNK_BYTES;
+
+    /** The read-back check's buffer, outside the heap: the file's bytes are not copied into an array to be summed. */
+    private static final int CHECK_BUFFER = 1024 * 1024;
 
     /**
      * What was written is forced to disk in the background each time this much more has arrived, so that the force
@@ -69,7 +71,10 @@ final class ReceivedSnapshot extends Snapshot {
     /** Told of each chunk's bytes as it is written, for the progress report. */
     private final LongConsumer written;
 
-    private HeapBuffer chunk;
+    /** The array each chunk is collected in, allocated with the first and reused ({@link ChunkBuffer}). */
+    private ChunkBuffer.BulkBytes chunkBytes;
+
+    private ChunkBuffer chunk;
 
     private long length;
 
@@ -121,7 +126,10 @@ final class ReceivedSnapshot extends Snapshot {
     public synchronized SnapshotWriter openWriter() {
         checkWriter();
         checkOpen();
-        chunk = HeapBuffer.allocate(CHUNK_CAPACITY);
+        if (chunkBytes == null) {
+            chunkBytes = new ChunkBuffer.BulkBytes(CHUNK_CAPACITY);
+        }
+        chunk = ChunkBuffer.over(chunkBytes);
         return openWriter(new SnapshotWriter(chunk, this), descriptor);
     }
 
@@ -201,7 +209,7 @@ final class ReceivedSnapshot extends Snapshot {
 
     private long checksumOnDisk() throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_CAPACITY);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(CHECK_BUFFER);
         long position = HEADER;
         long end = HEADER + length;
         while (position < end) {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -223,7 +224,8 @@ class PeerStreamsTest {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
             .directExecutor()
             .addService(ServerServiceDefinition.builder(GrpcRaftTransport.SERVICE_NAME)
-                .addMethod(GrpcRaftTransport.STREAM, PeerStreamService.handler(handle))
+                .addMethod(GrpcRaftTransport.STREAM, PeerStreamService.handler((message, offset) -> handle
+                    .apply(Arrays.copyOfRange(message, offset, message.length))))
                 .build())
             .build()
             .start();
