@@ -6,6 +6,11 @@ and the number of leader changes (term changes) during the whole run.
 
     scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g]
                      [--jvm-options "-XX:G1HeapRegionSize=4m"] [--launch "java -jar ..."] [--wait 900]
+                     [--rebuilds N --rebuild-launch "java -jar other-build.jar"]
+
+--rebuilds N repeats the rebuilt follower (state deleted, the leader's snapshot installed) N times with each of
+--launch and --rebuild-launch, in turn (ABBA), against the same leader and state: a change to the follower's side
+of an install measured against the build before it in one run.
 
 Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
@@ -171,6 +176,46 @@ def log_seconds_after(path, text, since):
     return None
 
 
+def rebuild(node, launch, work, serves, wait):
+    """Kills node, deletes its state, starts it with launch; answers the seconds to serving and its log's timeline."""
+    node.kill()
+    shutil.rmtree(os.path.join(work, node.id), ignore_errors=True)
+    node.launch = launch
+    started = time.time()
+    node.start()
+    wait_for("the emptied follower to serve the last key", serves, wait)
+    took = time.time() - started
+    log = os.path.join(work, node.id + ".log")
+    marks = [log_seconds_after(log, text, started)
+             for text in ("Started ", "Received snapshot", "Read the state of snapshot")]
+    return took, marks
+
+
+def rebuild_rounds(args, work, follower, leader, serves, rows):
+    """The rebuilt follower with this build and with --rebuild-launch, in turn (ABBA), each timed."""
+    this, other = args.launch, args.rebuild_launch or args.launch
+    results = {"this build": [], "other build": []}
+    for round_number in range(args.rebuilds):
+        order = [("this build", this), ("other build", other)]
+        if round_number % 2:
+            order.reverse()
+        for label, launch in order:
+            took, marks = rebuild(follower, launch, work, serves, args.wait)
+            sent = [line for line in open(os.path.join(work, leader.id + ".log"), errors="replace")
+                    if "Sent snapshot" in line]
+            push = re.search(r"in (\d+) ms", sent[-1]).group(1) if sent else "?"
+            results[label].append(took)
+            rows.append(("rebuilt follower, round %d, %s" % (round_number + 1, label),
+                         "%.1f s (Spring Boot started +%s, snapshot received +%s, state read +%s; leader's push %s ms)"
+                         % ((took,) + tuple("%.1f s" % m if m is not None else "?" for m in marks) + (push,))))
+    if follower.launch != this:
+        rebuild(follower, this, work, serves, args.wait)  # the rest of the run with this build
+    for label, times in results.items():
+        times.sort()
+        rows.append(("rebuilt follower, %s: median of %d" % (label, len(times)), "%.1f s (%s)" % (
+            times[len(times) // 2], ", ".join("%.1f" % t for t in times))))
+
+
 def max_term(nodes):
     terms = [s.get("term", 0) for s in (n.status() for n in nodes) if s]
     return max(terms) if terms else 0
@@ -204,6 +249,10 @@ def main():
     parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar"))
     # How long to wait for a leader or a restarted node to serve before the run fails (a starved machine needs long).
     parser.add_argument("--wait", type=float, default=900)
+    # The rebuilt follower again, N pairs of runs: one with --launch, one with --rebuild-launch (another build's
+    # launcher, e.g. a checkout of the commit before a change), in turn, against the same leader and state.
+    parser.add_argument("--rebuilds", type=int, default=0)
+    parser.add_argument("--rebuild-launch")
     args = parser.parse_args()
     cli = args.cli
 
@@ -317,6 +366,9 @@ def main():
         rows.append(("that follower's timeline from java -jar (its log)",
                      ", ".join("%s %s" % (what, "+%.1f s" % at if at is not None else "not logged")
                                for what, at in marks)))
+
+        if args.rebuilds:
+            rebuild_rounds(args, work, follower, leader, serves, rows)
 
         backup = os.path.join(work, "backup.raft")
         started = time.time()
