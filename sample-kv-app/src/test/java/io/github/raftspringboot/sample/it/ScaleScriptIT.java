@@ -28,7 +28,7 @@ class ScaleScriptIT {
         ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("scripts/scale.py").toString(), "--keys",
                 "6000", "--batch", "300", "--xmx", "256m", "--jvm-options=-XX:TieredStopAtLevel=1",
                 "--launch", "java -jar " + SampleJar.jar().toAbsolutePath(),
-                "--cli", cli.toString(), "--wait", "180")
+                "--cli", cli.toString(), "--wait", "180", "--rebuilds", "1")
             .redirectErrorStream(true);
         // 256 KB segments: the 1.7 MB log then has whole segments below the applied index, so every node snapshots.
         builder.environment()
@@ -45,6 +45,10 @@ class ScaleScriptIT {
             .containsPattern("\\| follower killed \\(-9\\), restarted: [^|]+ \\| [\\d.]+ s;")
             .containsPattern("\\| follower killed, its state directory deleted, restarted: [^|]+ \\| [\\d.]+ s;")
             .containsPattern("\\| snapshot received by that follower \\(its log\\) \\| Received snapshot \\d+ from the leader")
+            .containsPattern("\\| rebuilt follower, round 1, this build \\| [\\d.]+ s \\(Spring Boot started \\+[\\d.]+ s, "
+                    + "snapshot received \\+[\\d.]+ s, state read \\+[\\d.]+ s; leader's push \\d+ ms\\)")
+            .containsPattern("\\| rebuilt follower, round 1, other build \\| [\\d.]+ s \\(")
+            .containsPattern("\\| rebuilt follower, other build: median of 1 \\| [\\d.]+ s")
             .containsPattern("\\| backup \\(GET /actuator/raft/backup from a follower\\) \\| [\\d.]+ s")
             .containsPattern("\\| restore \\(raftmanager restore, through a follower\\) \\| [\\d.]+ s;");
     }
