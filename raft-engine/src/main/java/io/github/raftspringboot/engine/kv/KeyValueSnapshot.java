@@ -113,7 +113,7 @@ final class KeyValueSnapshot {
                 }
                 parser.nextToken();
                 switch (section) {
-                    case "entries" -> readEntries(parser, new UnchangedRecords(current, entries));
+                    case "entries" -> entries = readEntries(parser, new UnchangedRecords(current));
                     case "history" -> history = ChangeHistory.fromJson(parser.readValueAsTree(), maxHistory);
                     case "leases" -> leases = parser.readValueAsTree();
                     default -> throw new IOException("The store snapshot has a section '" + section + "' this version "
@@ -145,7 +145,8 @@ final class KeyValueSnapshot {
     }
 
     /** The entries section, token by token: no tree is built for a record, nor for a string or boolean value. */
-    private static void readEntries(JsonParser parser, UnchangedRecords entries) throws IOException {
+    private static ConcurrentSkipListMap<String, KeyRecord> readEntries(JsonParser parser, UnchangedRecords entries)
+            throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             throw new IOException("The snapshot's entries section must be a JSON object");
         }
@@ -154,6 +155,7 @@ final class KeyValueSnapshot {
             parser.nextToken();
             entries.put(key, readRecord(parser, key));
         }
+        return entries.toMap();
     }
 
     /** {@link KeyRecord#fromJson}'s rules, read from the tokens of {@code {"value":..,"createRevision":..,..}}. */
