@@ -176,8 +176,14 @@ def log_seconds_after(path, text, since):
     return None
 
 
+# What a rebuilt follower's log says, and when: (label, text of the log line).
+REBUILD_TIMELINE = (("Spring Boot started", "Started "), ("snapshot received", "Received snapshot"),
+                    ("state read", "Read the state of snapshot"))
+
+
 def rebuild(node, launch, work, serves, wait):
-    """Kills node, deletes its state, starts it with launch; answers the seconds to serving and its log's timeline."""
+    """Kills node, deletes its state, starts it with launch; answers the seconds to serving and, per
+    REBUILD_TIMELINE, the seconds from the start to that line of its log (None when not logged)."""
     node.kill()
     shutil.rmtree(os.path.join(work, node.id), ignore_errors=True)
     node.launch = launch
@@ -186,9 +192,12 @@ def rebuild(node, launch, work, serves, wait):
     wait_for("the emptied follower to serve the last key", serves, wait)
     took = time.time() - started
     log = os.path.join(work, node.id + ".log")
-    marks = [log_seconds_after(log, text, started)
-             for text in ("Started ", "Received snapshot", "Read the state of snapshot")]
-    return took, marks
+    return took, [log_seconds_after(log, text, started) for _, text in REBUILD_TIMELINE]
+
+
+def timeline(marks):
+    return ", ".join("%s %s" % (label, "+%.1f s" % at if at is not None else "not logged")
+                     for (label, _), at in zip(REBUILD_TIMELINE, marks))
 
 
 def rebuild_rounds(args, work, follower, leader, serves, rows):
@@ -206,8 +215,7 @@ def rebuild_rounds(args, work, follower, leader, serves, rows):
             push = re.search(r"in (\d+) ms", sent[-1]).group(1) if sent else "?"
             results[label].append(took)
             rows.append(("rebuilt follower, round %d, %s" % (round_number + 1, label),
-                         "%.1f s (Spring Boot started +%s, snapshot received +%s, state read +%s; leader's push %s ms)"
-                         % ((took,) + tuple("%.1f s" % m if m is not None else "?" for m in marks) + (push,))))
+                         "%.1f s (%s; leader's push %s ms)" % (took, timeline(marks), push)))
     if follower.launch != this:
         rebuild(follower, this, work, serves, args.wait)  # the rest of the run with this build
     for label, times in results.items():
@@ -342,14 +350,10 @@ def main():
 
         # A follower far behind: its state deleted, it gets the leader's snapshot (pushed in 256 KB chunks, written
         # to its snapshot file as they arrive) and then the entries after it.
-        follower.kill()
-        shutil.rmtree(os.path.join(work, follower.id), ignore_errors=True)
-        started = time.time()
-        follower.start()
-        wait_for("the emptied follower to serve the last key", serves, args.wait)
+        took, marks = rebuild(follower, args.launch, work, serves, args.wait)
         rows.append(("follower killed, its state directory deleted, restarted: java -jar to serving the last key "
                      "(the leader's snapshot installed)",
-                     "%.1f s; %s" % (time.time() - started, terms_moved())))
+                     "%.1f s; %s" % (took, terms_moved())))
         received = [line.strip() for line in open(os.path.join(work, follower.id + ".log"), errors="replace")
                     if "Received snapshot" in line]
         rows.append(("snapshot received by that follower (its log)",
@@ -359,13 +363,7 @@ def main():
                 if "Sent snapshot" in line]
         rows.append(("snapshot sent by the leader (its log)",
                      re.sub(r".*(Sent snapshot.*)", r"\1", sent[-1]) if sent else "none logged"))
-        follower_log = os.path.join(work, follower.id + ".log")
-        marks = [(what, log_seconds_after(follower_log, text, started)) for what, text in (
-            ("Spring Boot started", "Started "), ("snapshot received", "Received snapshot"),
-            ("state read", "Read the state of snapshot"))]
-        rows.append(("that follower's timeline from java -jar (its log)",
-                     ", ".join("%s %s" % (what, "+%.1f s" % at if at is not None else "not logged")
-                               for what, at in marks)))
+        rows.append(("that follower's timeline from java -jar (its log)", timeline(marks)))
 
         if args.rebuilds:
             rebuild_rounds(args, work, follower, leader, serves, rows)

@@ -69,8 +69,13 @@ final class PeerMessageCodec {
     }
 
     private static <T> T parse(Parser<T> parser, byte[] frame) {
+        return parse(parser, frame, 0);
+    }
+
+    /** The protobuf payload of the frame that starts at {@code offset} in {@code message}, read where it lies. */
+    private static <T> T parse(Parser<T> parser, byte[] message, int offset) {
         try {
-            return parser.parseFrom(unframe(frame));
+            return parser.parseFrom(message, offset + 1, message.length - offset - 1);
         }
         catch (InvalidProtocolBufferException ex) {
             throw new IllegalArgumentException("Malformed control message between Raft nodes (do all nodes run the "
@@ -97,13 +102,7 @@ final class PeerMessageCodec {
 
     /** The control request of the frame that starts at {@code offset} in {@code message}. */
     static ControlRequest controlRequest(byte[] message, int offset) {
-        try {
-            return ControlRequest.parser().parseFrom(message, offset + 1, message.length - offset - 1);
-        }
-        catch (InvalidProtocolBufferException ex) {
-            throw new IllegalArgumentException("Malformed control message between Raft nodes (do all nodes run the "
-                    + "same version?): " + ex.getMessage(), ex);
-        }
+        return parse(ControlRequest.parser(), message, offset);
     }
 
     static byte[] frame(byte kind, byte[] payload) {
