@@ -111,10 +111,4 @@ final class PeerMessageCodec {
         System.arraycopy(payload, 0, framed, 1, payload.length);
         return framed;
     }
-
-    static byte[] unframe(byte[] frame) {
-        byte[] payload = new byte[frame.length - 1];
-        System.arraycopy(frame, 1, payload, 0, payload.length);
-        return payload;
-    }
 }

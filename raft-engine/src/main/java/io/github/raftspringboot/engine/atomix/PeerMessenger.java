@@ -48,7 +48,7 @@ final class PeerMessenger {
         PeerStreams.Lane lane = (request instanceof AppendRequest || request instanceof InstallRequest)
                 ? PeerStreams.Lane.BULK : PeerStreams.Lane.CONTROL;
         return channels.call(memberId.id(), PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, encoded), lane)
-            .thenApply(reply -> codec.decode(PeerMessageCodec.unframe(reply)));
+            .thenApply(reply -> codec.decodeFrame(reply, 0));
     }
 
     void sendOneWay(MemberId memberId, Object request) {

@@ -251,6 +251,6 @@ class PeerStreamsTest {
     }
 
     private static String text(byte[] frame) {
-        return new String(PeerMessageCodec.unframe(frame), StandardCharsets.UTF_8);
+        return new String(frame, 1, frame.length - 1, StandardCharsets.UTF_8);
     }
 }
