@@ -103,10 +103,10 @@ public interface RaftNode {
     CompletableFuture<RaftBackup> backup();
 
     /**
-     * Replaces the whole replicated state with a backup's, on every node, through the log: the data is staged in
-     * chunks smaller than {@code raft.limits.max-entry-size}, then one commit entry swaps it in atomically (readers
-     * see the old state until then). Works on any node; membership is not changed. Writes made after the backup
-     * was taken are lost.
+     * Replaces the whole replicated state with a backup's, on every node: the backup is sent to the members (a
+     * majority of the voters must receive it, or nothing changes), then one log entry swaps it in atomically on
+     * each node (readers see the old state until then; a member that missed the backup gets it from the others).
+     * Works on any node; membership is not changed. Writes made after the backup was taken are lost.
      *
      * @return the log index at which the restored state took effect
      */
@@ -129,7 +129,7 @@ public interface RaftNode {
 
     /**
      * Restores a backup read from {@code in} (the {@link RaftBackup} file format), as a stream: engines that support
-     * it spool the backup to disk, verify its checksum and only then stage it through the log like
+     * it spool the backup to disk, verify its checksum and only then send it to the members and commit it like
      * {@link #restore(RaftBackup)}. A stream that is not a backup, is cut short or fails the checksum is refused
      * with {@link InvalidBackupException} and changes nothing. Blocks until the restored state took effect; not cut
      * by the request timeout. Does not close {@code in}.

@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param id        the operation's id (a backup's or restore's id, as in the log lines)
  * @param kind      {@code backup}, {@code restore}, {@code snapshot}, {@code snapshot-install} or {@code snapshot-send}
- * @param phase     what it is doing now, e.g. {@code receiving}, {@code staging}, {@code committing}
+ * @param phase     what it is doing now, e.g. {@code receiving}, {@code distributing}, {@code committing}
  * @param done      how much of the phase is done, in {@code unit}s
  * @param total     how much the phase has to do, or -1 when it is not known in advance (a state being written)
  * @param unit      {@code bytes}

@@ -67,6 +67,9 @@ final class AtomixMember {
 
     final StreamedBackups streamedBackups;
 
+    /** The backups of restores this node holds, and how they travel between members. */
+    private final RestoreFileTransfers restoreFiles;
+
     final ClusterJoin join;
 
     final StateObserver observer;
@@ -143,11 +146,16 @@ final class AtomixMember {
         }
         RaftContext created = null;
         BackupSpool createdSpool = null;
+        RestoreFileTransfers createdFiles = null;
         try {
             createdSpool = BackupSpool.create(settings);
             this.spool = createdSpool;
+            createdFiles = new RestoreFileTransfers(settings.nodeId(), RestoreFiles.of(settings),
+                    transport::bulkControl, transport::control, () -> directory.snapshot().keySet());
+            this.restoreFiles = createdFiles;
             StateMachineService service = new StateMachineService(stateMachine, directory, parts.applied(),
-                    parts.onCorruptState(), parts.measurements(), spool, operations);
+                    parts.onCorruptState(), parts.measurements(), spool, operations, restoreFiles,
+                    parts.notClosed());
             PrimitiveType primitiveType = new StateMachinePrimitiveType(service);
             MemberId localId = MemberId.from(settings.nodeId());
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
@@ -198,8 +206,9 @@ final class AtomixMember {
                     this::leaderId);
             this.backups = new BackupRestore(settings, commands);
             this.streamedBackups = new StreamedBackups(settings.nodeId(), spool, backups::step, parts.applied()::await,
-                    BackupRestore.chunkSize(settings.maxEntrySize()), operations,
-                    StreamedBackups.giveUpAfter(settings.requestTimeout()), RESTORE_RETRY_PAUSE);
+                    operations, StreamedBackups.giveUpAfter(settings.requestTimeout()), RESTORE_RETRY_PAUSE,
+                    restoreFiles, () -> StreamedBackups.Members.of(context.getCluster().getConfiguration()));
+            snapshots.afterCompaction(restoreFiles.files()::prune);
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
             this.membership = new MembershipOperations(context, transport, directory, settings,
                     commands::submitSystem, parts.running());
@@ -210,7 +219,10 @@ final class AtomixMember {
                             + context.getLastApplied() + ", last log index " + context.getLogWriter().getLastIndex());
             transport.setControlHandler(request -> request.hasForward()
                     ? LeaderForwardingNode.run(engine, request.getForward())
-                    : request.hasReadIndex() ? reads.serve() : membership.onControl(request));
+                    : request.hasReadIndex() ? reads.serve()
+                    : request.hasRestoreFilePiece() ? restoreFiles.onPiece(request.getRestoreFilePiece())
+                    : request.hasRestoreFileSend() ? restoreFiles.onSendRequest(request.getRestoreFileSend())
+                    : membership.onControl(request));
             this.viaLeader = new LeaderForwardingNode(engine, transport, this::leaderId);
             this.observer = new StateObserver(context, directory, parts.listeners(), parts.notifier(),
                     parts.notClosed());
@@ -237,6 +249,10 @@ final class AtomixMember {
             }
             if (createdSpool != null) {
                 createdSpool.close();
+            }
+            if (createdFiles != null) {
+                createdFiles.close();
+                createdFiles.files().close();
             }
             transport.close();
             if (scratch != null) {
@@ -292,6 +308,8 @@ final class AtomixMember {
                     "hand over leadership");
         }
         markStopped.run();
+        // A state machine thread waiting for a restore's file gives up, so that the server can stop.
+        restoreFiles.close();
         awaitQuietly(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
         awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
         awaitQuietly(stopServer(), deadline, "stop the Raft server");
@@ -303,6 +321,7 @@ final class AtomixMember {
         observer.refresh();
         transport.close();
         spool.close();
+        restoreFiles.files().close();
         if (scratch != null) {
             scratch.delete();
         }

@@ -134,7 +134,26 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public CompletableFuture<Long> restore(RaftBackup backup) {
         AtomixMember current = lifecycle.member();
-        return (current != null) ? current.backups.restore(backup) : notRunning("Restore");
+        if (current == null) {
+            return notRunning("Restore");
+        }
+        // The same path as a streamed restore: the backup sent to every member, then one commit entry. It blocks for
+        // the whole restore, so it runs on a thread of its own.
+        CompletableFuture<Long> restored = new CompletableFuture<>();
+        Thread restore = new Thread(() -> {
+            try {
+                java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+                backup.writeTo(file);
+                restored.complete(current.streamedBackups.restoreFrom(
+                        new java.io.ByteArrayInputStream(file.toByteArray())));
+            }
+            catch (IOException | RuntimeException ex) {
+                restored.completeExceptionally(ex);
+            }
+        }, "raft-" + settings.nodeId() + "-restore");
+        restore.setDaemon(true);
+        restore.start();
+        return restored;
     }
 
     @Override

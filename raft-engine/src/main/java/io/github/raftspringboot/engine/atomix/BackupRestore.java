@@ -2,7 +2,6 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import io.atomix.primitive.operation.OperationId;
@@ -15,8 +14,9 @@ import io.github.raftspringboot.engine.RaftEngine.CommandResult;
 import io.github.raftspringboot.engine.RaftNodeSettings;
 
 /**
- * Backups (a linearizable read of the whole state) and restores (the state staged in entries no larger than the
- * largest entry size, then committed in one entry; see {@link StagedRestore}).
+ * Backups as one linearizable read of the whole state, and the steps of a restore staged through the log
+ * ({@link StagedRestore}: BEGIN, CHUNKs, COMMIT), which earlier versions wrote and logs may still hold. Restores now
+ * send the backup to the members as a file ({@link StreamedBackups}).
  */
 final class BackupRestore {
 
@@ -36,30 +36,6 @@ final class BackupRestore {
             CommandResult answer = SessionCommands.toResult(reply);
             return new RaftBackup(settings.nodeId(), answer.index(), Instant.now(), answer.result());
         });
-    }
-
-    /** Stages the backup in entries of half the largest entry size at most, then commits it in one entry. */
-    CompletableFuture<Long> restore(RaftBackup backup) {
-        byte[] state = backup.state();
-        String restoreId = UUID.randomUUID().toString();
-        int chunkSize = chunkSize(settings.maxEntrySize());
-        logger.info("Restoring the backup of node '{}' at index {} ({} bytes) as restore {}", backup.nodeId(),
-                backup.index(), state.length, restoreId);
-        CompletableFuture<Long> steps = step(StagedRestore.BEGIN, StagedRestore.beginEntry(restoreId, state));
-        int sequence = 0;
-        for (int offset = 0; offset < state.length; offset += chunkSize) {
-            int chunk = sequence++;
-            int from = offset;
-            int length = Math.min(chunkSize, state.length - offset);
-            steps = steps.thenCompose(index -> step(StagedRestore.CHUNK,
-                    StagedRestore.chunkEntry(restoreId, chunk, state, from, length)));
-        }
-        return steps.thenCompose(index -> step(StagedRestore.COMMIT, StagedRestore.commitEntry(restoreId)))
-            .whenComplete((index, error) -> {
-                if (error == null) {
-                    logger.info("Restore {} took effect at index {}", restoreId, index);
-                }
-            });
     }
 
     /** Room for the entry's own framing (session, operation, restore id) below the largest entry size. */

@@ -178,6 +178,15 @@ final class GrpcRaftTransport implements AutoCloseable {
     }
 
     /**
+     * Sends an engine control message that carries bulk data (a restore's file) to {@code memberId} on the stream
+     * the leader's appends and snapshots travel on, so that it never delays the control lane's heartbeats and votes.
+     */
+    CompletableFuture<ControlReply> bulkControl(String memberId, ControlRequest request) {
+        return channels.call(memberId, PeerMessageCodec.control(request), PeerStreams.Lane.BULK)
+            .thenApply(PeerMessageCodec::controlReply);
+    }
+
+    /**
      * Sends an engine control message straight to {@code address} (a server that is not, or not yet, a member at
      * that address) over a channel of its own, closed after the answer, and returns the reply.
      */

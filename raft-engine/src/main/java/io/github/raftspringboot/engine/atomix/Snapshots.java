@@ -99,6 +99,14 @@ final class Snapshots {
         return snapshots;
     }
 
+    /** Told the log's first index after each compaction, on the Raft thread. */
+    private volatile java.util.function.LongConsumer afterCompaction = first -> { };
+
+    /** Where to tell the log's first index after each compaction (files kept while the log holds an entry). */
+    void afterCompaction(java.util.function.LongConsumer listener) {
+        this.afterCompaction = listener;
+    }
+
     /** Where to ask whether the disk is short of space. */
     void watchDiskSpace(BooleanSupplier low) {
         this.diskLow = low;
@@ -270,6 +278,7 @@ final class Snapshots {
             segmentMappings.keep();
             context.getLog().compact(index);
             installs.skipFollowersThatHaveTheirEntries(index);
+            afterCompaction.accept(context.getLogReader().getFirstIndex());
         }
         catch (RuntimeException ex) {
             // The snapshot is complete and current all the same: the next one compacts the log.

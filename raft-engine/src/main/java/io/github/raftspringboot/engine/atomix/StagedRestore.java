@@ -14,6 +14,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.primitive.service.BackupInput;
@@ -38,6 +39,12 @@ final class StagedRestore {
     static final OperationId CHUNK = OperationId.command("restore-chunk");
 
     static final OperationId COMMIT = OperationId.command("restore-commit");
+
+    /**
+     * A restore whose backup every member got as a file before the entry ({@link RestoreFiles}): the entry carries the
+     * file's id, size and SHA-256, and each node applies it from its own copy, asking the others for it if it lacks it.
+     */
+    static final OperationId COMMIT_FILE = OperationId.command("restore-commit-file");
 
     /** Starts the staging section of a snapshot; snapshots written before restores existed do not have it. */
     private static final int SECTION_MARKER = 0x52535452;
@@ -72,22 +79,50 @@ final class StagedRestore {
     /** {@link System#nanoTime} of the last BEGIN or chunk staged, 0 when nothing is staged; read from other threads. */
     private volatile long lastStaged;
 
+    /** Where a file restore's backup is, or comes from; null where restores are staged only (tests). */
+    private final RestoreFileTransfers files;
+
+    /** Whether the node still runs: a node that stops gives up waiting for a restore's file. */
+    private final BooleanSupplier running;
+
+    /**
+     * Set when a file restore's entry could not be applied (the node stopped while it waited for the file): the state
+     * misses the restore, so no snapshot may be taken of it.
+     */
+    private volatile boolean incomplete;
+
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
+        this(stateMachine, spoolDirectory, null, () -> true);
+    }
+
+    StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory, RestoreFileTransfers files,
+            BooleanSupplier running) {
         this.stateMachine = stateMachine;
         this.stagedFile = spoolDirectory.resolve("restore-staged.bin");
+        this.files = files;
+        this.running = running;
     }
 
     boolean handles(OperationId operation) {
-        return BEGIN.equals(operation) || CHUNK.equals(operation) || COMMIT.equals(operation);
+        return BEGIN.equals(operation) || CHUNK.equals(operation) || COMMIT.equals(operation)
+                || COMMIT_FILE.equals(operation);
+    }
+
+    /** Whether an entry was left unapplied: the state is not the log's, no snapshot may be written. */
+    boolean incomplete() {
+        return incomplete;
     }
 
     /** Applies one restore entry; returns an empty array on success, otherwise the error message in UTF-8. */
-    byte[] apply(OperationId operation, byte[] payload) {
+    byte[] apply(long index, OperationId operation, byte[] payload) {
         String error;
         try {
             ByteBuffer buffer = ByteBuffer.wrap(payload);
             String restoreId = readId(buffer);
-            if (BEGIN.equals(operation)) {
+            if (COMMIT_FILE.equals(operation)) {
+                error = commitFile(index, restoreId, buffer);
+            }
+            else if (BEGIN.equals(operation)) {
                 error = begin(restoreId, buffer);
             }
             else if (CHUNK.equals(operation)) {
@@ -98,6 +133,9 @@ final class StagedRestore {
             }
         }
         catch (RuntimeException ex) {
+            if (incomplete) {
+                throw ex;
+            }
             error = "malformed restore entry: " + ex;
         }
         return (error != null) ? error.getBytes(StandardCharsets.UTF_8) : new byte[0];
@@ -192,6 +230,51 @@ final class StagedRestore {
         }
         finally {
             clear();
+        }
+    }
+
+    /** Applies a file restore: from this node's copy of the backup, obtained from another member if need be. */
+    private String commitFile(long index, String restoreId, ByteBuffer buffer) {
+        long announced = buffer.getLong();
+        byte[] sha256 = new byte[buffer.getInt()];
+        buffer.get(sha256);
+        if (restoreId.equals(committedId)) {
+            // Sent again after its answer was lost: the restore took effect at the first entry.
+            return null;
+        }
+        if (files == null || !RestoreFiles.validId(restoreId)) {
+            return "restore " + restoreId + " cannot be applied from a file here; nothing was changed";
+        }
+        try {
+            files.obtain(restoreId, announced, sha256, running);
+        }
+        catch (InterruptedException ex) {
+            incomplete = true;
+            throw new IllegalStateException("Restore " + restoreId + "'s entry at " + index
+                    + " was not applied: " + ex.getMessage(), ex);
+        }
+        Path file = files.files().file(restoreId);
+        try {
+            long started = System.nanoTime();
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), COPY_BUFFER)) {
+                stateMachine.restore(in);
+            }
+            logger.info("Restore {}: the state machine read {} bytes in {} ms", restoreId, announced,
+                    (System.nanoTime() - started) / 1_000_000);
+            committedId = restoreId;
+            if (id != null) {
+                logger.info("Restore {} abandons the unfinished restore {}", restoreId, id);
+                clear();
+            }
+            return null;
+        }
+        catch (IOException | RuntimeException ex) {
+            logger.warn("The state machine refused restore {}: {}", restoreId, ex.toString());
+            return "the state machine cannot read this backup (was it taken from another kind of application?): "
+                    + ex.getMessage();
+        }
+        finally {
+            files.files().applied(restoreId, index);
         }
     }
 
@@ -333,6 +416,10 @@ final class StagedRestore {
 
     static byte[] commitEntry(String restoreId) {
         return withId(restoreId, 0).array();
+    }
+
+    static byte[] commitFileEntry(String restoreId, long length, byte[] sha256) {
+        return beginEntry(restoreId, length, sha256);
     }
 
     private static ByteBuffer withId(String restoreId, int rest) {

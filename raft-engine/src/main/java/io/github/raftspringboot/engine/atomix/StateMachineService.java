@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import io.atomix.primitive.operation.OperationId;
@@ -90,12 +91,12 @@ final class StateMachineService implements PrimitiveService {
      */
     StateMachineService(ReplicatedStateMachine stateMachine, PeerDirectory directory, AppliedIndexTracker applied,
             Consumer<RuntimeException> onCorruptSnapshot, EngineMeasurements measurements, BackupSpool spool,
-            LongOperations operations) {
+            LongOperations operations, RestoreFileTransfers restoreFiles, BooleanSupplier running) {
         this.stateMachine = stateMachine;
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
-        this.restores = new StagedRestore(stateMachine, spool.directory());
+        this.restores = new StagedRestore(stateMachine, spool.directory(), restoreFiles, running);
         this.measurements = measurements;
         this.spool = spool;
         this.operations = operations;
@@ -140,7 +141,7 @@ final class StateMachineService implements PrimitiveService {
             result = spool.apply(commit.index(), commit.value(), stateMachine, operations);
         }
         else if (restores.handles(operation)) {
-            result = restores.apply(operation, commit.value());
+            result = restores.apply(commit.index(), operation, commit.value());
         }
         else {
             result = new byte[0];
@@ -152,6 +153,9 @@ final class StateMachineService implements PrimitiveService {
 
     @Override
     public void backup(BackupOutput output) {
+        if (restores.incomplete()) {
+            throw new IllegalStateException("No snapshot: a restore's entry could not be applied (the node is stopping)");
+        }
         long started = System.nanoTime();
         Map<String, String> addresses = directory.snapshot();
         output.writeInt(CHUNKED_STATE);

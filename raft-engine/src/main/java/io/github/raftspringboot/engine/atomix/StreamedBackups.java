@@ -6,23 +6,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 import io.atomix.primitive.operation.OperationId;
+import io.atomix.protocols.raft.cluster.RaftMember;
+import io.atomix.protocols.raft.storage.system.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +39,15 @@ import io.github.raftspringboot.api.RaftNode;
 /**
  * Backups and restores as streams, never held in memory. A backup is one log entry ({@link BackupSpool#SPOOL})
  * after which this node writes its state to the spool, then copies the file out in the {@link RaftBackup} format.
- * A restore first copies the incoming backup to the spool, verifying its checksum (a damaged or cut stream changes
- * nothing), then stages it through the log as {@link StagedRestore} entries, a few in flight at once. Each log
- * entry has the ordinary request timeout; the whole operation has none. A chunk whose answer fails (a leader change,
- * a timeout) is sent again, with those after it, until the cluster takes it: the restore resumes where it stopped
- * and gives up only when nothing was staged for {@code giveUpAfter}. Progress is reported to {@link LongOperations}.
+ * A restore first copies the incoming backup to a file, verifying its checksum (a damaged or cut stream changes
+ * nothing), sends that file to every other member on the peer port ({@link RestoreFileTransfers}), and once a majority
+ * of the voters hold it, proposes one small commit entry ({@link StagedRestore#COMMIT_FILE}) that each node applies
+ * from its own copy. The log carries a few bytes instead of the whole state, which every node would otherwise copy
+ * into its memory-mapped log. The commit entry has the ordinary request timeout; the whole operation has none. An
+ * entry whose answer fails (a leader change, a timeout) is sent again until the cluster takes it, and the restore
+ * gives up only when nothing was taken for {@code giveUpAfter}. Progress is reported to {@link LongOperations}.
  */
 final class StreamedBackups {
-
-    /** Restore chunks sent before the first is acknowledged: the session keeps them in order. */
-    private static final int CHUNKS_IN_FLIGHT = 4;
 
     private static final int COPY_BUFFER = 64 * 1024;
 
@@ -57,33 +61,37 @@ final class StreamedBackups {
 
     private final LongFunction<CompletableFuture<Void>> awaitApplied;
 
-    private final int chunkSize;
-
     private final LongOperations operations;
 
     private final Duration giveUpAfter;
 
     private final Duration retryPause;
 
+    private final RestoreFileTransfers restoreFiles;
+
+    private final Supplier<Members> members;
+
     /**
      * @param append       appends one entry through the log and answers its index, failing if the entry was refused
      * @param awaitApplied completes once this node has applied the index
-     * @param chunkSize    the largest restore chunk that fits in a log entry
      * @param operations   where progress is reported
      * @param giveUpAfter  how long a restore goes on sending a step again without any step taken before it fails
      * @param retryPause   the pause before a step is sent again (a new leader is being elected)
+     * @param restoreFiles how a restore's backup reaches the members
+     * @param members      the cluster's members now
      */
     StreamedBackups(String nodeId, BackupSpool spool, BiFunction<OperationId, byte[], CompletableFuture<Long>> append,
-            LongFunction<CompletableFuture<Void>> awaitApplied, int chunkSize, LongOperations operations,
-            Duration giveUpAfter, Duration retryPause) {
+            LongFunction<CompletableFuture<Void>> awaitApplied, LongOperations operations, Duration giveUpAfter,
+            Duration retryPause, RestoreFileTransfers restoreFiles, Supplier<Members> members) {
         this.nodeId = nodeId;
         this.spool = spool;
         this.append = append;
         this.awaitApplied = awaitApplied;
-        this.chunkSize = chunkSize;
         this.operations = operations;
         this.giveUpAfter = giveUpAfter;
         this.retryPause = retryPause;
+        this.restoreFiles = restoreFiles;
+        this.members = members;
     }
 
     /** A restore stalled this long gives up: twelve request timeouts (two minutes by default), at least a minute. */
@@ -165,90 +173,100 @@ final class StreamedBackups {
         long started = System.nanoTime();
         RaftBackup.Streamed backup = RaftBackup.open(in);
         Path file = spool.newFile("restore-" + restoreId);
+        boolean proposed = false;
         try (LongOperations.Tracked progress = operations.start("restore", restoreId, "receiving",
                 backup.stateLength())) {
             MessageDigest digest = StagedRestore.newSha256();
             try (OutputStream copy = new DigestOutputStream(Files.newOutputStream(file), digest)) {
-                // Reading the state to its end verifies the backup's checksum: nothing enters the log before.
+                // Reading the state to its end verifies the backup's checksum: nothing is sent or logged before.
                 new Counted(backup.state(), progress).transferTo(copy);
             }
-            logger.info("Restore {}: the backup of node '{}' at index {} ({} bytes) is verified; staging it in "
-                    + "chunks of {} bytes", restoreId, backup.nodeId(), backup.index(), backup.stateLength(),
-                    chunkSize);
-            long index = stage(restoreId, file, backup.stateLength(), digest.digest(), progress);
+            byte[] sha256 = digest.digest();
+            long length = backup.stateLength();
+            restoreFiles.files().adopt(restoreId, file);
+            logger.info("Restore {}: the backup of node '{}' at index {} ({} bytes) is verified; sending it to the "
+                    + "members", restoreId, backup.nodeId(), backup.index(), length);
+            distribute(restoreId, length, sha256, progress);
+            progress.phase("committing", -1);
+            proposed = true;
+            long index = commit(restoreId, length, sha256);
             logger.info("Restore {} took effect at index {} after {} ms", restoreId, index,
                     (System.nanoTime() - started) / 1_000_000);
             return index;
         }
         finally {
             BackupSpool.deleteQuietly(file);
+            if (!proposed) {
+                // No entry names it: nobody will apply it. The copies sent go after RestoreFiles.UNAPPLIED_KEPT.
+                BackupSpool.deleteQuietly(restoreFiles.files().file(restoreId));
+            }
         }
     }
 
     /**
-     * BEGIN, the CHUNKs a few in flight, then COMMIT. A step whose answer fails is sent again: a BEGIN or a chunk
-     * already staged, or a COMMIT already applied, is accepted again without effect, so a retry is safe, and the
-     * chunks already staged are not sent again.
+     * Sends the verified backup to every other member, all at once, and requires a majority of the voters to hold it
+     * (this node included) before the commit entry is proposed: a member that lacks it asks the holders at apply.
      */
-    private long stage(String restoreId, Path file, long length, byte[] sha256, LongOperations.Tracked progress)
-            throws IOException {
-        byte[] begin = StagedRestore.beginEntry(restoreId, length, sha256);
-        progress.phase("staging", length);
-        Retries retries = new Retries(restoreId);
-        while (!retries.attempt("begin", () -> RaftFutures.await(append.apply(StagedRestore.BEGIN, begin),
-                RaftNode.LONG_OPERATION))) {
-            retries.pause();
-        }
-        long chunks = (length + chunkSize - 1) / chunkSize;
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            int next = 0;
-            while (next < chunks) {
-                Deque<CompletableFuture<Long>> inFlight = new ArrayDeque<>();
-                for (int sequence = next; sequence < chunks && inFlight.size() < CHUNKS_IN_FLIGHT; sequence++) {
-                    inFlight.addLast(append.apply(StagedRestore.CHUNK, chunkEntry(restoreId, channel, sequence)));
-                }
-                boolean failed = false;
-                while (!inFlight.isEmpty()) {
-                    CompletableFuture<Long> step = inFlight.removeFirst();
-                    if (failed) {
-                        step.exceptionally(error -> null);
-                        continue;
-                    }
-                    if (retries.attempt("chunk " + next, () -> RaftFutures.await(step, RaftNode.LONG_OPERATION))) {
-                        next++;
-                        progress.done(Math.min(length, (long) next * chunkSize));
-                    }
-                    else {
-                        failed = true;
-                    }
-                }
-                if (failed) {
-                    retries.pause();
+    private void distribute(String restoreId, long length, byte[] sha256, LongOperations.Tracked progress) {
+        Members members = this.members.get();
+        List<String> others = members.all().stream().filter(id -> !id.equals(nodeId)).toList();
+        progress.phase("distributing", length * others.size());
+        Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+        others.forEach(member -> sends.put(member, restoreFiles.send(member, restoreId, length, sha256, progress)));
+        int holders = members.voters().contains(nodeId) ? 1 : 0;
+        List<String> lacking = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<Void>> send : sends.entrySet()) {
+            try {
+                send.getValue().join();
+                if (members.voters().contains(send.getKey())) {
+                    holders++;
                 }
             }
+            catch (CompletionException ex) {
+                lacking.add(send.getKey() + " (" + AtomixErrors.reasonOf(ex) + ")");
+            }
         }
-        progress.phase("committing", -1);
+        int majority = members.voters().size() / 2 + 1;
+        if (holders < majority) {
+            throw new RaftException(RaftException.Reason.NO_LEADER, "Restore " + restoreId + ": only " + holders
+                    + " of the " + members.voters().size() + " voters hold the backup, " + majority + " must; could "
+                    + "not send it to " + String.join(", ", lacking) + ". Nothing was changed: run it again once the "
+                    + "members are reachable");
+        }
+        if (!lacking.isEmpty()) {
+            logger.warn("Restore {}: could not send the backup to {}; they will ask the others for it when they apply "
+                    + "the restore", restoreId, String.join(", ", lacking));
+        }
+    }
+
+    /** The commit entry, sent again until the cluster takes it (applied again, it is answered as done). */
+    private long commit(String restoreId, long length, byte[] sha256) {
+        Retries retries = new Retries(restoreId);
+        byte[] entry = StagedRestore.commitFileEntry(restoreId, length, sha256);
         long[] index = new long[1];
-        while (!retries.attempt("commit", () -> index[0] = RaftFutures.await(append.apply(StagedRestore.COMMIT,
-                StagedRestore.commitEntry(restoreId)), RaftNode.LONG_OPERATION))) {
+        while (!retries.attempt("commit", () -> index[0] = RaftFutures.await(append.apply(StagedRestore.COMMIT_FILE,
+                entry), RaftNode.LONG_OPERATION))) {
             retries.pause();
         }
         return index[0];
     }
 
-    private byte[] chunkEntry(String restoreId, FileChannel channel, int sequence) {
-        long offset = (long) sequence * chunkSize;
-        try {
-            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(chunkSize, channel.size() - offset));
-            while (bytes.hasRemaining()) {
-                if (channel.read(bytes, offset + bytes.position()) < 0) {
-                    throw new IOException("the spooled restore is shorter than expected");
+    /** The cluster's members (this node included) and which of them vote. */
+    record Members(List<String> all, Set<String> voters) {
+
+        /** The members of {@code configuration} (Atomix's latest, an immutable value), none if there is none yet. */
+        static Members of(Configuration configuration) {
+            List<String> all = new ArrayList<>();
+            Set<String> voters = new HashSet<>();
+            if (configuration != null) {
+                for (RaftMember member : configuration.members()) {
+                    all.add(member.memberId().id());
+                    if (member.getType() == RaftMember.Type.ACTIVE) {
+                        voters.add(member.memberId().id());
+                    }
                 }
             }
-            return StagedRestore.chunkEntry(restoreId, sequence, bytes.array(), 0, bytes.capacity());
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException("Could not read chunk " + sequence + " of the spooled restore", ex);
+            return new Members(all, voters);
         }
     }
 

@@ -178,7 +178,7 @@ class StagedRestoreTest {
             service = new StateMachineService(stateMachine,
                     new PeerDirectory("n", "127.0.0.1:1", List.of()), applied, failure -> {
                         throw failure;
-                    }, new EngineMeasurements(), spool(), new LongOperations());
+                    }, new EngineMeasurements(), spool(), new LongOperations(), null, () -> true);
         }
 
         private static BackupSpool spool() {

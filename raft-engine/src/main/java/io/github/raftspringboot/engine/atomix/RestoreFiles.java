@@ -1,0 +1,350 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.atomix.peer.RestoreFilePiece;
+
+/**
+ * The verified backups this node holds for restores, one file per restore id in {@code <state-dir>/restores}. A restore
+ * sends its backup to every member ({@link RestoreFilePush}) before its one commit entry goes through the log, so that
+ * the log carries a few bytes instead of the whole state; each member applies the entry from its own copy. A file is
+ * kept while its commit entry may still be applied from this node's log (a restart replays it) or sent from it to a
+ * member that catches up: until the log is compacted past the entry. A file whose entry never came is kept for
+ * {@link #UNAPPLIED_KEPT}. Pieces are written on a thread of their own, never on the gRPC thread that received them.
+ */
+final class RestoreFiles implements AutoCloseable {
+
+    /** How long a file whose commit entry this node has not applied is kept (its restore failed before the entry). */
+    static final Duration UNAPPLIED_KEPT = Duration.ofHours(24);
+
+    private static final Pattern RESTORE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** A restore's file may not leave less than this free on the disk (the log and snapshots need it). */
+    private static final long DISK_MARGIN = 256L * 1024 * 1024;
+
+    private static final String HELD = ".backup";
+
+    private static final String APPLIED = ".applied";
+
+    private static final String PARTIAL = ".part";
+
+    private static final Logger logger = LoggerFactory.getLogger(RestoreFiles.class);
+
+    private final Path directory;
+
+    private final boolean temporary;
+
+    private final ExecutorService writer;
+
+    /** The transfers being received, by restore id; writer thread only. */
+    private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
+
+    /** Completed when a restore's file has arrived, for whoever waits for it. */
+    private final Map<String, CompletableFuture<Void>> arrivals = new ConcurrentHashMap<>();
+
+    RestoreFiles(Path directory, boolean temporary, String nodeId) {
+        this.directory = directory;
+        this.temporary = temporary;
+        try {
+            Files.createDirectories(directory);
+            // A transfer cut by the node's stop is sent again whole: its pieces are of no use.
+            forEachFile(file -> file.getFileName().toString().endsWith(PARTIAL), BackupSpool::deleteQuietly);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not prepare the restore directory " + directory, ex);
+        }
+        this.writer = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "raft-" + nodeId + "-restore-files");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The restores' files of a node: under its state directory, or in a temporary directory for a memory node. */
+    static RestoreFiles of(RaftNodeSettings settings) {
+        try {
+            return settings.inMemory()
+                    ? new RestoreFiles(Files.createTempDirectory("raft-restores-" + settings.nodeId()), true,
+                            settings.nodeId())
+                    : new RestoreFiles(settings.stateDir().resolve("restores"), false, settings.nodeId());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not create a directory for the restores' files", ex);
+        }
+    }
+
+    /** Whether {@code id} can name a restore's file (restore ids are UUIDs: nothing else reaches the file system). */
+    static boolean validId(String id) {
+        return id != null && RESTORE_ID.matcher(id).matches();
+    }
+
+    /** The verified file of restore {@code id}, whether or not this node holds it. */
+    Path file(String id) {
+        requireValid(id);
+        return directory.resolve(id + HELD);
+    }
+
+    /** Whether this node holds the whole verified file of restore {@code id}. */
+    boolean holds(String id, long size) {
+        Path file = file(id);
+        try {
+            return Files.isRegularFile(file) && Files.size(file) == size;
+        }
+        catch (IOException ex) {
+            return false;
+        }
+    }
+
+    /** Completes once this node holds restore {@code id}'s file of {@code size} bytes. */
+    CompletableFuture<Void> arrival(String id, long size) {
+        CompletableFuture<Void> arrival = arrivals.computeIfAbsent(id, key -> new CompletableFuture<>());
+        if (holds(id, size)) {
+            arrival.complete(null);
+        }
+        return arrival;
+    }
+
+    /** Wakes whoever waits for a file's arrival: the node is stopping. */
+    void stopWaiting() {
+        arrivals.values().forEach(arrival -> arrival.completeExceptionally(
+                new IllegalStateException("the node is stopping")));
+    }
+
+    /** Takes a verified file (the restore's upload to this node) as restore {@code id}'s, durably. */
+    void adopt(String id, Path verified) throws IOException {
+        try (FileChannel channel = FileChannel.open(verified, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(verified, file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Writes a received piece at its offset; the piece that completes the file answers once the file is checked
+     * against its SHA-256 and durable, with the number of bytes held. Fails with the reason for a piece that does
+     * not fit the file it names.
+     */
+    CompletableFuture<Long> receive(RestoreFilePiece piece) {
+        String problem = invalid(piece);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
+        }
+        return CompletableFuture.supplyAsync(() -> write(piece), writer);
+    }
+
+    private static String invalid(RestoreFilePiece piece) {
+        if (!validId(piece.getId())) {
+            return "a restore file piece names no valid restore id";
+        }
+        if (piece.getSize() < 0 || piece.getSha256().size() != 32) {
+            return "a restore file piece announces no valid size and SHA-256";
+        }
+        if (piece.getOffset() < 0 || piece.getOffset() + piece.getData().size() > piece.getSize()) {
+            return "a restore file piece lies outside its file (" + piece.getOffset() + " + "
+                    + piece.getData().size() + " of " + piece.getSize() + " bytes)";
+        }
+        return null;
+    }
+
+    /** On the writer thread. */
+    private long write(RestoreFilePiece piece) {
+        String id = piece.getId();
+        if (holds(id, piece.getSize())) {
+            // Sent again (the sender's answer was lost): the file is here and verified already.
+            return piece.getSize();
+        }
+        Incoming transfer = incoming.get(id);
+        try {
+            if (transfer == null || transfer.number != piece.getTransfer()) {
+                if (transfer != null) {
+                    transfer.channel.close();
+                }
+                transfer = start(piece);
+                incoming.put(id, transfer);
+            }
+            ByteBuffer data = piece.getData().asReadOnlyByteBuffer();
+            for (long at = piece.getOffset(); data.hasRemaining();) {
+                at += transfer.channel.write(data, at);
+            }
+            transfer.received += piece.getData().size();
+            if (transfer.received < piece.getSize()) {
+                return transfer.received;
+            }
+            incoming.remove(id);
+            complete(id, transfer, piece);
+            return piece.getSize();
+        }
+        catch (IOException ex) {
+            abandon(id);
+            throw new UncheckedIOException("Could not write restore " + id + "'s file on this node: " + ex.getMessage(),
+                    ex);
+        }
+    }
+
+    private Incoming start(RestoreFilePiece piece) throws IOException {
+        long usable = Files.getFileStore(directory).getUsableSpace();
+        if (usable - piece.getSize() < DISK_MARGIN) {
+            throw new IOException("not enough free disk for restore " + piece.getId() + "'s " + piece.getSize()
+                    + " bytes: " + usable + " bytes free in " + directory + ", of which "
+                    + DISK_MARGIN + " must stay free");
+        }
+        Path partial = directory.resolve(piece.getId() + PARTIAL);
+        FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
+        return new Incoming(piece.getTransfer(), partial, channel);
+    }
+
+    private void complete(String id, Incoming transfer, RestoreFilePiece piece) throws IOException {
+        transfer.channel.force(true);
+        transfer.channel.close();
+        byte[] sha256 = sha256(transfer.partial);
+        if (!MessageDigest.isEqual(sha256, piece.getSha256().toByteArray())) {
+            BackupSpool.deleteQuietly(transfer.partial);
+            throw new IOException("restore " + id + "'s file arrived damaged (SHA-256 mismatch)");
+        }
+        Files.move(transfer.partial, file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        CompletableFuture<Void> arrival = arrivals.remove(id);
+        if (arrival != null) {
+            arrival.complete(null);
+        }
+        logger.info("Holding restore {}'s file ({} bytes), received and verified", id, piece.getSize());
+    }
+
+    private void abandon(String id) {
+        Incoming transfer = incoming.remove(id);
+        if (transfer != null) {
+            try {
+                transfer.channel.close();
+            }
+            catch (IOException ex) {
+                logger.debug("Could not close restore {}'s partial file: {}", id, ex.toString());
+            }
+            BackupSpool.deleteQuietly(transfer.partial);
+        }
+    }
+
+    /** Records that this node applied restore {@code id}'s commit entry at {@code index}. */
+    void applied(String id, long index) {
+        try {
+            Files.writeString(directory.resolve(id + APPLIED), Long.toString(index));
+        }
+        catch (IOException ex) {
+            // Without the record the file is kept for UNAPPLIED_KEPT instead: only disk space is at stake.
+            logger.warn("Could not record that restore {} was applied at {}: {}", id, index, ex.toString());
+        }
+    }
+
+    /**
+     * Deletes the files no longer needed: those whose commit entry lies below {@code firstLogIndex} (this node's log
+     * no longer holds it: no replay here and no member catching up from here needs the file), and those never applied
+     * here that are older than {@link #UNAPPLIED_KEPT}.
+     */
+    void prune(long firstLogIndex) {
+        long now = System.currentTimeMillis();
+        try {
+            forEachFile(file -> file.getFileName().toString().endsWith(HELD), file -> {
+                String name = file.getFileName().toString();
+                String id = name.substring(0, name.length() - HELD.length());
+                Path record = directory.resolve(id + APPLIED);
+                try {
+                    boolean obsolete = Files.exists(record)
+                            ? Long.parseLong(Files.readString(record).trim()) < firstLogIndex
+                            : now - Files.getLastModifiedTime(file).toMillis() > UNAPPLIED_KEPT.toMillis();
+                    if (obsolete) {
+                        logger.info("Deleting restore {}'s file: no longer needed (log starts at {})", id,
+                                firstLogIndex);
+                        BackupSpool.deleteQuietly(file);
+                        BackupSpool.deleteQuietly(record);
+                    }
+                }
+                catch (IOException | NumberFormatException ex) {
+                    logger.warn("Could not decide whether restore {}'s file is still needed: {}", id, ex.toString());
+                }
+            });
+        }
+        catch (IOException ex) {
+            logger.warn("Could not list the restore directory {}: {}", directory, ex.toString());
+        }
+    }
+
+    static byte[] sha256(Path file) throws IOException {
+        MessageDigest digest = StagedRestore.newSha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        return digest.digest();
+    }
+
+    private void forEachFile(java.util.function.Predicate<Path> which, java.util.function.Consumer<Path> action)
+            throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                if (which.test(file)) {
+                    action.accept(file);
+                }
+            }
+        }
+    }
+
+    private static void requireValid(String id) {
+        if (!validId(id)) {
+            throw new IllegalArgumentException("not a restore id: " + id);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopWaiting();
+        writer.shutdownNow();
+        incoming.keySet().forEach(this::abandon);
+        if (temporary) {
+            try {
+                forEachFile(file -> true, BackupSpool::deleteQuietly);
+                Files.deleteIfExists(directory);
+            }
+            catch (IOException ex) {
+                logger.warn("Could not delete the restore directory {}: {}", directory, ex.toString());
+            }
+        }
+    }
+
+    /** A file being received. */
+    private static final class Incoming {
+
+        final long number;
+
+        final Path partial;
+
+        final FileChannel channel;
+
+        long received;
+
+        Incoming(long number, Path partial, FileChannel channel) {
+            this.number = number;
+            this.partial = partial;
+            this.channel = channel;
+        }
+    }
+}

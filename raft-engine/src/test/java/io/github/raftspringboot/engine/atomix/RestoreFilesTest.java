@@ -1,0 +1,148 @@
+package io.github.raftspringboot.engine.atomix;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+
+import com.google.protobuf.ByteString;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.raftspringboot.engine.atomix.peer.RestoreFilePiece;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How a node receives, verifies, keeps and deletes the backups that restores send it. */
+class RestoreFilesTest {
+
+    @TempDir
+    Path directory;
+
+    private RestoreFiles files;
+
+    private final byte[] backup = new byte[100_000];
+
+    private final String id = UUID.randomUUID().toString();
+
+    RestoreFilesTest() {
+        new Random(7).nextBytes(backup);
+    }
+
+    @AfterEach
+    void close() {
+        if (files != null) {
+            files.close();
+        }
+    }
+
+    @Test
+    void piecesArrivingInAnyOrderMakeTheVerifiedFile() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        var arrival = files.arrival(id, backup.length);
+        assertThat(files.receive(piece(id, 1, 60_000, 40_000)).join()).isEqualTo(40_000);
+        assertThat(files.holds(id, backup.length)).isFalse();
+        assertThat(arrival).isNotDone();
+        assertThat(files.receive(piece(id, 1, 0, 60_000)).join()).isEqualTo(backup.length);
+
+        assertThat(arrival).isCompleted();
+        assertThat(files.holds(id, backup.length)).isTrue();
+        assertThat(Files.readAllBytes(files.file(id))).isEqualTo(backup);
+        assertThat(files.receive(piece(id, 2, 0, 60_000)).join()).as("sent again: held already")
+            .isEqualTo(backup.length);
+    }
+
+    @Test
+    void aNewTransferStartsTheFileAgain() {
+        files = new RestoreFiles(directory, false, "node1");
+        files.receive(piece(id, 1, 0, 60_000)).join();
+        // The first transfer was cut; the sender starts again from its first piece, under a new number.
+        assertThat(files.receive(piece(id, 2, 60_000, 40_000)).join()).isEqualTo(40_000);
+        assertThat(files.receive(piece(id, 2, 0, 60_000)).join()).isEqualTo(backup.length);
+        assertThat(files.holds(id, backup.length)).isTrue();
+    }
+
+    @Test
+    void aDamagedFileIsRefusedAndNotKept() {
+        files = new RestoreFiles(directory, false, "node1");
+        byte[] sha256 = StagedRestore.sha256(backup);
+        backup[70_000] ^= 1;
+        files.receive(piece(id, 1, 0, 60_000, sha256)).join();
+        assertThatThrownBy(() -> files.receive(piece(id, 1, 60_000, 40_000, sha256)).join())
+            .isInstanceOf(CompletionException.class)
+            .hasMessageContaining("arrived damaged (SHA-256 mismatch)");
+        assertThat(files.holds(id, backup.length)).isFalse();
+        assertThat(directory.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void piecesThatDoNotFitAreRefusedBeforeAnythingIsWritten() {
+        files = new RestoreFiles(directory, false, "node1");
+        assertThatThrownBy(() -> files.receive(piece("../../etc/passwd", 1, 0, 10)).join())
+            .hasMessageContaining("names no valid restore id");
+        assertThatThrownBy(() -> files.receive(piece(id, 1, 0, 10).toBuilder().setOffset(99_999).build()).join())
+            .hasMessageContaining("lies outside its file (99999 + 10 of 100000 bytes)");
+        assertThatThrownBy(() -> files.receive(RestoreFilePiece.newBuilder().setId(id).setSize(10).build()).join())
+            .hasMessageContaining("no valid size and SHA-256");
+        assertThat(directory.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void aFileIsKeptUntilTheLogNoLongerHoldsItsEntry() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        receiveWhole(id);
+        files.applied(id, 50);
+        files.prune(50);
+        assertThat(files.holds(id, backup.length)).as("the log still starts at the entry").isTrue();
+        files.prune(51);
+        assertThat(files.holds(id, backup.length)).isFalse();
+        assertThat(directory.toFile().list()).isEmpty();
+    }
+
+    @Test
+    void aFileNeverAppliedIsKeptForADay() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        receiveWhole(id);
+        files.prune(1_000);
+        assertThat(files.holds(id, backup.length)).as("its entry may still come").isTrue();
+        Files.setLastModifiedTime(files.file(id), FileTime.from(Instant.now()
+            .minus(RestoreFiles.UNAPPLIED_KEPT)
+            .minus(Duration.ofMinutes(1))));
+        files.prune(1_000);
+        assertThat(files.holds(id, backup.length)).isFalse();
+    }
+
+    @Test
+    void aTransferCutByAStopIsDroppedAtTheNextStart() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        files.receive(piece(id, 1, 0, 60_000)).join();
+        files.close();
+        files = new RestoreFiles(directory, false, "node1");
+        assertThat(directory.toFile().list()).isEmpty();
+    }
+
+    private void receiveWhole(String restoreId) {
+        files.receive(piece(restoreId, 1, 0, backup.length)).join();
+    }
+
+    private RestoreFilePiece piece(String restoreId, long transfer, int offset, int length) {
+        return piece(restoreId, transfer, offset, length, StagedRestore.sha256(backup));
+    }
+
+    private RestoreFilePiece piece(String restoreId, long transfer, int offset, int length, byte[] sha256) {
+        return RestoreFilePiece.newBuilder()
+            .setId(restoreId)
+            .setSize(backup.length)
+            .setSha256(ByteString.copyFrom(sha256))
+            .setTransfer(transfer)
+            .setOffset(offset)
+            .setData(ByteString.copyFrom(backup, offset, Math.min(length, backup.length - Math.max(0, offset))))
+            .build();
+    }
+}
