@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
@@ -90,13 +91,17 @@ final class RestoreFileTransfers implements AutoCloseable {
         return files;
     }
 
-    /** Sends restore {@code id}'s file, which this node holds, to {@code memberId}; completes once it holds it. */
-    CompletableFuture<Void> send(String memberId, String id, long size, byte[] sha256, LongOperations.Tracked progress) {
+    /**
+     * Sends restore {@code id}'s file to {@code memberId} as {@code source} grows (or at once, if it is complete);
+     * completes once the member holds it, verified. {@code acknowledged} is told the bytes of each piece the member
+     * took.
+     */
+    CompletableFuture<Void> send(String memberId, String id, GrowingFile source, LongConsumer acknowledged) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             senders.execute(() -> {
                 try {
-                    sendPieces(memberId, id, size, sha256, progress);
+                    sendPieces(memberId, id, source, acknowledged);
                     done.complete(null);
                 }
                 catch (Exception ex) {
@@ -110,49 +115,52 @@ final class RestoreFileTransfers implements AutoCloseable {
         return done;
     }
 
-    private void sendPieces(String memberId, String id, long size, byte[] sha256, LongOperations.Tracked progress)
+    private void sendPieces(String memberId, String id, GrowingFile source, LongConsumer acknowledged)
             throws IOException, InterruptedException {
         long started = System.nanoTime();
+        long size = source.size();
         long transfer = ThreadLocalRandom.current().nextLong();
-        ByteString checksum = ByteString.copyFrom(sha256);
         Semaphore window = new Semaphore(PIECES_AHEAD);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (FileChannel channel = FileChannel.open(files.file(id), StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(source.path(), StandardOpenOption.READ)) {
             long offset = 0;
             do {
                 window.acquire();
                 if (failure.get() != null) {
                     break;
                 }
-                ByteBuffer data = ByteBuffer.allocate((int) Math.min(PIECE_BYTES, size - offset));
+                int length = (int) Math.min(PIECE_BYTES, size - offset);
+                source.awaitWritten(offset + length);
+                ByteBuffer data = ByteBuffer.allocate(length);
                 while (data.hasRemaining()) {
                     if (channel.read(data, offset + data.position()) < 0) {
                         throw new IOException("restore " + id + "'s file is shorter than its " + size + " bytes");
                     }
                 }
                 data.flip();
-                ControlRequest piece = ControlRequest.newBuilder()
-                    .setRestoreFilePiece(RestoreFilePiece.newBuilder()
-                        .setId(id)
-                        .setSize(size)
-                        .setSha256(checksum)
-                        .setTransfer(transfer)
-                        .setOffset(offset)
-                        .setData(ByteString.copyFrom(data)))
-                    .build();
-                int length = data.limit();
-                bulk.apply(memberId, piece).whenComplete((reply, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    }
-                    else if (reply.hasFailure()) {
-                        failure.compareAndSet(null, new IOException(reply.getFailure().getMessage()));
-                    }
-                    else if (progress != null) {
-                        progress.advance(length);
-                    }
-                    window.release();
-                });
+                RestoreFilePiece.Builder piece = RestoreFilePiece.newBuilder()
+                    .setId(id)
+                    .setSize(size)
+                    .setTransfer(transfer)
+                    .setOffset(offset)
+                    .setData(ByteString.copyFrom(data));
+                if (offset + length == size) {
+                    // The last piece, sent once the whole upload is verified: the receiver checks the file against it.
+                    piece.setSha256(ByteString.copyFrom(source.awaitSealed()));
+                }
+                bulk.apply(memberId, ControlRequest.newBuilder().setRestoreFilePiece(piece).build())
+                    .whenComplete((reply, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                        else if (reply.hasFailure()) {
+                            failure.compareAndSet(null, new IOException(reply.getFailure().getMessage()));
+                        }
+                        else {
+                            acknowledged.accept(length);
+                        }
+                        window.release();
+                    });
                 offset += length;
             }
             while (offset < size);
@@ -188,7 +196,8 @@ final class RestoreFileTransfers implements AutoCloseable {
                     .setMessage("'" + localId + "' does not hold restore " + id + "'s file"))
                 .build());
         }
-        send(request.getRequester(), id, request.getSize(), request.getSha256().toByteArray(), null)
+        send(request.getRequester(), id, GrowingFile.complete(files.file(id), request.getSize(),
+                request.getSha256().toByteArray()), bytes -> { })
             .whenComplete((ignored, error) -> {
                 if (error != null) {
                     logger.warn("Could not send restore {}'s file to '{}', who asked for it: {}", id,

@@ -40,6 +40,9 @@ final class RestoreFiles implements AutoCloseable {
     /** How long a file whose commit entry this node has not applied is kept (its restore failed before the entry). */
     static final Duration UNAPPLIED_KEPT = Duration.ofHours(24);
 
+    /** A transfer that got no piece for this long is dropped (its sender's upload failed, or the sender stopped). */
+    static final Duration TRANSFER_IDLE = Duration.ofMinutes(10);
+
     private static final Pattern RESTORE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     /** A restore's file may not leave less than this free on the disk (the log and snapshots need it). */
@@ -158,12 +161,16 @@ final class RestoreFiles implements AutoCloseable {
         if (!validId(piece.getId())) {
             return "a restore file piece names no valid restore id";
         }
-        if (piece.getSize() < 0 || piece.getSha256().size() != 32) {
-            return "a restore file piece announces no valid size and SHA-256";
+        if (piece.getSize() < 0) {
+            return "a restore file piece announces no valid size";
         }
         if (piece.getOffset() < 0 || piece.getOffset() + piece.getData().size() > piece.getSize()) {
             return "a restore file piece lies outside its file (" + piece.getOffset() + " + "
                     + piece.getData().size() + " of " + piece.getSize() + " bytes)";
+        }
+        boolean last = piece.getOffset() + piece.getData().size() == piece.getSize();
+        if (last ? piece.getSha256().size() != 32 : !piece.getSha256().isEmpty()) {
+            return "a restore file piece must carry the file's SHA-256 (32 bytes) if it ends the file, and only then";
         }
         return null;
     }
@@ -188,6 +195,7 @@ final class RestoreFiles implements AutoCloseable {
             for (long at = piece.getOffset(); data.hasRemaining();) {
                 at += transfer.channel.write(data, at);
             }
+            transfer.hash(piece);
             transfer.received += piece.getData().size();
             if (transfer.received < piece.getSize()) {
                 return transfer.received;
@@ -219,8 +227,9 @@ final class RestoreFiles implements AutoCloseable {
     private void complete(String id, Incoming transfer, RestoreFilePiece piece) throws IOException {
         transfer.channel.force(true);
         transfer.channel.close();
-        byte[] sha256 = sha256(transfer.partial);
-        if (!MessageDigest.isEqual(sha256, piece.getSha256().toByteArray())) {
+        // Pieces hashed as they came, in order (one stream); re-read only if they came in another order.
+        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : sha256(transfer.partial);
+        if (!MessageDigest.isEqual(sha256, transfer.expected)) {
             BackupSpool.deleteQuietly(transfer.partial);
             throw new IOException("restore " + id + "'s file arrived damaged (SHA-256 mismatch)");
         }
@@ -230,6 +239,18 @@ final class RestoreFiles implements AutoCloseable {
             arrival.complete(null);
         }
         logger.info("Holding restore {}'s file ({} bytes), received and verified", id, piece.getSize());
+    }
+
+    /** On the writer thread. */
+    private void dropIdleTransfers() {
+        long now = System.nanoTime();
+        incoming.forEach((id, transfer) -> {
+            if (now - transfer.lastPiece > TRANSFER_IDLE.toNanos()) {
+                logger.info("Dropping the {} bytes received of restore {}'s file: nothing came for {} min",
+                        transfer.received, id, TRANSFER_IDLE.toMinutes());
+                abandon(id);
+            }
+        });
     }
 
     private void abandon(String id) {
@@ -262,6 +283,13 @@ final class RestoreFiles implements AutoCloseable {
      * here that are older than {@link #UNAPPLIED_KEPT}.
      */
     void prune(long firstLogIndex) {
+        try {
+            writer.execute(this::dropIdleTransfers);
+        }
+        catch (java.util.concurrent.RejectedExecutionException stopping) {
+            logger.debug("Restore files not pruned: the node is stopping");
+            return;
+        }
         long now = System.currentTimeMillis();
         try {
             forEachFile(file -> file.getFileName().toString().endsWith(HELD), file -> {
@@ -341,10 +369,32 @@ final class RestoreFiles implements AutoCloseable {
 
         long received;
 
+        /** The file's SHA-256 as its last piece announces it. */
+        byte[] expected;
+
+        final MessageDigest digest = StagedRestore.newSha256();
+
+        /** How many bytes from the file's start went through {@link #digest}. */
+        long hashed;
+
         Incoming(long number, Path partial, FileChannel channel) {
             this.number = number;
             this.partial = partial;
             this.channel = channel;
+        }
+
+        /** {@link System#nanoTime} of the last piece. */
+        long lastPiece = System.nanoTime();
+
+        void hash(RestoreFilePiece piece) {
+            lastPiece = System.nanoTime();
+            if (!piece.getSha256().isEmpty()) {
+                expected = piece.getSha256().toByteArray();
+            }
+            if (piece.getOffset() == hashed) {
+                piece.getData().asReadOnlyByteBufferList().forEach(digest::update);
+                hashed += piece.getData().size();
+            }
         }
     }
 }

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
@@ -172,27 +176,50 @@ final class StreamedBackups {
         String restoreId = UUID.randomUUID().toString();
         long started = System.nanoTime();
         RaftBackup.Streamed backup = RaftBackup.open(in);
+        long length = backup.stateLength();
+        Members members = this.members.get();
+        List<String> others = members.all().stream().filter(id -> !id.equals(nodeId)).toList();
         Path file = spool.newFile("restore-" + restoreId);
+        GrowingFile growing = new GrowingFile(file, length);
         boolean proposed = false;
-        try (LongOperations.Tracked progress = operations.start("restore", restoreId, "receiving",
-                backup.stateLength())) {
-            MessageDigest digest = StagedRestore.newSha256();
-            try (OutputStream copy = new DigestOutputStream(Files.newOutputStream(file), digest)) {
-                // Reading the state to its end verifies the backup's checksum: nothing is sent or logged before.
-                new Counted(backup.state(), progress).transferTo(copy);
+        try (LongOperations.Tracked progress = operations.start("restore", restoreId, "receiving", length)) {
+            // The members get the backup as it arrives; only its last piece waits for the checksum at its end.
+            AtomicLong sent = new AtomicLong();
+            AtomicBoolean distributing = new AtomicBoolean();
+            Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+            for (String member : others) {
+                sends.put(member, restoreFiles.send(member, restoreId, growing, bytes -> {
+                    long total = sent.addAndGet(bytes);
+                    if (distributing.get()) {
+                        progress.done(total);
+                    }
+                }));
             }
-            byte[] sha256 = digest.digest();
-            long length = backup.stateLength();
+            try {
+                growing.seal(receive(backup, file, growing, progress));
+            }
+            catch (IOException | RuntimeException ex) {
+                growing.fail(ex);
+                throw ex;
+            }
+            logger.info("Restore {}: the backup of node '{}' at index {} ({} bytes) is verified after {} ms; sending "
+                    + "it to {}", restoreId, backup.nodeId(), backup.index(), length,
+                    (System.nanoTime() - started) / 1_000_000, others);
+            progress.phase("distributing", length * others.size());
+            distributing.set(true);
+            progress.done(sent.get());
+            requireMajority(restoreId, members, sends);
             restoreFiles.files().adopt(restoreId, file);
-            logger.info("Restore {}: the backup of node '{}' at index {} ({} bytes) is verified; sending it to the "
-                    + "members", restoreId, backup.nodeId(), backup.index(), length);
-            distribute(restoreId, length, sha256, progress);
             progress.phase("committing", -1);
             proposed = true;
-            long index = commit(restoreId, length, sha256);
+            long index = commit(restoreId, length, growing.awaitSealed());
             logger.info("Restore {} took effect at index {} after {} ms", restoreId, index,
                     (System.nanoTime() - started) / 1_000_000);
             return index;
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.TIMEOUT, "Restore " + restoreId + " interrupted");
         }
         finally {
             BackupSpool.deleteQuietly(file);
@@ -204,15 +231,34 @@ final class StreamedBackups {
     }
 
     /**
-     * Sends the verified backup to every other member, all at once, and requires a majority of the voters to hold it
-     * (this node included) before the commit entry is proposed: a member that lacks it asks the holders at apply.
+     * Copies the backup's state into {@code file} as it arrives, telling the senders of each write; reading it to its
+     * end verifies the backup's checksum (a damaged or cut upload throws, and nothing is committed). Its SHA-256.
      */
-    private void distribute(String restoreId, long length, byte[] sha256, LongOperations.Tracked progress) {
-        Members members = this.members.get();
-        List<String> others = members.all().stream().filter(id -> !id.equals(nodeId)).toList();
-        progress.phase("distributing", length * others.size());
-        Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
-        others.forEach(member -> sends.put(member, restoreFiles.send(member, restoreId, length, sha256, progress)));
+    private static byte[] receive(RaftBackup.Streamed backup, Path file, GrowingFile growing,
+            LongOperations.Tracked progress) throws IOException {
+        MessageDigest digest = StagedRestore.newSha256();
+        byte[] buffer = new byte[RestoreFileTransfers.PIECE_BYTES];
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            for (int read = backup.state().readNBytes(buffer, 0, buffer.length); read > 0;
+                    read = backup.state().readNBytes(buffer, 0, buffer.length)) {
+                digest.update(buffer, 0, read);
+                ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, read);
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                growing.written(read);
+                progress.advance(read);
+            }
+        }
+        // The loop read the state to its end, where the backup's own checksum, after it, was read and compared.
+        return digest.digest();
+    }
+
+    /**
+     * Waits for every send to end, and requires a majority of the voters (this node included) to hold the backup
+     * before the commit entry is proposed: a member that lacks it asks the holders at apply.
+     */
+    private void requireMajority(String restoreId, Members members, Map<String, CompletableFuture<Void>> sends) {
         int holders = members.voters().contains(nodeId) ? 1 : 0;
         List<String> lacking = new ArrayList<>();
         for (Map.Entry<String, CompletableFuture<Void>> send : sends.entrySet()) {

@@ -88,8 +88,13 @@ class RestoreFilesTest {
             .hasMessageContaining("names no valid restore id");
         assertThatThrownBy(() -> files.receive(piece(id, 1, 0, 10).toBuilder().setOffset(99_999).build()).join())
             .hasMessageContaining("lies outside its file (99999 + 10 of 100000 bytes)");
-        assertThatThrownBy(() -> files.receive(RestoreFilePiece.newBuilder().setId(id).setSize(10).build()).join())
-            .hasMessageContaining("no valid size and SHA-256");
+        assertThatThrownBy(() -> files.receive(piece(id, 1, 0, 10).toBuilder().setOffset(99_990).clearSha256().build())
+            .join()).hasMessageContaining("must carry the file's SHA-256 (32 bytes) if it ends the file");
+        assertThatThrownBy(() -> files.receive(piece(id, 1, 0, 10).toBuilder()
+            .setSha256(ByteString.copyFrom(new byte[32]))
+            .build()).join()).hasMessageContaining("and only then");
+        assertThatThrownBy(() -> files.receive(piece(id, 1, 0, 10).toBuilder().setSize(-1).build()).join())
+            .hasMessageContaining("no valid size");
         assertThat(directory.toFile().list()).isEmpty();
     }
 
@@ -135,14 +140,18 @@ class RestoreFilesTest {
         return piece(restoreId, transfer, offset, length, StagedRestore.sha256(backup));
     }
 
+    /** A piece as a sender makes it: the file's SHA-256 on the piece that ends the file only. */
     private RestoreFilePiece piece(String restoreId, long transfer, int offset, int length, byte[] sha256) {
-        return RestoreFilePiece.newBuilder()
+        int bytes = Math.min(length, backup.length - Math.max(0, offset));
+        RestoreFilePiece.Builder piece = RestoreFilePiece.newBuilder()
             .setId(restoreId)
             .setSize(backup.length)
-            .setSha256(ByteString.copyFrom(sha256))
             .setTransfer(transfer)
             .setOffset(offset)
-            .setData(ByteString.copyFrom(backup, offset, Math.min(length, backup.length - Math.max(0, offset))))
-            .build();
+            .setData(ByteString.copyFrom(backup, offset, bytes));
+        if (offset + bytes == backup.length) {
+            piece.setSha256(ByteString.copyFrom(sha256));
+        }
+        return piece.build();
     }
 }

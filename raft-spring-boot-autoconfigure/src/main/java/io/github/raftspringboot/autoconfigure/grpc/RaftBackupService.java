@@ -1,6 +1,7 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.InvalidBackupException;
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.backup.proto.BackupChunk;
@@ -30,8 +32,9 @@ import io.github.raftspringboot.backup.proto.SaveRequest;
 
 /**
  * The RaftBackup gRPC service: {@code Save} streams a backup file of the cluster's state, {@code Restore} takes one
- * back. Both work on any node (see {@link RaftNode#backupTo} and {@link RaftNode#restoreFrom}) and go through
- * temporary files, never the heap, so a backup may be larger than the heap.
+ * back. Both work on any node (see {@link RaftNode#backupTo} and {@link RaftNode#restoreFrom}) and never hold a backup
+ * in the heap: a backup goes through a temporary file, a restore is read as it arrives, so a backup may be larger than
+ * the heap.
  */
 final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
 
@@ -92,65 +95,42 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
         });
     }
 
+    /**
+     * Restores the upload as it arrives: the node reads it on a worker thread (not cut by the request timeout), which
+     * asks gRPC for each next message as it takes one, so the upload is never held whole, in memory or on disk here.
+     */
     @Override
     public StreamObserver<RestoreChunk> restore(StreamObserver<RestoreResponse> response) {
-        SpooledBackupFile file;
-        OutputStream out;
-        try {
-            file = SpooledBackupFile.create();
-            out = new BufferedOutputStream(Files.newOutputStream(file.path()), 1 << 16);
-        }
-        catch (IOException ex) {
-            response.onError(Status.INTERNAL.withDescription("Restore failed: cannot create a temporary file: "
-                    + ex.getMessage()).asRuntimeException());
-            return new NoOpObserver<>();
-        }
+        ServerCallStreamObserver<RestoreResponse> call = (ServerCallStreamObserver<RestoreResponse>) response;
+        call.disableAutoRequest();
+        UploadStream upload = new UploadStream(call::request);
+        upload.start();
+        worker("raft-backup-restore", () -> restore(upload, response));
         return new StreamObserver<>() {
-
-            private boolean failed;
 
             @Override
             public void onNext(RestoreChunk chunk) {
-                if (failed) {
-                    return;
-                }
-                try {
-                    chunk.getData().writeTo(out);
-                }
-                catch (IOException ex) {
-                    failed = true;
-                    closeQuietly(out);
-                    file.close();
-                    response.onError(Status.RESOURCE_EXHAUSTED.withDescription("Restore failed: the node cannot "
-                            + "store the upload in a temporary file: " + ex.getMessage()).asRuntimeException());
-                }
+                upload.arrived(chunk.getData());
             }
 
             @Override
             public void onError(Throwable error) {
                 logger.info("A restore upload was abandoned by the client: {}", Status.fromThrowable(error));
-                closeQuietly(out);
-                file.close();
+                upload.failed(error);
             }
 
             @Override
             public void onCompleted() {
-                if (failed) {
-                    return;
-                }
-                closeQuietly(out);
-                worker("raft-backup-restore", () -> restore(file, response));
+                upload.completed();
             }
         };
     }
 
-    private void restore(SpooledBackupFile file, StreamObserver<RestoreResponse> response) {
-        try (file) {
-            BackupMetadata metadata;
+    private void restore(UploadStream upload, StreamObserver<RestoreResponse> response) {
+        try {
             long index;
-            try (InputStream in = file.open()) {
-                index = node.restoreFrom(in);
-                metadata = file.metadata();
+            try {
+                index = node.restoreFrom(upload);
             }
             catch (InvalidBackupException ex) {
                 response.onError(Status.INVALID_ARGUMENT
@@ -158,6 +138,15 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
                     .asRuntimeException());
                 return;
             }
+            RaftBackup.Streamed header = RaftBackup.open(new ByteArrayInputStream(upload.head()));
+            BackupMetadata metadata = BackupMetadata.newBuilder()
+                .setNodeId(header.nodeId())
+                .setIndex(header.index())
+                .setCreatedAtMillis(header.createdAt().toEpochMilli())
+                .setSize(upload.count())
+                .setSha256(upload.sha256())
+                .setFormatVersion(RaftBackup.FORMAT_VERSION)
+                .build();
             response.onNext(RestoreResponse.newBuilder().setIndex(index).setBackup(metadata).build());
             response.onCompleted();
         }

@@ -3,6 +3,7 @@ package io.github.raftspringboot.autoconfigure.fault;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 
+import io.github.raftspringboot.api.InvalidBackupException;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.test.RaftTestCluster;
@@ -26,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 17: a restore sends its backup to every member as a file, then commits one small entry that each node applies
  * from its own copy. A member that was cut off while the backup was sent gets the file from the others when it catches
- * up and applies the entry, and keeps it for a restart; a restore that a majority of the voters cannot receive
- * changes nothing and says why.
+ * up and applies the entry, and keeps it for a restart; a damaged or cut upload, and a restore that a majority of the
+ * voters cannot receive, change nothing and say why.
  */
 class RestoreAcrossFaultsTest {
 
@@ -62,12 +64,25 @@ class RestoreAcrossFaultsTest {
     }
 
     @Test
-    void aRestoreThatAMajorityCannotReceiveChangesNothing() throws Exception {
+    void restoresThatCannotCompleteChangeNothing() throws Exception {
         try (RaftTestCluster cluster = RaftTestCluster.builder(PlainApplication.class).nodes(3).withNetworkFaults()
             .start()) {
             String leader = load(cluster);
             String via = cluster.followers().get(0);
             byte[] backup = backupThenWrite(cluster, via, leader);
+
+            // The members get the upload as it arrives: a damaged or cut one must leave none of them a file.
+            byte[] damaged = backup.clone();
+            damaged[backup.length / 2] ^= 0x20;
+            assertThatThrownBy(() -> cluster.node(via).restoreFrom(new ByteArrayInputStream(damaged)))
+                .isInstanceOf(InvalidBackupException.class)
+                .hasMessageContaining("checksum mismatch");
+            assertThatThrownBy(() -> cluster.node(via).restoreFrom(new CutStream(backup, backup.length / 2)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("connection reset");
+            for (String id : cluster.running()) {
+                assertThat(backupFiles(cluster, id)).as("on %s", id).isEmpty();
+            }
 
             cluster.network().isolate(via);
             assertThatThrownBy(() -> cluster.node(via).restoreFrom(new ByteArrayInputStream(backup)))
@@ -126,6 +141,34 @@ class RestoreAcrossFaultsTest {
         }
         try (Stream<Path> files = Files.list(restores)) {
             return files.filter(file -> file.toString().endsWith(".backup")).toList();
+        }
+    }
+
+    /** A client's upload cut after {@code length} bytes. */
+    private static final class CutStream extends InputStream {
+
+        private final ByteArrayInputStream bytes;
+
+        CutStream(byte[] backup, int length) {
+            this.bytes = new ByteArrayInputStream(backup, 0, length);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int read = bytes.read();
+            if (read < 0) {
+                throw new IOException("connection reset");
+            }
+            return read;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int read = bytes.read(buffer, offset, length);
+            if (read < 0) {
+                throw new IOException("connection reset");
+            }
+            return read;
         }
     }
 
