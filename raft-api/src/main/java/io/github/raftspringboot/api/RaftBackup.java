@@ -58,6 +58,9 @@ public final class RaftBackup {
      * @param createdAt when it was taken
      * @param state     the state machine's snapshot bytes (not copied: do not change them afterwards)
      */
+    /** The length of the checksum that ends a backup file: the SHA-256 of every byte before it. */
+    public static final int CHECKSUM_BYTES = 32;
+
     public RaftBackup(String nodeId, long index, Instant createdAt, byte[] state) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.index = index;

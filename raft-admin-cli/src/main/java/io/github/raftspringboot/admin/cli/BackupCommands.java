@@ -1,9 +1,6 @@
 package io.github.raftspringboot.admin.cli;
 
-import io.github.raftspringboot.api.InvalidBackupException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -14,34 +11,25 @@ import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.gson.GsonBuilder;
-import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 
+import io.github.raftspringboot.api.InvalidBackupException;
+import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.backup.proto.BackupChunk;
 import io.github.raftspringboot.backup.proto.BackupMetadata;
 import io.github.raftspringboot.backup.proto.RaftBackupGrpc;
-import io.github.raftspringboot.backup.proto.RestoreChunk;
 import io.github.raftspringboot.backup.proto.RestoreResponse;
 import io.github.raftspringboot.backup.proto.SaveRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 
 /**
  * {@code backup <file>} and {@code restore <file>}: the RaftBackup service's Save and Restore, to and from a file,
  * like {@code etcdctl snapshot save} and {@code consul snapshot restore}.
  */
 final class BackupCommands {
-
-    /** Bytes of the file per Restore message, well under gRPC's default 4 MiB message limit. */
-    private static final int CHUNK_SIZE = 1 << 20;
 
     private final ConnectionOptions connection;
 
@@ -91,11 +79,15 @@ final class BackupCommands {
         }
     }
 
-    /** Verifies {@code file}, then restores it; prints the index at which the restored state took effect. */
+    /**
+     * Restores {@code file}: its header and size are checked before anything is sent, its checksum while it is sent
+     * (its last bytes, the checksum itself, go only once the rest matches it, so a damaged file never reaches its end
+     * on the server, which then changes nothing); prints the index at which the restored state took effect.
+     */
     int restore(String target, Path file) throws InterruptedException, InvalidBackupException {
-        BackupFile backup;
+        BackupFile.Header header;
         try {
-            backup = BackupFile.verify(file);
+            header = BackupFile.header(file);
         }
         catch (InvalidBackupException ex) {
             throw ex;
@@ -105,8 +97,9 @@ final class BackupCommands {
         }
         ManagedChannel channel = connection.open(target);
         try {
-            RestoreResponse response = upload(channel, file);
-            print("Restored", file, backup, response.getIndex());
+            RestoreUpload upload = new RestoreUpload(file, header, connection, longOperationDeadline());
+            RestoreResponse response = upload.send(channel);
+            print("Restored", file, upload.checked(), response.getIndex());
             return 0;
         }
         finally {
@@ -135,65 +128,6 @@ final class BackupCommands {
             throw new IOException("the server sent no backup metadata");
         }
         return metadata;
-    }
-
-    /** Sends the file in chunks as fast as the server takes them (gRPC flow control), never holding it in memory. */
-    private RestoreResponse upload(ManagedChannel channel, Path file) throws InterruptedException {
-        CompletableFuture<RestoreResponse> result = new CompletableFuture<>();
-        Semaphore ready = new Semaphore(0);
-        AtomicReference<ClientCallStreamObserver<RestoreChunk>> call = new AtomicReference<>();
-        RaftBackupGrpc.newStub(channel)
-            .withDeadlineAfter(longOperationDeadline(), TimeUnit.MILLISECONDS)
-            .restore(new ClientResponseObserver<RestoreChunk, RestoreResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<RestoreChunk> requests) {
-                    call.set(requests);
-                    requests.setOnReadyHandler(ready::release);
-                }
-
-                @Override
-                public void onNext(RestoreResponse response) {
-                    result.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    result.completeExceptionally(error);
-                    ready.release();
-                }
-
-                @Override
-                public void onCompleted() {
-                    result.completeExceptionally(new IllegalStateException("the server sent no answer"));
-                }
-            });
-        ClientCallStreamObserver<RestoreChunk> requests = call.get();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK_SIZE)) {
-            byte[] buffer = new byte[CHUNK_SIZE];
-            for (int read = in.readNBytes(buffer, 0, buffer.length); read > 0 && !result.isDone();
-                    read = in.readNBytes(buffer, 0, buffer.length)) {
-                while (!requests.isReady() && !result.isDone()) {
-                    ready.tryAcquire(100, TimeUnit.MILLISECONDS);
-                }
-                requests.onNext(RestoreChunk.newBuilder().setData(ByteString.copyFrom(buffer, 0, read)).build());
-            }
-        }
-        catch (IOException ex) {
-            requests.onError(ex);
-            throw new IllegalArgumentException("cannot read " + file + ": " + describe(ex), ex);
-        }
-        if (!result.isDone()) {
-            requests.onCompleted();
-        }
-        try {
-            return result.get();
-        }
-        catch (ExecutionException ex) {
-            if (ex.getCause() instanceof StatusRuntimeException failure) {
-                throw new CallFailedException("RaftBackup", "Restore", failure, connection);
-            }
-            throw new IllegalStateException("Restore failed: " + ex.getCause().getMessage(), ex.getCause());
-        }
     }
 
     /**
@@ -247,7 +181,7 @@ final class BackupCommands {
         }
     }
 
-    private static String describe(IOException ex) {
+    static String describe(IOException ex) {
         if (ex instanceof NoSuchFileException) {
             return "no such file";
         }

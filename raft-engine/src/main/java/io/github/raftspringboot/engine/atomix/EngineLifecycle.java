@@ -134,8 +134,8 @@ final class EngineLifecycle {
     }
 
     private void stopOnCorruptState(RuntimeException failure) {
-        logger.error("Raft node '{}' cannot restore its state from a snapshot and stops rather than serve incomplete "
-                + "data; restore the state directory from a backup or remove it and re-add the node "
+        logger.error("Raft node '{}' cannot restore its state from a snapshot or a restore's file and stops rather than "
+                + "serve incomplete data; restore the state directory from a backup or remove it and re-add the node "
                 + "(docs/operations.md)", settings.nodeId(), failure);
         CompletableFuture.runAsync(this::close);
     }

@@ -1,8 +1,12 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.protocol.TransferRequest;
@@ -57,11 +61,26 @@ final class PeerMessageCodec {
     }
 
     static byte[] control(ControlRequest request) {
-        return frame(CONTROL_MESSAGE, request.toByteArray());
+        return frame(CONTROL_MESSAGE, request);
     }
 
     static byte[] control(ControlReply reply) {
-        return frame(CONTROL_MESSAGE, reply.toByteArray());
+        return frame(CONTROL_MESSAGE, reply);
+    }
+
+    /** The message serialized straight into its frame: a restore's 256 KB pieces are not copied once more. */
+    private static byte[] frame(byte kind, MessageLite message) {
+        byte[] framed = new byte[1 + message.getSerializedSize()];
+        framed[0] = kind;
+        CodedOutputStream out = CodedOutputStream.newInstance(framed, 1, framed.length - 1);
+        try {
+            message.writeTo(out);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Could not serialize a control message into its frame", ex);
+        }
+        out.checkNoSpaceLeft();
+        return framed;
     }
 
     static ControlReply controlReply(byte[] frame) {

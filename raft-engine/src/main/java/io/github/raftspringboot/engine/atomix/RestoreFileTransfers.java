@@ -20,6 +20,7 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,19 +132,20 @@ final class RestoreFileTransfers implements AutoCloseable {
                 }
                 int length = (int) Math.min(PIECE_BYTES, size - offset);
                 source.awaitWritten(offset + length);
-                ByteBuffer data = ByteBuffer.allocate(length);
+                byte[] bytes = new byte[length];
+                ByteBuffer data = ByteBuffer.wrap(bytes);
                 while (data.hasRemaining()) {
                     if (channel.read(data, offset + data.position()) < 0) {
                         throw new IOException("restore " + id + "'s file is shorter than its " + size + " bytes");
                     }
                 }
-                data.flip();
                 RestoreFilePiece.Builder piece = RestoreFilePiece.newBuilder()
                     .setId(id)
                     .setSize(size)
                     .setTransfer(transfer)
                     .setOffset(offset)
-                    .setData(ByteString.copyFrom(data));
+                    // Wrapped, not copied: nothing writes into the array once it is read.
+                    .setData(UnsafeByteOperations.unsafeWrap(bytes));
                 if (offset + length == size) {
                     // The last piece, sent once the whole upload is verified: the receiver checks the file against it.
                     piece.setSha256(ByteString.copyFrom(source.awaitSealed()));

@@ -65,6 +65,9 @@ final class RestoreFiles implements AutoCloseable {
     /** The transfers being received, by restore id; writer thread only. */
     private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
 
+    /** The restore whose file the state machine is applying now: never deleted meanwhile. */
+    private volatile String applying;
+
     /** Completed when a restore's file has arrived, for whoever waits for it. */
     private final Map<String, CompletableFuture<Void>> arrivals = new ConcurrentHashMap<>();
 
@@ -119,6 +122,27 @@ final class RestoreFiles implements AutoCloseable {
         catch (IOException ex) {
             return false;
         }
+    }
+
+    /**
+     * Whether the file this node holds for restore {@code id} still has the SHA-256 it arrived with; a file damaged on
+     * this node's disk since is deleted (this node then gets it again from another member). Every node must apply a
+     * restore from the same bytes.
+     */
+    boolean intact(String id, byte[] sha256) {
+        try {
+            if (MessageDigest.isEqual(sha256(file(id)), sha256)) {
+                return true;
+            }
+            logger.warn("Restore {}'s file on this node no longer matches its SHA-256 (damaged on disk since it "
+                    + "arrived): deleting it, to get it again from another member", id);
+        }
+        catch (IOException ex) {
+            logger.warn("Restore {}'s file on this node cannot be read ({}): deleting it, to get it again from another "
+                    + "member", id, ex.toString());
+        }
+        BackupSpool.deleteQuietly(file(id));
+        return false;
     }
 
     /** Completes once this node holds restore {@code id}'s file of {@code size} bytes. */
@@ -266,6 +290,11 @@ final class RestoreFiles implements AutoCloseable {
         }
     }
 
+    /** The state machine applies restore {@code id} from its file now ({@code null}: none): it must stay. */
+    void applying(String id) {
+        this.applying = id;
+    }
+
     /** Records that this node applied restore {@code id}'s commit entry at {@code index}. */
     void applied(String id, long index) {
         try {
@@ -295,6 +324,9 @@ final class RestoreFiles implements AutoCloseable {
             forEachFile(file -> file.getFileName().toString().endsWith(HELD), file -> {
                 String name = file.getFileName().toString();
                 String id = name.substring(0, name.length() - HELD.length());
+                if (id.equals(applying)) {
+                    return;
+                }
                 Path record = directory.resolve(id + APPLIED);
                 try {
                     boolean obsolete = Files.exists(record)

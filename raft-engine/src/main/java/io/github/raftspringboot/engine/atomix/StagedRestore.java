@@ -1,6 +1,7 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.atomix.primitive.operation.OperationId;
 import io.atomix.primitive.service.BackupInput;
@@ -91,16 +93,22 @@ final class StagedRestore {
      */
     private volatile boolean incomplete;
 
+    /** Told when this node cannot apply a restore its peers applied (its disk fails): the node must stop. */
+    private final Consumer<RuntimeException> onLocalFault;
+
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
-        this(stateMachine, spoolDirectory, null, () -> true);
+        this(stateMachine, spoolDirectory, null, () -> true, failure -> {
+            throw failure;
+        });
     }
 
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory, RestoreFileTransfers files,
-            BooleanSupplier running) {
+            BooleanSupplier running, Consumer<RuntimeException> onLocalFault) {
         this.stateMachine = stateMachine;
         this.stagedFile = spoolDirectory.resolve("restore-staged.bin");
         this.files = files;
         this.running = running;
+        this.onLocalFault = onLocalFault;
     }
 
     boolean handles(OperationId operation) {
@@ -245,19 +253,36 @@ final class StagedRestore {
         if (files == null || !RestoreFiles.validId(restoreId)) {
             return "restore " + restoreId + " cannot be applied from a file here; nothing was changed";
         }
+        files.files().applying(restoreId);
         try {
-            files.obtain(restoreId, announced, sha256, running);
+            return applyFile(index, restoreId, announced, sha256);
+        }
+        finally {
+            files.files().applying(null);
+            files.files().applied(restoreId, index);
+        }
+    }
+
+    private String applyFile(long index, String restoreId, long announced, byte[] sha256) {
+        try {
+            do {
+                files.obtain(restoreId, announced, sha256, running);
+            }
+            while (!files.files().intact(restoreId, sha256));
         }
         catch (InterruptedException ex) {
+            // The node stops: the entry is applied again from the log at its next start.
             incomplete = true;
             throw new IllegalStateException("Restore " + restoreId + "'s entry at " + index
                     + " was not applied: " + ex.getMessage(), ex);
         }
         Path file = files.files().file(restoreId);
+        ReadFaults disk = null;
         try {
             long started = System.nanoTime();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), COPY_BUFFER)) {
-                stateMachine.restore(in);
+            try (ReadFaults in = new ReadFaults(Files.newInputStream(file))) {
+                disk = in;
+                stateMachine.restore(new BufferedInputStream(in, COPY_BUFFER));
             }
             logger.info("Restore {}: the state machine read {} bytes in {} ms", restoreId, announced,
                     (System.nanoTime() - started) / 1_000_000);
@@ -269,12 +294,49 @@ final class StagedRestore {
             return null;
         }
         catch (IOException | RuntimeException ex) {
+            if (disk == null || disk.failed) {
+                // This node's disk, not the backup: the others read the same bytes and took the restore.
+                incomplete = true;
+                IllegalStateException failure = new IllegalStateException("Could not read restore " + restoreId
+                        + "'s file from this node's disk to apply its entry at " + index, ex);
+                onLocalFault.accept(failure);
+                throw failure;
+            }
             logger.warn("The state machine refused restore {}: {}", restoreId, ex.toString());
             return "the state machine cannot read this backup (was it taken from another kind of application?): "
                     + ex.getMessage();
         }
-        finally {
-            files.files().applied(restoreId, index);
+    }
+
+    /** A file's stream that remembers whether reading it failed (a disk fault, not the content). */
+    private static final class ReadFaults extends FilterInputStream {
+
+        boolean failed;
+
+        ReadFaults(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            }
+            catch (IOException ex) {
+                failed = true;
+                throw ex;
+            }
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            try {
+                return super.read(bytes, offset, length);
+            }
+            catch (IOException ex) {
+                failed = true;
+                throw ex;
+            }
         }
     }
 

@@ -96,7 +96,7 @@ final class StateMachineService implements PrimitiveService {
         this.directory = directory;
         this.applied = applied;
         this.onCorruptSnapshot = onCorruptSnapshot;
-        this.restores = new StagedRestore(stateMachine, spool.directory(), restoreFiles, running);
+        this.restores = new StagedRestore(stateMachine, spool.directory(), restoreFiles, running, onCorruptSnapshot);
         this.measurements = measurements;
         this.spool = spool;
         this.operations = operations;

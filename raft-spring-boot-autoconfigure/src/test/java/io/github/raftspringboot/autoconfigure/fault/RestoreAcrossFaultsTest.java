@@ -53,10 +53,19 @@ class RestoreAcrossFaultsTest {
             assertRestored(cluster, cutOff, index);
             assertThat(backupFiles(cluster, cutOff)).as("it asked the others for it, and keeps it").hasSize(1);
 
-            // Its log still holds the restore's entry: a restart applies it again from the file it keeps.
-            cluster.restart(cutOff);
+            // Its log still holds the restore's entry: a restart applies it again from the file it keeps, and one
+            // damaged on its disk meanwhile is not used: the node gets it again from the others.
+            Path kept = backupFiles(cluster, cutOff).get(0);
+            byte[] intact = Files.readAllBytes(kept);
+            cluster.stop(cutOff);
+            byte[] damaged = intact.clone();
+            damaged[intact.length / 2] ^= 0x20;
+            Files.write(kept, damaged);
+            cluster.start(cutOff);
             cluster.awaitLeader();
             assertRestored(cluster, cutOff, index);
+            assertThat(Files.readAllBytes(backupFiles(cluster, cutOff).get(0))).as("fetched again, intact")
+                .isEqualTo(intact);
             for (String id : cluster.running()) {
                 assertRestored(cluster, id, index);
             }
