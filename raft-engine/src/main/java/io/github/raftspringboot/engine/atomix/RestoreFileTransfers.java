@@ -237,8 +237,9 @@ final class RestoreFileTransfers implements AutoCloseable {
                 lastWarning = now;
                 logger.warn("Waiting for restore {}'s file for {} s: this node must apply the restore's commit entry "
                         + "and no other member could send the file yet (they keep it until their logs are compacted "
-                        + "past the entry). If no member holds it any more, rebuild this node from the leader's "
-                        + "snapshot (docs/operations.md, rebuilding a node)", id, (now - since) / 1_000_000_000);
+                        + "past the entry). If no member holds it any more, replace this node: it then copies the "
+                        + "current state from the leader (docs/operations.md, \"Replacing a failed node\")", id,
+                        (now - since) / 1_000_000_000);
             }
             TimeUnit.MILLISECONDS.sleep(ASK_AGAIN_AFTER.toMillis());
         }

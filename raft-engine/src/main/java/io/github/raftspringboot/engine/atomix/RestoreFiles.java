@@ -230,6 +230,11 @@ final class RestoreFiles implements AutoCloseable {
         }
         catch (IOException ex) {
             abandon(id);
+            // Whoever waits for the file asks another member at once rather than wait out a transfer that failed.
+            CompletableFuture<Void> arrival = arrivals.remove(id);
+            if (arrival != null) {
+                arrival.completeExceptionally(ex);
+            }
             throw new UncheckedIOException("Could not write restore " + id + "'s file on this node: " + ex.getMessage(),
                     ex);
         }

@@ -73,12 +73,14 @@ class RestoreFilesTest {
         files = new RestoreFiles(directory, false, "node1");
         byte[] sha256 = StagedRestore.sha256(backup);
         backup[70_000] ^= 1;
+        var arrival = files.arrival(id, backup.length);
         files.receive(piece(id, 1, 0, 60_000, sha256)).join();
         assertThatThrownBy(() -> files.receive(piece(id, 1, 60_000, 40_000, sha256)).join())
             .isInstanceOf(CompletionException.class)
             .hasMessageContaining("arrived damaged (SHA-256 mismatch)");
         assertThat(files.holds(id, backup.length)).isFalse();
         assertThat(directory.toFile().list()).isEmpty();
+        assertThat(arrival).as("whoever waits for it asks another member at once").isCompletedExceptionally();
     }
 
     @Test
@@ -121,6 +123,19 @@ class RestoreFilesTest {
             .minus(Duration.ofMinutes(1))));
         files.prune(1_000);
         assertThat(files.holds(id, backup.length)).isFalse();
+    }
+
+    @Test
+    void aFileDamagedOnDiskSinceItArrivedIsDeletedBeforeItIsApplied() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        receiveWhole(id);
+        byte[] sha256 = StagedRestore.sha256(backup);
+        assertThat(files.intact(id, sha256)).isTrue();
+        byte[] onDisk = Files.readAllBytes(files.file(id));
+        onDisk[500] ^= 1;
+        Files.write(files.file(id), onDisk);
+        assertThat(files.intact(id, sha256)).isFalse();
+        assertThat(files.holds(id, backup.length)).as("deleted, to be fetched again").isFalse();
     }
 
     @Test
