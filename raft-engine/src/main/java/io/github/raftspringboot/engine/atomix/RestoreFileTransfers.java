@@ -128,6 +128,8 @@ final class RestoreFileTransfers implements AutoCloseable {
             do {
                 window.acquire();
                 if (failure.get() != null) {
+                    // Its permit back, so that the wait for the pieces on the way below can end.
+                    window.release();
                     break;
                 }
                 int length = (int) Math.min(PIECE_BYTES, size - offset);
