@@ -151,6 +151,13 @@ final class RaftBackupService extends RaftBackupGrpc.RaftBackupImplBase {
             response.onCompleted();
         }
         catch (IOException | RuntimeException ex) {
+            if (upload.cut()) {
+                // Logged when the client went; nothing was committed, and no one is left to answer.
+                logger.debug("The restore of an abandoned upload stopped: {}", ex.toString());
+                response.onError(Status.CANCELLED.withDescription("Restore abandoned by the client, nothing was "
+                        + "changed").asRuntimeException());
+                return;
+            }
             response.onError(status("Restore", ex));
         }
     }

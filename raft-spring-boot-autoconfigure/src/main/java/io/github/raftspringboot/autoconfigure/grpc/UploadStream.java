@@ -40,6 +40,9 @@ final class UploadStream extends InputStream {
 
     private boolean ended;
 
+    /** Set once the client cancelled or the call failed: the restore's failure is then the client's doing. */
+    private volatile boolean cut;
+
     /** The SHA-256 of every byte read, and their count: the uploaded file's, once read to its end. */
     private final MessageDigest digest;
 
@@ -91,7 +94,13 @@ final class UploadStream extends InputStream {
 
     /** gRPC's thread: the upload was cancelled or failed. */
     void failed(Throwable error) {
+        cut = true;
         messages.add(error);
+    }
+
+    /** Whether the client cancelled the upload (or the call failed) before its end. */
+    boolean cut() {
+        return cut;
     }
 
     @Override

@@ -39,6 +39,7 @@ class UploadStreamTest {
         assertThat(upload.head()).hasSize(UploadStream.HEAD_BYTES);
         assertThat(upload.head()[UploadStream.HEAD_BYTES - 1]).isEqualTo(file[UploadStream.HEAD_BYTES - 1]);
         assertThat(upload.read()).as("still at its end").isEqualTo(-1);
+        assertThat(upload.cut()).isFalse();
     }
 
     @Test
@@ -50,5 +51,6 @@ class UploadStreamTest {
         assertThatThrownBy(upload::read).isInstanceOf(IOException.class)
             .hasMessageContaining("the upload was cut")
             .hasMessageContaining("client cancelled");
+        assertThat(upload.cut()).isTrue();
     }
 }
