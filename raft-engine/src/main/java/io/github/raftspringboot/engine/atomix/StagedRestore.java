@@ -1,7 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 
 /**
- * The replicated side of a restore: BEGIN announces a backup (id, size, SHA-256), CHUNKs stage its bytes in order,
+ * The replicated side of a restore. Restores now send the backup to the members as a file and commit it with one
+ * {@link #COMMIT_FILE} entry ({@link FileRestoreCommit}). Logs of earlier versions may hold restores staged through the
+ * log, applied here as before: BEGIN announces a backup (id, size, SHA-256), CHUNKs stage its bytes in order,
  * COMMIT verifies them and swaps them into the state machine in one entry. The staged bytes are replicated state
  * too, so they travel in Atomix snapshots ({@link #writeTo}/{@link #readFrom}): a node that installs a snapshot
  * taken mid-restore finishes the restore like every other node. Every outcome depends on the log only, so every
@@ -81,20 +82,8 @@ final class StagedRestore {
     /** {@link System#nanoTime} of the last BEGIN or chunk staged, 0 when nothing is staged; read from other threads. */
     private volatile long lastStaged;
 
-    /** Where a file restore's backup is, or comes from; null where restores are staged only (tests). */
-    private final RestoreFileTransfers files;
-
-    /** Whether the node still runs: a node that stops gives up waiting for a restore's file. */
-    private final BooleanSupplier running;
-
-    /**
-     * Set when a file restore's entry could not be applied (the node stopped while it waited for the file): the state
-     * misses the restore, so no snapshot may be taken of it.
-     */
-    private volatile boolean incomplete;
-
-    /** Told when this node cannot apply a restore its peers applied (its disk fails): the node must stop. */
-    private final Consumer<RuntimeException> onLocalFault;
+    /** How a file restore's commit entry is applied; null where restores are staged only (tests). */
+    private final FileRestoreCommit fileCommit;
 
     StagedRestore(ReplicatedStateMachine stateMachine, Path spoolDirectory) {
         this(stateMachine, spoolDirectory, null, () -> true, failure -> {
@@ -106,9 +95,7 @@ final class StagedRestore {
             BooleanSupplier running, Consumer<RuntimeException> onLocalFault) {
         this.stateMachine = stateMachine;
         this.stagedFile = spoolDirectory.resolve("restore-staged.bin");
-        this.files = files;
-        this.running = running;
-        this.onLocalFault = onLocalFault;
+        this.fileCommit = (files != null) ? new FileRestoreCommit(stateMachine, files, running, onLocalFault) : null;
     }
 
     boolean handles(OperationId operation) {
@@ -118,7 +105,7 @@ final class StagedRestore {
 
     /** Whether an entry was left unapplied: the state is not the log's, no snapshot may be written. */
     boolean incomplete() {
-        return incomplete;
+        return fileCommit != null && fileCommit.incomplete();
     }
 
     /** Applies one restore entry; returns an empty array on success, otherwise the error message in UTF-8. */
@@ -141,7 +128,7 @@ final class StagedRestore {
             }
         }
         catch (RuntimeException ex) {
-            if (incomplete) {
+            if (incomplete()) {
                 throw ex;
             }
             error = "malformed restore entry: " + ex;
@@ -250,94 +237,18 @@ final class StagedRestore {
             // Sent again after its answer was lost: the restore took effect at the first entry.
             return null;
         }
-        if (files == null || !RestoreFiles.validId(restoreId)) {
+        if (fileCommit == null || !RestoreFiles.validId(restoreId)) {
             return "restore " + restoreId + " cannot be applied from a file here; nothing was changed";
         }
-        files.files().applying(restoreId);
-        try {
-            return applyFile(index, restoreId, announced, sha256);
-        }
-        finally {
-            files.files().applying(null);
-            files.files().applied(restoreId, index);
-        }
-    }
-
-    private String applyFile(long index, String restoreId, long announced, byte[] sha256) {
-        try {
-            do {
-                files.obtain(restoreId, announced, sha256, running);
-            }
-            while (!files.files().intact(restoreId, sha256));
-        }
-        catch (InterruptedException ex) {
-            // The node stops: the entry is applied again from the log at its next start.
-            incomplete = true;
-            throw new IllegalStateException("Restore " + restoreId + "'s entry at " + index
-                    + " was not applied: " + ex.getMessage(), ex);
-        }
-        Path file = files.files().file(restoreId);
-        ReadFaults disk = null;
-        try {
-            long started = System.nanoTime();
-            try (ReadFaults in = new ReadFaults(Files.newInputStream(file))) {
-                disk = in;
-                stateMachine.restore(new BufferedInputStream(in, COPY_BUFFER));
-            }
-            logger.info("Restore {}: the state machine read {} bytes in {} ms", restoreId, announced,
-                    (System.nanoTime() - started) / 1_000_000);
+        String error = fileCommit.apply(index, restoreId, announced, sha256);
+        if (error == null) {
             committedId = restoreId;
             if (id != null) {
                 logger.info("Restore {} abandons the unfinished restore {}", restoreId, id);
                 clear();
             }
-            return null;
         }
-        catch (IOException | RuntimeException ex) {
-            if (disk == null || disk.failed) {
-                // This node's disk, not the backup: the others read the same bytes and took the restore.
-                incomplete = true;
-                IllegalStateException failure = new IllegalStateException("Could not read restore " + restoreId
-                        + "'s file from this node's disk to apply its entry at " + index, ex);
-                onLocalFault.accept(failure);
-                throw failure;
-            }
-            logger.warn("The state machine refused restore {}: {}", restoreId, ex.toString());
-            return "the state machine cannot read this backup (was it taken from another kind of application?): "
-                    + ex.getMessage();
-        }
-    }
-
-    /** A file's stream that remembers whether reading it failed (a disk fault, not the content). */
-    private static final class ReadFaults extends FilterInputStream {
-
-        boolean failed;
-
-        ReadFaults(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            }
-            catch (IOException ex) {
-                failed = true;
-                throw ex;
-            }
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            try {
-                return super.read(bytes, offset, length);
-            }
-            catch (IOException ex) {
-                failed = true;
-                throw ex;
-            }
-        }
+        return error;
     }
 
     private OutputStream openStaging() {
