@@ -1,8 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
@@ -131,7 +128,7 @@ final class RestoreFiles implements AutoCloseable {
      */
     boolean intact(String id, byte[] sha256) {
         try {
-            if (MessageDigest.isEqual(sha256(file(id)), sha256)) {
+            if (MessageDigest.isEqual(StagedRestore.sha256(file(id)), sha256)) {
                 return true;
             }
             logger.warn("Restore {}'s file on this node no longer matches its SHA-256 (damaged on disk since it "
@@ -257,7 +254,7 @@ final class RestoreFiles implements AutoCloseable {
         transfer.channel.force(true);
         transfer.channel.close();
         // Pieces hashed as they came, in order (one stream); re-read only if they came in another order.
-        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : sha256(transfer.partial);
+        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : StagedRestore.sha256(transfer.partial);
         if (!MessageDigest.isEqual(sha256, transfer.expected)) {
             BackupSpool.deleteQuietly(transfer.partial);
             throw new IOException("restore " + id + "'s file arrived damaged (SHA-256 mismatch)");
@@ -352,14 +349,6 @@ final class RestoreFiles implements AutoCloseable {
         catch (IOException ex) {
             logger.warn("Could not list the restore directory {}: {}", directory, ex.toString());
         }
-    }
-
-    static byte[] sha256(Path file) throws IOException {
-        MessageDigest digest = StagedRestore.newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return digest.digest();
     }
 
     private void forEachFile(java.util.function.Predicate<Path> which, java.util.function.Consumer<Path> action)

@@ -410,7 +410,7 @@ final class StagedRestore {
         return newSha256().digest(bytes);
     }
 
-    private static byte[] sha256(Path file) throws IOException {
+    static byte[] sha256(Path file) throws IOException {
         MessageDigest digest = newSha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream());
