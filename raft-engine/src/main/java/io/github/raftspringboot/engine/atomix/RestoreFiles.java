@@ -2,7 +2,6 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,8 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -30,26 +27,18 @@ import io.github.raftspringboot.engine.atomix.peer.RestoreFilePiece;
  * the log carries a few bytes instead of the whole state; each member applies the entry from its own copy. A file is
  * kept while its commit entry may still be applied from this node's log (a restart replays it) or sent from it to a
  * member that catches up: until the log is compacted past the entry. A file whose entry never came is kept for
- * {@link #UNAPPLIED_KEPT}. Pieces are written on a thread of their own, never on the gRPC thread that received them.
+ * {@link #UNAPPLIED_KEPT}. The pieces of a file sent by another member are received by {@link RestoreFileReceiver}.
  */
 final class RestoreFiles implements AutoCloseable {
 
     /** How long a file whose commit entry this node has not applied is kept (its restore failed before the entry). */
     static final Duration UNAPPLIED_KEPT = Duration.ofHours(24);
 
-    /** A transfer that got no piece for this long is dropped (its sender's upload failed, or the sender stopped). */
-    static final Duration TRANSFER_IDLE = Duration.ofMinutes(10);
-
     private static final Pattern RESTORE_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
-    /** A restore's file may not leave less than this free on the disk (the log and snapshots need it). */
-    private static final long DISK_MARGIN = 256L * 1024 * 1024;
 
     private static final String HELD = ".backup";
 
     private static final String APPLIED = ".applied";
-
-    private static final String PARTIAL = ".part";
 
     private static final Logger logger = LoggerFactory.getLogger(RestoreFiles.class);
 
@@ -57,10 +46,7 @@ final class RestoreFiles implements AutoCloseable {
 
     private final boolean temporary;
 
-    private final ExecutorService writer;
-
-    /** The transfers being received, by restore id; writer thread only. */
-    private final Map<String, Incoming> incoming = new ConcurrentHashMap<>();
+    private final RestoreFileReceiver receiver;
 
     /** The restore whose file the state machine is applying now: never deleted meanwhile. */
     private volatile String applying;
@@ -74,16 +60,12 @@ final class RestoreFiles implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             // A transfer cut by the node's stop is sent again whole: its pieces are of no use.
-            forEachFile(file -> file.getFileName().toString().endsWith(PARTIAL), BackupSpool::deleteQuietly);
+            forEachFile(file -> file.getFileName().toString().endsWith(RestoreFileReceiver.PARTIAL), BackupSpool::deleteQuietly);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Could not prepare the restore directory " + directory, ex);
         }
-        this.writer = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "raft-" + nodeId + "-restore-files");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.receiver = new RestoreFileReceiver(this, directory, nodeId);
     }
 
     /** The restores' files of a node: under its state directory, or in a temporary directory for a memory node. */
@@ -171,124 +153,22 @@ final class RestoreFiles implements AutoCloseable {
      * not fit the file it names.
      */
     CompletableFuture<Long> receive(RestoreFilePiece piece) {
-        String problem = invalid(piece);
-        if (problem != null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(problem));
-        }
-        return CompletableFuture.supplyAsync(() -> write(piece), writer);
+        return receiver.receive(piece);
     }
 
-    private static String invalid(RestoreFilePiece piece) {
-        if (!validId(piece.getId())) {
-            return "a restore file piece names no valid restore id";
-        }
-        if (piece.getSize() < 0) {
-            return "a restore file piece announces no valid size";
-        }
-        if (piece.getOffset() < 0 || piece.getOffset() + piece.getData().size() > piece.getSize()) {
-            return "a restore file piece lies outside its file (" + piece.getOffset() + " + "
-                    + piece.getData().size() + " of " + piece.getSize() + " bytes)";
-        }
-        boolean last = piece.getOffset() + piece.getData().size() == piece.getSize();
-        if (last ? piece.getSha256().size() != 32 : !piece.getSha256().isEmpty()) {
-            return "a restore file piece must carry the file's SHA-256 (32 bytes) if it ends the file, and only then";
-        }
-        return null;
-    }
-
-    /** On the writer thread. */
-    private long write(RestoreFilePiece piece) {
-        String id = piece.getId();
-        if (holds(id, piece.getSize())) {
-            // Sent again (the sender's answer was lost): the file is here and verified already.
-            return piece.getSize();
-        }
-        Incoming transfer = incoming.get(id);
-        try {
-            if (transfer == null || transfer.number != piece.getTransfer()) {
-                if (transfer != null) {
-                    transfer.channel.close();
-                }
-                transfer = start(piece);
-                incoming.put(id, transfer);
-            }
-            ByteBuffer data = piece.getData().asReadOnlyByteBuffer();
-            for (long at = piece.getOffset(); data.hasRemaining();) {
-                at += transfer.channel.write(data, at);
-            }
-            transfer.hash(piece);
-            transfer.received += piece.getData().size();
-            if (transfer.received < piece.getSize()) {
-                return transfer.received;
-            }
-            incoming.remove(id);
-            complete(id, transfer, piece);
-            return piece.getSize();
-        }
-        catch (IOException ex) {
-            abandon(id);
-            // Whoever waits for the file asks another member at once rather than wait out a transfer that failed.
-            CompletableFuture<Void> arrival = arrivals.remove(id);
-            if (arrival != null) {
-                arrival.completeExceptionally(ex);
-            }
-            throw new UncheckedIOException("Could not write restore " + id + "'s file on this node: " + ex.getMessage(),
-                    ex);
-        }
-    }
-
-    private Incoming start(RestoreFilePiece piece) throws IOException {
-        long usable = Files.getFileStore(directory).getUsableSpace();
-        if (usable - piece.getSize() < DISK_MARGIN) {
-            throw new IOException("not enough free disk for restore " + piece.getId() + "'s " + piece.getSize()
-                    + " bytes: " + usable + " bytes free in " + directory + ", of which "
-                    + DISK_MARGIN + " must stay free");
-        }
-        Path partial = directory.resolve(piece.getId() + PARTIAL);
-        FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
-        return new Incoming(piece.getTransfer(), partial, channel);
-    }
-
-    private void complete(String id, Incoming transfer, RestoreFilePiece piece) throws IOException {
-        transfer.channel.force(true);
-        transfer.channel.close();
-        // Pieces hashed as they came, in order (one stream); re-read only if they came in another order.
-        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : StagedRestore.sha256(transfer.partial);
-        if (!MessageDigest.isEqual(sha256, transfer.expected)) {
-            BackupSpool.deleteQuietly(transfer.partial);
-            throw new IOException("restore " + id + "'s file arrived damaged (SHA-256 mismatch)");
-        }
-        Files.move(transfer.partial, file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    /** Restore {@code id}'s file has arrived whole and verified: wakes whoever waits for it. */
+    void arrived(String id) {
         CompletableFuture<Void> arrival = arrivals.remove(id);
         if (arrival != null) {
             arrival.complete(null);
         }
-        logger.info("Holding restore {}'s file ({} bytes), received and verified", id, piece.getSize());
     }
 
-    /** On the writer thread. */
-    private void dropIdleTransfers() {
-        long now = System.nanoTime();
-        incoming.forEach((id, transfer) -> {
-            if (now - transfer.lastPiece > TRANSFER_IDLE.toNanos()) {
-                logger.info("Dropping the {} bytes received of restore {}'s file: nothing came for {} min",
-                        transfer.received, id, TRANSFER_IDLE.toMinutes());
-                abandon(id);
-            }
-        });
-    }
-
-    private void abandon(String id) {
-        Incoming transfer = incoming.remove(id);
-        if (transfer != null) {
-            try {
-                transfer.channel.close();
-            }
-            catch (IOException ex) {
-                logger.debug("Could not close restore {}'s partial file: {}", id, ex.toString());
-            }
-            BackupSpool.deleteQuietly(transfer.partial);
+    /** Restore {@code id}'s transfer failed: whoever waits for the file asks another member at once. */
+    void transferFailed(String id, IOException failure) {
+        CompletableFuture<Void> arrival = arrivals.remove(id);
+        if (arrival != null) {
+            arrival.completeExceptionally(failure);
         }
     }
 
@@ -314,13 +194,7 @@ final class RestoreFiles implements AutoCloseable {
      * here that are older than {@link #UNAPPLIED_KEPT}.
      */
     void prune(long firstLogIndex) {
-        try {
-            writer.execute(this::dropIdleTransfers);
-        }
-        catch (java.util.concurrent.RejectedExecutionException stopping) {
-            logger.debug("Restore files not pruned: the node is stopping");
-            return;
-        }
+        receiver.dropIdleTransfersSoon();
         long now = System.currentTimeMillis();
         try {
             forEachFile(file -> file.getFileName().toString().endsWith(HELD), file -> {
@@ -371,8 +245,7 @@ final class RestoreFiles implements AutoCloseable {
     @Override
     public void close() {
         stopWaiting();
-        writer.shutdownNow();
-        incoming.keySet().forEach(this::abandon);
+        receiver.close();
         if (temporary) {
             try {
                 forEachFile(file -> true, BackupSpool::deleteQuietly);
@@ -380,46 +253,6 @@ final class RestoreFiles implements AutoCloseable {
             }
             catch (IOException ex) {
                 logger.warn("Could not delete the restore directory {}: {}", directory, ex.toString());
-            }
-        }
-    }
-
-    /** A file being received. */
-    private static final class Incoming {
-
-        final long number;
-
-        final Path partial;
-
-        final FileChannel channel;
-
-        long received;
-
-        /** The file's SHA-256 as its last piece announces it. */
-        byte[] expected;
-
-        final MessageDigest digest = StagedRestore.newSha256();
-
-        /** How many bytes from the file's start went through {@link #digest}. */
-        long hashed;
-
-        Incoming(long number, Path partial, FileChannel channel) {
-            this.number = number;
-            this.partial = partial;
-            this.channel = channel;
-        }
-
-        /** {@link System#nanoTime} of the last piece. */
-        long lastPiece = System.nanoTime();
-
-        void hash(RestoreFilePiece piece) {
-            lastPiece = System.nanoTime();
-            if (!piece.getSha256().isEmpty()) {
-                expected = piece.getSha256().toByteArray();
-            }
-            if (piece.getOffset() == hashed) {
-                piece.getData().asReadOnlyByteBufferList().forEach(digest::update);
-                hashed += piece.getData().size();
             }
         }
     }
