@@ -41,11 +41,11 @@ class RestoreAcrossSnapshotTest {
             String restore = "half-way";
 
             AtomixRaftEngine engine = (AtomixRaftEngine) cluster.node(id);
-            engine.restoreStep(StagedRestore.BEGIN, StagedRestore.beginEntry(restore, state)).join();
+            engine.restoreStep(StagedRestore.BEGIN, RestoreEntries.beginEntry(restore, state)).join();
             long staged = 0;
             for (int i = 0; i < chunks / 2; i++) {
                 staged = engine.restoreStep(StagedRestore.CHUNK,
-                        StagedRestore.chunkEntry(restore, i, state, i * chunk, chunk)).join();
+                        RestoreEntries.chunkEntry(restore, i, state, i * chunk, chunk)).join();
             }
             assertThat(engine.snapshot().join()).as("a snapshot holds the staged chunks").isGreaterThanOrEqualTo(staged);
             cluster.stop(id);
@@ -57,10 +57,10 @@ class RestoreAcrossSnapshotTest {
                 .untilAsserted(() -> assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isPresent());
 
             for (int i = chunks / 2; i < chunks; i++) {
-                restarted.restoreStep(StagedRestore.CHUNK, StagedRestore.chunkEntry(restore, i, state, i * chunk,
+                restarted.restoreStep(StagedRestore.CHUNK, RestoreEntries.chunkEntry(restore, i, state, i * chunk,
                         Math.min(chunk, state.length - i * chunk))).join();
             }
-            long committed = restarted.restoreStep(StagedRestore.COMMIT, StagedRestore.commitEntry(restore)).join();
+            long committed = restarted.restoreStep(StagedRestore.COMMIT, RestoreEntries.commitEntry(restore)).join();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> restarted.appliedIndex() >= committed);
             assertThat(cluster.store(id).get("before", ReadConsistency.LOCAL)).isEmpty();

@@ -151,7 +151,7 @@ final class RestoreFileReceiver implements AutoCloseable {
         transfer.channel.force(true);
         transfer.channel.close();
         // Pieces hashed as they came, in order (one stream); re-read only if they came in another order.
-        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : StagedRestore.sha256(transfer.partial);
+        byte[] sha256 = (transfer.hashed == piece.getSize()) ? transfer.digest.digest() : Sha256.of(transfer.partial);
         if (!MessageDigest.isEqual(sha256, transfer.expected)) {
             BackupSpool.deleteQuietly(transfer.partial);
             throw new IOException("restore " + id + "'s file arrived damaged (SHA-256 mismatch)");
@@ -207,7 +207,7 @@ final class RestoreFileReceiver implements AutoCloseable {
         /** The file's SHA-256 as its last piece announces it. */
         byte[] expected;
 
-        final MessageDigest digest = StagedRestore.newSha256();
+        final MessageDigest digest = Sha256.newDigest();
 
         /** How many bytes from the file's start went through {@link #digest}. */
         long hashed;

@@ -110,7 +110,7 @@ final class RestoreFiles implements AutoCloseable {
      */
     boolean intact(String id, byte[] sha256) {
         try {
-            if (MessageDigest.isEqual(StagedRestore.sha256(file(id)), sha256)) {
+            if (MessageDigest.isEqual(Sha256.of(file(id)), sha256)) {
                 return true;
             }
             logger.warn("Restore {}'s file on this node no longer matches its SHA-256 (damaged on disk since it "

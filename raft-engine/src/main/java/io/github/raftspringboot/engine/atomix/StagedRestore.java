@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -113,7 +111,7 @@ final class StagedRestore {
         String error;
         try {
             ByteBuffer buffer = ByteBuffer.wrap(payload);
-            String restoreId = readId(buffer);
+            String restoreId = RestoreEntries.readId(buffer);
             if (COMMIT_FILE.equals(operation)) {
                 error = commitFile(index, restoreId, buffer);
             }
@@ -205,7 +203,7 @@ final class StagedRestore {
         }
         try {
             staged.close();
-            if (!MessageDigest.isEqual(checksum, sha256(stagedFile))) {
+            if (!MessageDigest.isEqual(checksum, Sha256.of(stagedFile))) {
                 clear();
                 return "restore " + restoreId + ": checksum mismatch of the staged bytes; nothing was changed";
             }
@@ -368,62 +366,5 @@ final class StagedRestore {
             throw new UncheckedIOException("Could not stage the restore held in the snapshot in " + stagedFile, ex);
         }
         stagedSize = length;
-    }
-
-    // ---- entry payloads, built by the engine ----
-
-    static byte[] beginEntry(String restoreId, byte[] state) {
-        return beginEntry(restoreId, state.length, sha256(state));
-    }
-
-    static byte[] beginEntry(String restoreId, long length, byte[] sha256) {
-        return withId(restoreId, Long.BYTES + Integer.BYTES + sha256.length).putLong(length)
-            .putInt(sha256.length)
-            .put(sha256)
-            .array();
-    }
-
-    static byte[] chunkEntry(String restoreId, int sequence, byte[] state, int offset, int length) {
-        return withId(restoreId, Integer.BYTES + length).putInt(sequence).put(state, offset, length).array();
-    }
-
-    static byte[] commitEntry(String restoreId) {
-        return withId(restoreId, 0).array();
-    }
-
-    static byte[] commitFileEntry(String restoreId, long length, byte[] sha256) {
-        return beginEntry(restoreId, length, sha256);
-    }
-
-    private static ByteBuffer withId(String restoreId, int rest) {
-        byte[] id = restoreId.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(Short.BYTES + id.length + rest).putShort((short) id.length).put(id);
-    }
-
-    private static String readId(ByteBuffer buffer) {
-        byte[] id = new byte[buffer.getShort()];
-        buffer.get(id);
-        return new String(id, StandardCharsets.UTF_8);
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        return newSha256().digest(bytes);
-    }
-
-    static byte[] sha256(Path file) throws IOException {
-        MessageDigest digest = newSha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return digest.digest();
-    }
-
-    static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", ex);
-        }
     }
 }

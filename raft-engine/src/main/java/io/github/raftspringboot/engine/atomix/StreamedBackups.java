@@ -236,7 +236,7 @@ final class StreamedBackups {
      */
     private static byte[] receive(RaftBackup.Streamed backup, Path file, GrowingFile growing,
             LongOperations.Tracked progress) throws IOException {
-        MessageDigest digest = StagedRestore.newSha256();
+        MessageDigest digest = Sha256.newDigest();
         byte[] buffer = new byte[RestoreFileTransfers.PIECE_BYTES];
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
             for (int read = backup.state().readNBytes(buffer, 0, buffer.length); read > 0;
@@ -288,7 +288,7 @@ final class StreamedBackups {
     /** The commit entry, sent again until the cluster takes it (applied again, it is answered as done). */
     private long commit(String restoreId, long length, byte[] sha256) {
         Retries retries = new Retries(restoreId);
-        byte[] entry = StagedRestore.commitFileEntry(restoreId, length, sha256);
+        byte[] entry = RestoreEntries.commitFileEntry(restoreId, length, sha256);
         long[] index = new long[1];
         while (!retries.attempt("commit", () -> index[0] = RaftFutures.await(append.apply(StagedRestore.COMMIT_FILE,
                 entry), RaftNode.LONG_OPERATION))) {

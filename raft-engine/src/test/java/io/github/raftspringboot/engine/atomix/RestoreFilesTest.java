@@ -71,7 +71,7 @@ class RestoreFilesTest {
     @Test
     void aDamagedFileIsRefusedAndNotKept() {
         files = new RestoreFiles(directory, false, "node1");
-        byte[] sha256 = StagedRestore.sha256(backup);
+        byte[] sha256 = Sha256.of(backup);
         backup[70_000] ^= 1;
         var arrival = files.arrival(id, backup.length);
         files.receive(piece(id, 1, 0, 60_000, sha256)).join();
@@ -129,7 +129,7 @@ class RestoreFilesTest {
     void aFileDamagedOnDiskSinceItArrivedIsDeletedBeforeItIsApplied() throws Exception {
         files = new RestoreFiles(directory, false, "node1");
         receiveWhole(id);
-        byte[] sha256 = StagedRestore.sha256(backup);
+        byte[] sha256 = Sha256.of(backup);
         assertThat(files.intact(id, sha256)).isTrue();
         byte[] onDisk = Files.readAllBytes(files.file(id));
         onDisk[500] ^= 1;
@@ -152,7 +152,7 @@ class RestoreFilesTest {
     }
 
     private RestoreFilePiece piece(String restoreId, long transfer, int offset, int length) {
-        return piece(restoreId, transfer, offset, length, StagedRestore.sha256(backup));
+        return piece(restoreId, transfer, offset, length, Sha256.of(backup));
     }
 
     /** A piece as a sender makes it: the file's SHA-256 on the piece that ends the file only. */

@@ -28,10 +28,10 @@ class StagedRestoreTest {
 
     private final byte[] backup = "the restored state, long enough for three chunks".getBytes(StandardCharsets.UTF_8);
 
-    private final List<byte[]> entries = List.of(StagedRestore.beginEntry(RESTORE, backup),
-            StagedRestore.chunkEntry(RESTORE, 0, backup, 0, 20), StagedRestore.chunkEntry(RESTORE, 1, backup, 20, 20),
-            StagedRestore.chunkEntry(RESTORE, 2, backup, 40, backup.length - 40),
-            StagedRestore.commitEntry(RESTORE));
+    private final List<byte[]> entries = List.of(RestoreEntries.beginEntry(RESTORE, backup),
+            RestoreEntries.chunkEntry(RESTORE, 0, backup, 0, 20), RestoreEntries.chunkEntry(RESTORE, 1, backup, 20, 20),
+            RestoreEntries.chunkEntry(RESTORE, 2, backup, 40, backup.length - 40),
+            RestoreEntries.commitEntry(RESTORE));
 
     private final List<OperationId> operations = List.of(StagedRestore.BEGIN, StagedRestore.CHUNK,
             StagedRestore.CHUNK, StagedRestore.CHUNK, StagedRestore.COMMIT);
@@ -111,7 +111,7 @@ class StagedRestoreTest {
                 + "change is accepted without effect").isEmpty();
         assertThat(node.state()).isEqualTo("kept");
 
-        node.apply(6, StagedRestore.BEGIN, StagedRestore.beginEntry("restore-2", backup));
+        node.apply(6, StagedRestore.BEGIN, RestoreEntries.beginEntry("restore-2", backup));
         assertThat(text(node.apply(7, StagedRestore.CHUNK, entries.get(2)))).contains("restore-1 is unknown")
             .contains("(restore-2)");
         assertThat(node.state()).isEqualTo("kept");
@@ -145,8 +145,8 @@ class StagedRestoreTest {
         Node node = new Node("kept");
         byte[] other = backup.clone();
         other[0] = 'X';
-        node.apply(1, StagedRestore.BEGIN, StagedRestore.beginEntry(RESTORE, backup));
-        node.apply(2, StagedRestore.CHUNK, StagedRestore.chunkEntry(RESTORE, 0, other, 0, other.length));
+        node.apply(1, StagedRestore.BEGIN, RestoreEntries.beginEntry(RESTORE, backup));
+        node.apply(2, StagedRestore.CHUNK, RestoreEntries.chunkEntry(RESTORE, 0, other, 0, other.length));
         assertThat(text(node.apply(3, StagedRestore.COMMIT, entries.get(4)))).contains("checksum mismatch");
         assertThat(node.state()).isEqualTo("kept");
     }
