@@ -27,6 +27,11 @@ cds_jar() {
 
 # Extracts the jar into target/<mode> unless it is up to date, then runs the training run if the archive is missing.
 # A mode named <cds|aot>-refresh (cds-refresh, aot-refresh) is trained with TRAINING=refresh, in a directory of its own.
+# JDK 25 options of the aot modes, in the training run and in every start (the AOT cache wants the same module
+# options in both): Netty turns sun.misc.Unsafe off by default on Java 25 unless it is allowed, which made the peer
+# and gRPC transport slower (docs/configuration.md, JVM flags); native access silences the serializer's warning.
+JDK25_OPTIONS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+
 cds_train() {
   local mode="$1" java="${2:-java}" jar dir archive training kind="${1%%-*}" how="${TRAINING:-write}" spring=()
   [[ "$mode" == *-refresh ]] && how=refresh
@@ -35,14 +40,16 @@ cds_train() {
   [[ -n "$jar" ]] || { echo "No sample-kv-app jar: mvn -pl sample-kv-app -am package -DskipTests" >&2; return 1; }
   dir="$CDS_ROOT/sample-kv-app/target/$mode"
   if [[ "$kind" == cds ]]; then archive="$dir/app.jsa"; else archive="$dir/app.aot"; fi
-  if [[ -f "$archive" && "$archive" -nt "$jar" ]]; then
+  # shellcheck disable=SC2206 # JDK25_OPTIONS is a word list
+  if [[ "$kind" == cds ]]; then training=(-XX:ArchiveClassesAtExit="$archive"); else training=($JDK25_OPTIONS -XX:AOTCacheOutput="$archive"); fi
+  training+=("${spring[@]}")
+  # Trained again when the jar is newer, or when the training's options changed (the starts use the same ones).
+  if [[ -f "$archive" && "$archive" -nt "$jar" && "$(cat "$dir/training.options" 2>/dev/null)" == "${training[*]}" ]]; then
     return 0
   fi
   rm -rf "$dir"
   "$java" -Djarmode=tools -jar "$jar" extract --destination "$dir" >/dev/null
   mv "$dir/$(basename "$jar")" "$dir/app.jar"
-  if [[ "$kind" == cds ]]; then training=(-XX:ArchiveClassesAtExit="$archive"); else training=(-XX:AOTCacheOutput="$archive"); fi
-  training+=("${spring[@]}")
   echo "Training run ($mode, $how) for $archive..." >&2
   if [[ "$how" == refresh ]]; then
     training_refresh "$dir" "$java" "${training[@]}" || { echo "The training run failed; see $dir/training.log" >&2; return 1; }
@@ -51,6 +58,7 @@ cds_train() {
       || { echo "The training run failed; see $dir/training.log" >&2; return 1; }
   fi
   [[ -f "$archive" ]] || { echo "The training run wrote no archive; see $dir/training.log" >&2; return 1; }
+  echo "${training[*]}" >"$dir/training.options"
 }
 
 # Spring Boot's recipe: a run that exits once the context is refreshed, before the web server and the Raft node start.
@@ -82,9 +90,9 @@ launch_command() {
     plain25) LAUNCH="${JAVA25:-java} -jar $(cds_jar)" ;;
     plain-spring) LAUNCH="${JAVA:-java} -Dspring.aot.enabled=true -jar $(cds_jar)" ;;
     cds|cds-refresh) cds_train "$mode" "${JAVA:-java}" && LAUNCH="${JAVA:-java} -XX:SharedArchiveFile=$CDS_ROOT/sample-kv-app/target/$mode/app.jsa -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
-    aot|aot-refresh) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
+    aot|aot-refresh) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} $JDK25_OPTIONS -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
     cds-spring) cds_train "$mode" "${JAVA:-java}" && LAUNCH="${JAVA:-java} -Dspring.aot.enabled=true -XX:SharedArchiveFile=$CDS_ROOT/sample-kv-app/target/$mode/app.jsa -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
-    aot-spring) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} -Dspring.aot.enabled=true -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
+    aot-spring) cds_train "$mode" "${JAVA25:-java}" && LAUNCH="${JAVA25:-java} $JDK25_OPTIONS -Dspring.aot.enabled=true -XX:AOTCache=$CDS_ROOT/sample-kv-app/target/$mode/app.aot -jar $CDS_ROOT/sample-kv-app/target/$mode/app.jar" ;;
     *) echo "Unknown mode '$mode': plain, cds, aot, cds-spring, aot-spring (or plain25, plain-spring, cds-refresh, aot-refresh)" >&2; return 1 ;;
   esac
 }

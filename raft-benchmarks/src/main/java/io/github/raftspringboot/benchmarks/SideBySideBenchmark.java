@@ -130,10 +130,29 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         double run = runSeconds != null ? runSeconds : quick ? 1.5 : 10;
         double warmUp = warmUpSeconds != null ? warmUpSeconds : quick ? 0.5 : 2;
         double jitWarmUp = jitWarmUpSeconds != null ? jitWarmUpSeconds : quick ? 3 : 600;
-        List<String> jvmOptions = Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+        List<String> jvmOptions = withJdkOptions(
+                Arrays.stream(kvJvmOptions.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList(),
+                Runtime.version().feature());
         return new BenchmarkSettings(mode, selected, Duration.ofMillis(Math.round(run * 1000)),
                 Duration.ofMillis(Math.round(warmUp * 1000)), rounds, readSetSize, valueSize,
                 Duration.ofMillis(Math.round(jitWarmUp * 1000)), jvmOptions, quick, apiMemberRole);
+    }
+
+    /**
+     * On Java 24 and later the sample nodes run with the options docs/configuration.md asks for there (unless the
+     * options already say otherwise): without {@code --sun-misc-unsafe-memory-access=allow}, Netty turns
+     * {@code sun.misc.Unsafe} off on Java 25, and the nodes' puts cost a quarter more CPU (docs/benchmarks.md).
+     */
+    static List<String> withJdkOptions(List<String> options, int javaFeature) {
+        if (javaFeature < 24 || options.stream().anyMatch(option -> option.startsWith("--sun-misc-unsafe-memory-access"))) {
+            return options;
+        }
+        List<String> all = new java.util.ArrayList<>(options);
+        all.add("--sun-misc-unsafe-memory-access=allow");
+        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
+            all.add("--enable-native-access=ALL-UNNAMED");
+        }
+        return List.copyOf(all);
     }
 
     @Override

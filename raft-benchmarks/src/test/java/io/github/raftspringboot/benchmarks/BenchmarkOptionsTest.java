@@ -29,8 +29,20 @@ class BenchmarkOptionsTest {
         assertThat(settings.readSetSize()).isEqualTo(10_000);
         assertThat(settings.valueSize()).isEqualTo(256);
         assertThat(settings.workloads().get(0).valueSize()).isEqualTo(256);
-        assertThat(settings.kvJvmOptions()).containsExactly("-Xmx512m");
+        assertThat(settings.kvJvmOptions()).isEqualTo(
+                SideBySideBenchmark.withJdkOptions(List.of("-Xmx512m"), Runtime.version().feature()));
         assertThat(settings.quick()).isFalse();
+    }
+
+    @Test
+    void onJava24AndLaterTheNodesMayUseUnsafeUnlessTheOptionsSayOtherwise() {
+        assertThat(SideBySideBenchmark.withJdkOptions(List.of("-Xmx512m"), 17)).containsExactly("-Xmx512m");
+        assertThat(SideBySideBenchmark.withJdkOptions(List.of("-Xmx512m"), 25)).containsExactly("-Xmx512m",
+                "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED");
+        assertThat(SideBySideBenchmark.withJdkOptions(List.of("--sun-misc-unsafe-memory-access=warn"), 25))
+            .containsExactly("--sun-misc-unsafe-memory-access=warn");
+        assertThat(SideBySideBenchmark.withJdkOptions(List.of("--enable-native-access=ALL-UNNAMED"), 25))
+            .containsExactly("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     }
 
     @Test

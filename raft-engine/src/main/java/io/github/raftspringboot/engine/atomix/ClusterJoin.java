@@ -71,22 +71,28 @@ final class ClusterJoin {
             }
         });
         // Queued on the Raft thread behind the bootstrap's own step, which makes the node a follower.
-        leadAtOnceIfSoleVoter();
+        startFirstElectionSooner();
     }
 
     /**
-     * Atomix lets a node that is its cluster's only voter wait out a whole election timeout (0.5-1 s by default)
-     * as a follower before it notices that no one else can vote. Its own vote is a majority, so it starts its
-     * election now, as the timer would have; a node with other voters keeps waiting for their votes.
+     * Atomix lets a starting node wait out a whole election timer (1-2 × the election timeout, 0.5-1 s by default)
+     * as a follower before its first election. A node that is its cluster's only voter has a majority with its own
+     * vote, so it starts its election now, as the timer would have; a node with other voters polls them a moment
+     * after it starts ({@link EarlyFirstPoll}).
      */
-    private void leadAtOnceIfSoleVoter() {
+    private void startFirstElectionSooner() {
         context.getThreadContext().execute(() -> {
-            if (context.getRole() == RaftServer.Role.FOLLOWER && context.getLeader() == null
-                    && context.getCluster().getMember().getType() == RaftMember.Type.ACTIVE
-                    && context.getCluster().getActiveMemberStates().isEmpty()) {
+            if (context.getRole() != RaftServer.Role.FOLLOWER || context.getLeader() != null
+                    || context.getCluster().getMember().getType() != RaftMember.Type.ACTIVE) {
+                return;
+            }
+            if (context.getCluster().getActiveMemberStates().isEmpty()) {
                 logger.info("Raft node '{}' is the only voting member of its cluster: it leads without waiting "
                         + "for an election timeout", settings.nodeId());
                 context.transition(RaftServer.Role.CANDIDATE);
+            }
+            else {
+                EarlyFirstPoll.schedule(context, settings.nodeId(), settings.electionTimeout());
             }
         });
     }
