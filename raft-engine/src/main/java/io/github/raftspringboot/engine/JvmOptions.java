@@ -4,6 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Checks the JVM flags the Raft engine needs before it starts, so that a missing flag is a clear start-up
  * failure instead of an {@code ExceptionInInitializerError} deep inside the engine's serializer.
@@ -15,6 +19,13 @@ public final class JvmOptions {
 
     /** The second one: the serializer also reflects into java.util's collections. */
     public static final String REQUIRED_UTIL_FLAG = "--add-opens=java.base/java.util=ALL-UNNAMED";
+
+    /** The flags that keep Netty on {@code sun.misc.Unsafe} on Java 25, and silence the serializer's warnings. */
+    public static final String UNSAFE_FLAGS = "--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED";
+
+    private static final Logger logger = LoggerFactory.getLogger(JvmOptions.class);
+
+    private static final AtomicBoolean UNSAFE_ADVISED = new AtomicBoolean();
 
     private JvmOptions() {
     }
@@ -39,6 +50,31 @@ public final class JvmOptions {
                             + "JDK_JAVA_OPTIONS environment variable. See docs/configuration.md.",
                     null);
         }
+    }
+
+    /**
+     * Warns once per JVM when Netty (the peer transport and gRPC) runs without {@code sun.misc.Unsafe} on Java 24 or
+     * later because the JVM was not started with the flag that allows it: Netty 4.2 turns it off on Java 25 by
+     * default, and a write then costs the nodes about a quarter more CPU (docs/benchmarks.md, Java 25).
+     */
+    public static void adviseOnNettyUnsafe() {
+        String advice = nettyUnsafeAdvice(Runtime.version().feature(), PlatformDependent.hasUnsafe(),
+                System.getProperty("io.netty.noUnsafe"));
+        if (advice != null && UNSAFE_ADVISED.compareAndSet(false, true)) {
+            logger.warn(advice);
+        }
+    }
+
+    /** The warning for a JVM of {@code javaFeature} whose Netty has or has not Unsafe; {@code null}: none. */
+    static String nettyUnsafeAdvice(int javaFeature, boolean nettyHasUnsafe, String noUnsafeProperty) {
+        if (javaFeature < 24 || nettyHasUnsafe || noUnsafeProperty != null) {
+            // Java 17-23 keep it; -Dio.netty.noUnsafe chose either way on purpose.
+            return null;
+        }
+        return "Netty runs without sun.misc.Unsafe on Java " + javaFeature + ", so the Raft peer transport and gRPC "
+                + "use slower buffers (a write costs the nodes about a quarter more CPU). Start the JVM with "
+                + UNSAFE_FLAGS + " (docs/configuration.md, JVM flags), or with -Dio.netty.noUnsafe=true to keep it "
+                + "off without this warning.";
     }
 
     private static boolean isOpen(Class<?> type) {

@@ -93,6 +93,7 @@ final class EngineLifecycle {
         }
         long began = System.nanoTime();
         JvmOptions.verify();
+        JvmOptions.adviseOnNettyUnsafe();
         if (!settings.inMemory()) {
             StateDirectory.claim(settings.stateDir(), settings.nodeId());
         }
