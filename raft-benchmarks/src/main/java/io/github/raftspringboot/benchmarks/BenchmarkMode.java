@@ -9,7 +9,8 @@ enum BenchmarkMode {
     /** 3 sample nodes over HTTP against 3 etcd members over the v3 JSON gateway, one load generator for both. */
     HTTP("Sample HTTP API (kv) vs etcd's JSON gateway, side by side",
             "both clusters on loopback, fsync on: the sample with `KV_STORE=boltdb`, etcd with its defaults;"
-                    + " client i talks to member i mod 3 (one client: node1 / etcd1)"),
+                    + " client i talks to member i mod 3 (one client: node1 / etcd1, both made followers before the"
+                    + " first row, or leaders with --api-member=leader)"),
 
     /**
      * The store API ({@code RaftKeyValueStore}) of a member running inside the load generator's JVM, with 2 sample

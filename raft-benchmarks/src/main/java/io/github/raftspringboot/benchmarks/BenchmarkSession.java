@@ -106,6 +106,12 @@ final class BenchmarkSession implements AutoCloseable {
         }
         jitWarmUp(targets);
         idleCpu(targets);
+        if (member == null) {
+            // One client talks to node1 and to etcd1: the same role in both, or one of them skips the forwarding hop.
+            notes.add("Before the first row: kv: "
+                    + sample.placeFirstMember(http, settings.apiMemberRole(), START_TIMEOUT) + "; etcd: "
+                    + etcd.placeFirstMember(http, settings.apiMemberRole(), START_TIMEOUT) + ".");
+        }
         String leadersBefore = leaders();
         List<WorkloadResult> results = new ArrayList<>();
         for (Workload workload : settings.workloads()) {

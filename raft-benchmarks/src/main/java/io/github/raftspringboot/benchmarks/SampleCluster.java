@@ -69,7 +69,13 @@ final class SampleCluster implements AutoCloseable {
 
     /** Waits until every node process answers {@code GET /status} and all name the same leader. */
     SampleCluster awaitLeader(HttpCalls http, Duration timeout) {
-        await("a leader the three sample nodes agree on").atMost(timeout)
+        return awaitLeader(http, timeout, null);
+    }
+
+    /** The same, with {@code expected} as that leader ({@code null}: any). */
+    SampleCluster awaitLeader(HttpCalls http, Duration timeout, String expected) {
+        await(expected == null ? "a leader the three sample nodes agree on" : "every sample node following " + expected)
+            .atMost(timeout)
             .pollInterval(Duration.ofMillis(500))
             .ignoreExceptionsMatching(ex -> !(ex instanceof IllegalStateException))
             .until(() -> {
@@ -79,7 +85,8 @@ final class SampleCluster implements AutoCloseable {
                     leaders.add(JSON.readTree(http.get(uri.resolve("/status"))).path("leader").path("id")
                         .asString(null));
                 }
-                return leaders.stream().allMatch(Objects::nonNull) && leaders.stream().distinct().count() == 1;
+                return leaders.stream().allMatch(Objects::nonNull) && leaders.stream().distinct().count() == 1
+                        && (expected == null || expected.equals(leaders.get(0)));
             });
         return this;
     }
@@ -87,6 +94,32 @@ final class SampleCluster implements AutoCloseable {
     /** The leader's node id as the first node process sees it. */
     String leader(HttpCalls http) throws Exception {
         return JSON.readTree(http.get(httpUris.get(0).resolve("/status"))).path("leader").path("id").asString("none");
+    }
+
+    /**
+     * Makes the first node (node1) the leader or a follower, with the actuator's {@code transfer-leadership} sent to
+     * the leader, and waits until every node names the new leader; returns what was done, for the report. The
+     * same as {@link EtcdCluster#placeFirstMember} does for etcd1, so that one client (which talks to the first
+     * member of each system) meets the same role in both.
+     */
+    String placeFirstMember(HttpCalls http, ApiMemberRole role, Duration timeout) throws Exception {
+        List<String> ids = List.copyOf(ports.keySet());
+        String first = ids.get(0);
+        String leader = leader(http);
+        boolean leads = first.equals(leader);
+        if (leads == (role == ApiMemberRole.LEADER)) {
+            return first + " was already " + (leads ? "the leader" : "a follower");
+        }
+        String target = ids.get(role == ApiMemberRole.LEADER ? 0 : 1);
+        int current = ids.indexOf(leader);
+        if (current < 0) {
+            throw new IllegalStateException("No sample node leads (node1 names '" + leader + "')");
+        }
+        http.postJson(httpUris.get(current).resolve("/actuator/raft/transfer-leadership"),
+                "{\"id\":\"" + target + "\"}");
+        awaitLeader(http, timeout, target);
+        return "leadership moved " + (role == ApiMemberRole.LEADER ? "to " : "away from ") + first
+                + " (transfer-leadership)";
     }
 
     /** {@code id@127.0.0.1:port} of the three members, as {@code raft.peers} (and the seed's PEERS) take them. */

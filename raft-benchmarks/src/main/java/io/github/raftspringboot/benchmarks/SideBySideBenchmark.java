@@ -39,7 +39,8 @@ public final class SideBySideBenchmark implements Callable<Integer> {
 
     @Option(names = "--api-member", paramLabel = "ROLE", defaultValue = "follower",
             converter = RoleConverter.class,
-            description = "--mode=api: make the in-process member a follower or the leader before the first row "
+            description = "Make the first member of each system a follower or the leader before the first row (the "
+                    + "one a single client talks to: node1 and etcd1; --mode=api: the in-process member) "
                     + "(default ${DEFAULT-VALUE}).")
     ApiMemberRole apiMemberRole;
 
