@@ -15,6 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import static io.github.raftspringboot.engine.JvmOptions.NATIVE_ACCESS_FLAG;
+import static io.github.raftspringboot.engine.JvmOptions.UNSAFE_FLAG;
+
 /**
  * The side-by-side benchmark's command line (run through scripts/benchmark.sh, which installs etcd and builds the
  * jars): the same closed-loop workloads against a 3-node cluster of the starter and 3 etcd members, runs
@@ -145,15 +148,19 @@ public final class SideBySideBenchmark implements Callable<Integer> {
      * {@code sun.misc.Unsafe} off on Java 25, and the nodes' puts cost a quarter more CPU (docs/benchmarks.md).
      */
     static List<String> withJdkOptions(List<String> options, int javaFeature) {
-        if (javaFeature < 24 || options.stream().anyMatch(option -> option.startsWith("--sun-misc-unsafe-memory-access"))) {
+        if (javaFeature < 24 || options.stream().anyMatch(option -> option.startsWith(optionName(UNSAFE_FLAG)))) {
             return options;
         }
         List<String> all = new java.util.ArrayList<>(options);
-        all.add("--sun-misc-unsafe-memory-access=allow");
-        if (options.stream().noneMatch(option -> option.startsWith("--enable-native-access"))) {
-            all.add("--enable-native-access=ALL-UNNAMED");
+        all.add(UNSAFE_FLAG);
+        if (options.stream().noneMatch(option -> option.startsWith(optionName(NATIVE_ACCESS_FLAG)))) {
+            all.add(NATIVE_ACCESS_FLAG);
         }
         return List.copyOf(all);
+    }
+
+    private static String optionName(String flag) {
+        return flag.substring(0, flag.indexOf('='));
     }
 
     @Override

@@ -20,8 +20,14 @@ public final class JvmOptions {
     /** The second one: the serializer also reflects into java.util's collections. */
     public static final String REQUIRED_UTIL_FLAG = "--add-opens=java.base/java.util=ALL-UNNAMED";
 
-    /** The flags that keep Netty on {@code sun.misc.Unsafe} on Java 25, and silence the serializer's warnings. */
-    public static final String UNSAFE_FLAGS = "--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED";
+    /** Keeps Netty on {@code sun.misc.Unsafe} on Java 25 (Java 23 and later have the flag). */
+    public static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+
+    /** Silences the serializer's native-access warning (Java 22 and later). */
+    public static final String NATIVE_ACCESS_FLAG = "--enable-native-access=ALL-UNNAMED";
+
+    /** Both, as docs/configuration.md asks for them on Java 23 and later. */
+    public static final String UNSAFE_FLAGS = UNSAFE_FLAG + " " + NATIVE_ACCESS_FLAG;
 
     private static final Logger logger = LoggerFactory.getLogger(JvmOptions.class);
 
