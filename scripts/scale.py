@@ -6,11 +6,12 @@ and the number of leader changes (term changes) during the whole run.
 
     scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g]
                      [--jvm-options "-XX:G1HeapRegionSize=4m"] [--launch "java -jar ..."] [--wait 900]
-                     [--rebuilds N --rebuild-launch "java -jar other-build.jar"]
+                     [--rebuilds N --rebuild-launch "java -jar other-build.jar"] [--restores N]
 
 --rebuilds N repeats the rebuilt follower (state deleted, the leader's snapshot installed) N times with each of
 --launch and --rebuild-launch, in turn (ABBA), against the same leader and state: a change to the follower's side
-of an install measured against the build before it in one run.
+of an install measured against the build before it in one run. --restores N restores the backup N times in a row
+(the first one runs the restore's code for the first time in the nodes' JVMs).
 
 Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
@@ -261,6 +262,8 @@ def main():
     # launcher, e.g. a checkout of the commit before a change), in turn, against the same leader and state.
     parser.add_argument("--rebuilds", type=int, default=0)
     parser.add_argument("--rebuild-launch")
+    # The restore N times in a row: the first runs the restore's code for the first time in these JVMs (JIT).
+    parser.add_argument("--restores", type=int, default=1)
     args = parser.parse_args()
     cli = args.cli
 
@@ -378,13 +381,15 @@ def main():
                      "%.1f s (%d MB); %s" % (time.time() - started, size // (1 << 20), terms_moved())))
 
         http("POST", leader.url("/key"), {"after-backup": True})
-        started = time.time()
-        result = subprocess.run(["java", "-jar", cli, "127.0.0.1:%d" % other.grpc, "restore", backup],
-                                capture_output=True, text=True, timeout=3600)
-        if result.returncode != 0:
-            raise SystemExit("restore failed: " + result.stdout + result.stderr)
-        rows.append(("restore (raftmanager restore, through a follower)",
-                     "%.1f s; %s" % (time.time() - started, terms_moved())))
+        for restore in range(1, args.restores + 1):
+            started = time.time()
+            result = subprocess.run(["java", "-jar", cli, "127.0.0.1:%d" % other.grpc, "restore", backup],
+                                    capture_output=True, text=True, timeout=3600)
+            if result.returncode != 0:
+                raise SystemExit("restore failed: " + result.stdout + result.stderr)
+            rows.append(("restore (raftmanager restore, through a follower)"
+                         + (" %d of %d" % (restore, args.restores) if args.restores > 1 else ""),
+                         "%.1f s; %s" % (time.time() - started, terms_moved())))
 
         heaps = ", ".join("%s %d MB" % (n.id, n.heap_mb()) for n in nodes)
         rows.append(("heap after a full GC", heaps))

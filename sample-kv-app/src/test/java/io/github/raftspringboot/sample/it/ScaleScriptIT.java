@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code scripts/scale.py}, the command of docs/benchmarks.md's scale section, run end to end at a small size (6,000
  * keys, small log segments so that the nodes snapshot): the load, a snapshot, a follower restarted from its own
  * snapshot, a follower rebuilt from an empty state directory (it must get the leader's snapshot, also after having
- * received it before), a backup and a restore through {@code raftmanager}. A step that does not finish fails the run.
+ * received it before), a backup and two restores through {@code raftmanager}. A step that does not finish fails the run.
  */
 class ScaleScriptIT {
 
@@ -28,7 +28,7 @@ class ScaleScriptIT {
         ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("scripts/scale.py").toString(), "--keys",
                 "6000", "--batch", "300", "--xmx", "256m", "--jvm-options=-XX:TieredStopAtLevel=1",
                 "--launch", "java -jar " + SampleJar.jar().toAbsolutePath(),
-                "--cli", cli.toString(), "--wait", "180", "--rebuilds", "1")
+                "--cli", cli.toString(), "--wait", "180", "--rebuilds", "1", "--restores", "2")
             .redirectErrorStream(true);
         // 256 KB segments: the 1.7 MB log then has whole segments below the applied index, so every node snapshots.
         builder.environment()
@@ -50,7 +50,8 @@ class ScaleScriptIT {
             .containsPattern("\\| rebuilt follower, round 1, other build \\| [\\d.]+ s \\(")
             .containsPattern("\\| rebuilt follower, other build: median of 1 \\| [\\d.]+ s")
             .containsPattern("\\| backup \\(GET /actuator/raft/backup from a follower\\) \\| [\\d.]+ s")
-            .containsPattern("\\| restore \\(raftmanager restore, through a follower\\) \\| [\\d.]+ s;");
+            .containsPattern("\\| restore \\(raftmanager restore, through a follower\\) 1 of 2 \\| [\\d.]+ s;")
+            .containsPattern("\\| restore \\(raftmanager restore, through a follower\\) 2 of 2 \\| [\\d.]+ s;");
     }
 
     private static boolean available(String command) {
