@@ -117,6 +117,7 @@ final class RestoreFileReceiver implements AutoCloseable {
             for (long at = piece.getOffset(); data.hasRemaining();) {
                 at += transfer.channel.write(data, at);
             }
+            transfer.sync.written(piece.getData().size());
             transfer.hash(piece);
             transfer.received += piece.getData().size();
             if (transfer.received < piece.getSize()) {
@@ -144,10 +145,11 @@ final class RestoreFileReceiver implements AutoCloseable {
         Path partial = directory.resolve(piece.getId() + PARTIAL);
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ, StandardOpenOption.TRUNCATE_EXISTING);
-        return new Incoming(piece.getTransfer(), partial, channel);
+        return new Incoming(piece.getTransfer(), partial, channel, files.backgroundSync(channel, partial));
     }
 
     private void complete(String id, Incoming transfer, RestoreFilePiece piece) throws IOException {
+        transfer.sync.finish();
         transfer.channel.force(true);
         transfer.channel.close();
         // Pieces hashed as they came, in order (one stream); re-read only if they came in another order.
@@ -212,10 +214,14 @@ final class RestoreFileReceiver implements AutoCloseable {
         /** How many bytes from the file's start went through {@link #digest}. */
         long hashed;
 
-        Incoming(long number, Path partial, FileChannel channel) {
+        /** Writes the file to disk while it arrives, so that the sync at its end is short. */
+        final BackgroundSync sync;
+
+        Incoming(long number, Path partial, FileChannel channel, BackgroundSync sync) {
             this.number = number;
             this.partial = partial;
             this.channel = channel;
+            this.sync = sync;
         }
 
         /** {@link System#nanoTime} of the last piece. */

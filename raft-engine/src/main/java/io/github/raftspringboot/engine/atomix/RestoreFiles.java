@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -48,6 +50,9 @@ final class RestoreFiles implements AutoCloseable {
 
     private final RestoreFileReceiver receiver;
 
+    /** Syncs the files being written, a step at a time ({@link BackgroundSync}). */
+    private final ExecutorService syncs;
+
     /** The restore whose file the state machine is applying now: never deleted meanwhile. */
     private volatile String applying;
 
@@ -65,6 +70,11 @@ final class RestoreFiles implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException("Could not prepare the restore directory " + directory, ex);
         }
+        this.syncs = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "raft-" + nodeId + "-restore-sync");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.receiver = new RestoreFileReceiver(this, directory, nodeId);
     }
 
@@ -79,6 +89,11 @@ final class RestoreFiles implements AutoCloseable {
         catch (IOException ex) {
             throw new UncheckedIOException("Could not create a directory for the restores' files", ex);
         }
+    }
+
+    /** Syncs {@code channel}, a restore file being written, a step at a time while it grows. */
+    BackgroundSync backgroundSync(FileChannel channel, Object file) {
+        return new BackgroundSync(channel, syncs, file);
     }
 
     /** Whether {@code id} can name a restore's file (restore ids are UUIDs: nothing else reaches the file system). */
@@ -246,6 +261,7 @@ final class RestoreFiles implements AutoCloseable {
     public void close() {
         stopWaiting();
         receiver.close();
+        syncs.shutdownNow();
         if (temporary) {
             try {
                 forEachFile(file -> true, BackupSpool::deleteQuietly);

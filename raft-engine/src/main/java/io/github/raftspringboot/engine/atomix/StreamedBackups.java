@@ -196,7 +196,7 @@ final class StreamedBackups {
                 }));
             }
             try {
-                growing.seal(receive(backup, file, growing, progress));
+                growing.seal(receive(backup, file, growing, progress, restoreFiles.files()));
             }
             catch (IOException | RuntimeException ex) {
                 growing.fail(ex);
@@ -235,10 +235,11 @@ final class StreamedBackups {
      * end verifies the backup's checksum (a damaged or cut upload throws, and nothing is committed). Its SHA-256.
      */
     private static byte[] receive(RaftBackup.Streamed backup, Path file, GrowingFile growing,
-            LongOperations.Tracked progress) throws IOException {
+            LongOperations.Tracked progress, RestoreFiles files) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         byte[] buffer = new byte[RestoreFileTransfers.PIECE_BYTES];
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            BackgroundSync sync = files.backgroundSync(out, file);
             for (int read = backup.state().readNBytes(buffer, 0, buffer.length); read > 0;
                     read = backup.state().readNBytes(buffer, 0, buffer.length)) {
                 digest.update(buffer, 0, read);
@@ -247,8 +248,10 @@ final class StreamedBackups {
                     out.write(bytes);
                 }
                 growing.written(read);
+                sync.written(read);
                 progress.advance(read);
             }
+            sync.finish();
         }
         // The loop read the state to its end, where the backup's own checksum, after it, was read and compared.
         return digest.digest();
