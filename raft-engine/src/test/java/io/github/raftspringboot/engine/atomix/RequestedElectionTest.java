@@ -26,8 +26,9 @@ class RequestedElectionTest {
     @Test
     void aStoppingNodeRefusesToTakeOverAndTheLeaderKeepsLeading() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, Duration.ofMillis(500))) {
-            AtomixRaftEngine leader = cluster.awaitLeader();
-            AtomixRaftEngine stopping = followerOf(cluster, leader);
+            SettledPair pair = settledPair(cluster);
+            AtomixRaftEngine leader = pair.leader();
+            AtomixRaftEngine stopping = pair.follower();
             RaftContext context = stopping.member().context;
             long term = InJvmEngineCluster.onRaftThread(context, context::getTerm);
             // What stop() leaves before it closes the server: the engine no longer running, the role unchanged.
@@ -50,8 +51,9 @@ class RequestedElectionTest {
     @Test
     void aRunningFollowerTakesOver() throws Exception {
         try (InJvmEngineCluster cluster = InJvmEngineCluster.start(3, Duration.ofMillis(500))) {
-            AtomixRaftEngine leader = cluster.awaitLeader();
-            AtomixRaftEngine follower = followerOf(cluster, leader);
+            SettledPair pair = settledPair(cluster);
+            AtomixRaftEngine leader = pair.leader();
+            AtomixRaftEngine follower = pair.follower();
             RequestedElection election = new RequestedElection(follower.member().context, follower.nodeId(),
                     () -> true);
 
@@ -63,17 +65,33 @@ class RequestedElectionTest {
         }
     }
 
-    /** A follower that knows the leader and has committed the configuration (a settled cluster). */
-    private static AtomixRaftEngine followerOf(InJvmEngineCluster cluster, AtomixRaftEngine leader) {
-        AtomixRaftEngine follower = cluster.engines().values().stream()
-            .filter(engine -> engine != leader)
-            .findFirst()
-            .orElseThrow();
+    private record SettledPair(AtomixRaftEngine leader, AtomixRaftEngine follower) {
+    }
+
+    /**
+     * A leader and a follower that follows it and has committed the configuration (a settled cluster), taken together:
+     * on a loaded machine the leader can change before the cluster settles, and a follower chosen against the first
+     * leader may become leader itself (CI, 2026-12-03).
+     */
+    private static SettledPair settledPair(InJvmEngineCluster cluster) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> {
+            AtomixRaftEngine leader = cluster.awaitLeader();
+            for (AtomixRaftEngine engine : cluster.engines().values()) {
+                if (engine != leader && followsSettled(engine, leader)) {
+                    return new SettledPair(leader, engine);
+                }
+            }
+            return null;
+        }, pair -> pair != null && pair.leader().status().role() == RaftRole.LEADER);
+    }
+
+    private static boolean followsSettled(AtomixRaftEngine follower, AtomixRaftEngine leader) throws Exception {
         RaftContext context = follower.member().context;
-        await().atMost(Duration.ofSeconds(30)).until(() -> InJvmEngineCluster.onRaftThread(context,
+        String leaderId = leader.nodeId();
+        return InJvmEngineCluster.onRaftThread(context,
                 () -> (context.getRole() == RaftServer.Role.FOLLOWER && context.getLeader() != null
+                        && context.getLeader().memberId().id().equals(leaderId)
                         && context.getCluster().getConfiguration() != null
-                        && context.getCommitIndex() >= context.getCluster().getConfiguration().index()) ? 1 : 0) == 1);
-        return follower;
+                        && context.getCommitIndex() >= context.getCluster().getConfiguration().index()) ? 1 : 0) == 1;
     }
 }
