@@ -3,6 +3,7 @@ package io.github.raftspringboot.engine.atomix;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -67,6 +68,8 @@ final class AtomixMember {
 
     final StreamedBackups streamedBackups;
 
+    final StreamedRestores streamedRestores;
+
     /** The backups of restores this node holds, and how they travel between members. */
     private final RestoreFileTransfers restoreFiles;
 
@@ -92,7 +95,7 @@ final class AtomixMember {
     final LongOperations operations = new LongOperations();
 
     /** Before a restore step is sent again: about the time the cluster takes to elect a new leader. */
-    private static final java.time.Duration RESTORE_RETRY_PAUSE = java.time.Duration.ofMillis(500);
+    private static final Duration RESTORE_RETRY_PAUSE = Duration.ofMillis(500);
 
     /** Keeps the log's segments from being re-read on the Raft thread when Atomix would unmap them. */
     final SegmentMappings segmentMappings;
@@ -205,9 +208,12 @@ final class AtomixMember {
             this.commands = new SessionCommands(settings, context, client, primitiveType, parts.running(),
                     this::leaderId);
             this.backups = new BackupRestore(settings, commands);
+            Duration giveUpAfter = StreamedBackups.giveUpAfter(settings.requestTimeout());
             this.streamedBackups = new StreamedBackups(settings.nodeId(), spool, backups::step, parts.applied()::await,
-                    operations, StreamedBackups.giveUpAfter(settings.requestTimeout()), RESTORE_RETRY_PAUSE,
-                    restoreFiles, () -> StreamedBackups.Members.of(context.getCluster().getConfiguration()));
+                    operations, giveUpAfter, RESTORE_RETRY_PAUSE);
+            this.streamedRestores = new StreamedRestores(settings.nodeId(), spool, backups::step, operations,
+                    giveUpAfter, RESTORE_RETRY_PAUSE, restoreFiles,
+                    () -> StreamedRestores.Members.of(context.getCluster().getConfiguration()));
             snapshots.afterCompaction(restoreFiles.files()::prune);
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
             this.membership = new MembershipOperations(context, transport, directory, settings,

@@ -144,7 +144,7 @@ public final class AtomixRaftEngine implements RaftEngine {
             try {
                 java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
                 backup.writeTo(file);
-                restored.complete(current.streamedBackups.restoreFrom(
+                restored.complete(current.streamedRestores.restoreFrom(
                         new java.io.ByteArrayInputStream(file.toByteArray())));
             }
             catch (IOException | RuntimeException ex) {
@@ -307,7 +307,7 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public long restoreFrom(InputStream in) throws IOException {
-        return runningMember("Restore").streamedBackups.restoreFrom(in);
+        return runningMember("Restore").streamedRestores.restoreFrom(in);
     }
 
     private AtomixMember runningMember(String operation) {

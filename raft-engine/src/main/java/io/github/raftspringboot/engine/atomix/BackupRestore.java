@@ -16,7 +16,7 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 /**
  * Backups as one linearizable read of the whole state, and the steps of a restore staged through the log
  * ({@link StagedRestore}: BEGIN, CHUNKs, COMMIT), which earlier versions wrote and logs may still hold. Restores now
- * send the backup to the members as a file ({@link StreamedBackups}).
+ * send the backup to the members as a file ({@link StreamedRestores}).
  */
 final class BackupRestore {
 

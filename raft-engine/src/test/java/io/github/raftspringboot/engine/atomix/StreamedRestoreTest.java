@@ -54,7 +54,7 @@ class StreamedRestoreTest {
         RestoreFiles peer = files("node2");
         AtomicInteger attempts = new AtomicInteger();
         List<byte[]> proposed = new java.util.ArrayList<>();
-        StreamedBackups node = node(peer, (operation, entry) -> {
+        StreamedRestores node = node(peer, (operation, entry) -> {
             assertThat(operation).isEqualTo(StagedRestore.COMMIT_FILE);
             assertThat(peer.file(restoreId(entry))).as("the peer holds the backup before the entry").exists();
             if (attempts.incrementAndGet() <= 2) {
@@ -75,13 +75,13 @@ class StreamedRestoreTest {
     @Test
     void aRestoreTooFewVotersReceiveProposesNothing() throws Exception {
         AtomicInteger proposals = new AtomicInteger();
-        StreamedBackups node = new StreamedBackups("node1", spool(), (operation, entry) -> {
+        StreamedRestores node = new StreamedRestores("node1", spool(), (operation, entry) -> {
             proposals.incrementAndGet();
             return CompletableFuture.completedFuture(1L);
-        }, index -> CompletableFuture.completedFuture(null), new LongOperations(), Duration.ofMinutes(1),
+        }, new LongOperations(), Duration.ofMinutes(1),
                 Duration.ofMillis(10), transfers((member, request) -> CompletableFuture.failedFuture(
                         new java.net.ConnectException("connection refused"))),
-                () -> new StreamedBackups.Members(List.of("node1", "node2", "node3"), Set.of("node1", "node2", "node3")));
+                () -> new StreamedRestores.Members(List.of("node1", "node2", "node3"), Set.of("node1", "node2", "node3")));
 
         assertThatThrownBy(() -> node.restoreFrom(new ByteArrayInputStream(backup())))
             .isInstanceOf(RaftException.class)
@@ -96,15 +96,14 @@ class StreamedRestoreTest {
 
     private RestoreFiles files;
 
-    private StreamedBackups node(RestoreFiles peer, java.util.function.BiFunction<OperationId, byte[],
+    private StreamedRestores node(RestoreFiles peer, java.util.function.BiFunction<OperationId, byte[],
             CompletableFuture<Long>> append) throws IOException {
         RestoreFileTransfers peerTransfers = new RestoreFileTransfers("node2", peer, (m, r) -> null, (m, r) -> null,
                 List::of);
         closing.add(peerTransfers);
-        return new StreamedBackups("node1", spool(), append, index -> CompletableFuture.completedFuture(null),
-                new LongOperations(), Duration.ofMinutes(1), Duration.ofMillis(10),
+        return new StreamedRestores("node1", spool(), append, new LongOperations(), Duration.ofMinutes(1), Duration.ofMillis(10),
                 transfers((member, request) -> peerTransfers.onPiece(request.getRestoreFilePiece())),
-                () -> new StreamedBackups.Members(List.of("node1", "node2"), Set.of("node1", "node2")));
+                () -> new StreamedRestores.Members(List.of("node1", "node2"), Set.of("node1", "node2")));
     }
 
     private RestoreFileTransfers transfers(
