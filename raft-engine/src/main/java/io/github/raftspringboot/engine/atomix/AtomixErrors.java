@@ -74,6 +74,23 @@ final class AtomixErrors {
     }
 
     /**
+     * As {@link #translate}, for a call made on the node's client session. That session is closed while the node runs
+     * when it is replaced after a call on it timed out ({@link SessionSlot#abandon}) or when it expired: the calls
+     * still in flight on it end with Atomix's closed-session error, which says nothing of the node stopping. They may
+     * have been applied (a call reaches the log before its session's end does), so they are timeouts.
+     */
+    static RaftException translateOnSession(Throwable error, String operation, String leaderId, boolean running) {
+        Throwable cause = unwrap(error);
+        if (running && cause instanceof PrimitiveException.ClosedSession) {
+            return new RaftException(Reason.TIMEOUT, operation + " did not complete: the node's client session it was "
+                    + "sent on was closed (replaced after a request on it timed out, or expired) while the node runs; "
+                    + "it may still be applied later: retry if the request is safe to repeat" + leaderHint(leaderId),
+                    leaderId, cause);
+        }
+        return translate(error, operation, leaderId);
+    }
+
+    /**
      * Our reason for an error a Raft response carried. Atomix answers a membership change with an error status but
      * no error at all while another change is still being committed or a new leader has not yet committed its
      * first entry.

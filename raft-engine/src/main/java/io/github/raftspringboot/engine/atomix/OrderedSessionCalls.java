@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -16,7 +18,9 @@ import io.atomix.primitive.session.SessionClient;
  * chained on it would run in reverse order (CompletableFuture runs its dependents last-in first-out), so two writes
  * made one after the other could be applied the other way round. Calls that arrive while the session is not ready,
  * or while earlier calls still wait, join a queue that one drainer empties in order; otherwise a call goes straight
- * to the session.
+ * to the session. A call that timed out reports its session as stuck only if no call sent after it has completed on
+ * that session since: the leader applies a session's calls in the order they were sent, so a later call answered
+ * means the session moves, and under load (one slow call among hundreds) replacing it would end every call in flight.
  */
 final class OrderedSessionCalls {
 
@@ -28,6 +32,12 @@ final class OrderedSessionCalls {
 
     /** Guarded by {@code waiting}: a drainer is at work, so new calls only join the queue. */
     private boolean draining;
+
+    /** Numbers the calls in the order they are sent. */
+    private final AtomicLong sends = new AtomicLong();
+
+    /** The session that last answered a call, and the highest send number it answered. */
+    private final AtomicReference<Progress> progress = new AtomicReference<>(new Progress(null, 0));
 
     /**
      * @param session   the node's session, opened on demand
@@ -95,8 +105,9 @@ final class OrderedSessionCalls {
     }
 
     private void send(SessionClient client, Call call) {
+        long sent = sends.incrementAndGet();
         call.result.whenComplete((reply, error) -> {
-            if (error instanceof TimeoutException) {
+            if (error instanceof TimeoutException && !answeredAfter(client, sent)) {
                 onTimeout.accept(client);
             }
         });
@@ -115,9 +126,20 @@ final class OrderedSessionCalls {
                 call.result.completeExceptionally(error);
             }
             else {
+                progress.updateAndGet(last -> (last.client() != client || last.highest() < sent)
+                        ? new Progress(client, sent) : last);
                 call.result.complete(value);
             }
         });
+    }
+
+    /** Whether {@code client} answered a call sent after the call numbered {@code sent}. */
+    private boolean answeredAfter(SessionClient client, long sent) {
+        Progress last = progress.get();
+        return last.client() == client && last.highest() > sent;
+    }
+
+    private record Progress(SessionClient client, long highest) {
     }
 
     private record Call(PrimitiveOperation operation, CompletableFuture<byte[]> result) {

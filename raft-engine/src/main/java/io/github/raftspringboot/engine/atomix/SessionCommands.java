@@ -84,7 +84,7 @@ final class SessionCommands {
             .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         return result.handle((reply, error) -> {
             if (error != null) {
-                throw AtomixErrors.translate(error, what, leaderId.get());
+                throw AtomixErrors.translateOnSession(error, what, leaderId.get(), running.getAsBoolean());
             }
             return reply;
         });

@@ -82,6 +82,22 @@ class OrderedSessionCallsTest {
         assertThat(timedOut).containsExactly(client);
     }
 
+    @Test
+    void aTimedOutCallDoesNotReportItsSessionWhenALaterCallWasAnsweredOnIt() {
+        OrderedSessionCalls calls = new OrderedSessionCalls(() -> CompletableFuture.completedFuture(client),
+                timedOut::add);
+        CompletableFuture<byte[]> slow = calls.execute(op("stuck"));
+        assertThat(new String(calls.execute(op("answered")).join())).isEqualTo("answered");
+
+        slow.completeExceptionally(new TimeoutException());
+
+        // The session moves: replacing it would end every other call in flight on it.
+        assertThat(timedOut).isEmpty();
+        CompletableFuture<byte[]> stuckAfter = calls.execute(op("stuck"));
+        stuckAfter.completeExceptionally(new TimeoutException());
+        assertThat(timedOut).as("nothing was answered after this one").containsExactly(client);
+    }
+
     private SessionClient recordingClient() {
         SessionClient session = mock(SessionClient.class);
         given(session.execute(any())).willAnswer(invocation -> {
