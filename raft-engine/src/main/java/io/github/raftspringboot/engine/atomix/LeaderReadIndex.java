@@ -99,6 +99,12 @@ final class LeaderReadIndex {
                 acknowledgements.forget(confirmed);
             }
         });
+        // The caller gave up (ReadIndexBatcher's bound): the answers are no longer awaited.
+        result.whenComplete((index, error) -> {
+            if (error != null && !confirmed.isDone()) {
+                acknowledgements.forget(confirmed);
+            }
+        });
         confirmed.whenComplete((ignored, error) -> context.getThreadContext().execute(() -> {
             if (error != null) {
                 result.completeExceptionally(error);

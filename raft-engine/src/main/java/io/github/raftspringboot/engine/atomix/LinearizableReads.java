@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +69,19 @@ final class LinearizableReads {
         this.commandsApplied = commandsApplied;
         this.running = running;
         this.localLog = localLog;
-        this.asLeader = new ReadIndexBatcher(leader::confirm);
-        this.viaLeader = new ReadIndexBatcher(this::askLeader);
+        Duration bound = readIndexBound(settings);
+        this.asLeader = new ReadIndexBatcher(leader::confirm, bound);
+        this.viaLeader = new ReadIndexBatcher(this::askLeader, bound);
+    }
+
+    /**
+     * How long one read-index request may take: half the request timeout, so that a read whose request was lost still
+     * has time for another, and never under two election timeouts (a round that fails, fails within one).
+     */
+    static Duration readIndexBound(RaftNodeSettings settings) {
+        Duration half = settings.requestTimeout().dividedBy(2);
+        Duration floor = settings.electionTimeout().multipliedBy(2);
+        return (half.compareTo(floor) < 0) ? floor : half;
     }
 
     /**

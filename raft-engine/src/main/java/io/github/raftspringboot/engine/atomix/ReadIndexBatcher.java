@@ -1,17 +1,29 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shares one read-index request among every read waiting for it. A read may only use an index asked for after the
  * read began, so a read that arrives while a request is in flight waits for the next one; that next one starts when
  * the current one ends and serves every read that arrived meanwhile. At most one request is in flight, whatever the
- * number of readers.
+ * number of readers. A request not answered within its bound fails: every later read of the node waits behind the one
+ * in flight, so a request that never ends (a confirmation round lost on the way, seen on 2026-12-04 on a leader that
+ * then answered no linearizable read for minutes while it had a majority) must not hold them for good.
  */
 final class ReadIndexBatcher {
 
+    private static final Logger logger = LoggerFactory.getLogger(ReadIndexBatcher.class);
+
     private final Supplier<CompletableFuture<Long>> fetch;
+
+    private final Duration bound;
 
     private final Object lock = new Object();
 
@@ -20,8 +32,10 @@ final class ReadIndexBatcher {
     /** The readers that arrived while a request was in flight; they share the next request. */
     private CompletableFuture<Long> next;
 
-    ReadIndexBatcher(Supplier<CompletableFuture<Long>> fetch) {
+    /** @param bound how long one request may take before it fails and the next one is sent */
+    ReadIndexBatcher(Supplier<CompletableFuture<Long>> fetch, Duration bound) {
         this.fetch = fetch;
+        this.bound = bound;
     }
 
     CompletableFuture<Long> readIndex() {
@@ -48,7 +62,11 @@ final class ReadIndexBatcher {
         catch (RuntimeException ex) {
             request = CompletableFuture.failedFuture(ex);
         }
-        request.whenComplete((index, error) -> {
+        request.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).whenComplete((index, error) -> {
+            if (error instanceof TimeoutException) {
+                logger.warn("A read-index request was not answered within {} ms; the reads that wait get a new one",
+                        bound.toMillis());
+            }
             CompletableFuture<Long> waiting;
             synchronized (lock) {
                 waiting = next;
