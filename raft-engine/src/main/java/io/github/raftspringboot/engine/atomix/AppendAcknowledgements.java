@@ -60,6 +60,28 @@ final class AppendAcknowledgements {
         }
     }
 
+    /**
+     * What the confirmation {@code done} waits for and what it has, for the log of a confirmation that never came:
+     * its mark and term, the answers needed, and each voter's last counted answer.
+     */
+    String describe(CompletableFuture<Void> done) {
+        Waiter found;
+        synchronized (waiting) {
+            found = waiting.stream().filter(waiter -> waiter.done == done).findFirst().orElse(null);
+        }
+        if (found == null) {
+            return "no confirmation waiting";
+        }
+        StringBuilder text = new StringBuilder("requests sent after #" + found.mark + " in term " + found.term
+                + ", " + found.needed + " answer(s) needed; last request sent #" + sent.get() + "; answers counted:");
+        for (String voter : found.voters) {
+            Answer answer = answered.get(voter);
+            text.append(' ').append(voter).append('=')
+                .append((answer != null) ? "#" + answer.sequence + " in term " + answer.term : "none");
+        }
+        return text.toString();
+    }
+
     /** The transport Atomix's server sends with, with every append request numbered and its answer recorded. */
     RaftServerProtocol wrap(RaftServerProtocol protocol) {
         return AppendInterception.wrap(protocol, this::append);

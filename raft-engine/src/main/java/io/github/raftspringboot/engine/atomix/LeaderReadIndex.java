@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.roles.LeaderRole;
 import io.atomix.protocols.raft.roles.RaftRole;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftException;
 
@@ -22,6 +24,8 @@ import io.github.raftspringboot.api.RaftException;
  * the appender private, so it is reached by reflection.
  */
 final class LeaderReadIndex {
+
+    private static final Logger logger = LoggerFactory.getLogger(LeaderReadIndex.class);
 
     private static final Field APPENDER = field(LeaderRole.class, "appender");
 
@@ -51,15 +55,18 @@ final class LeaderReadIndex {
      */
     CompletableFuture<Long> confirm() {
         CompletableFuture<Long> result = new CompletableFuture<>();
-        context.getThreadContext().execute(() -> {
-            try {
-                start(result);
-            }
-            catch (RuntimeException ex) {
-                result.completeExceptionally(ex);
-            }
-        });
+        context.getThreadContext().execute(() -> startSafely(result));
         return result;
+    }
+
+    /** On the Raft thread; a failure fails the read index instead of leaving it unanswered. */
+    private void startSafely(CompletableFuture<Long> result) {
+        try {
+            start(result);
+        }
+        catch (RuntimeException ex) {
+            result.completeExceptionally(ex);
+        }
     }
 
     /** On the Raft thread. */
@@ -81,7 +88,7 @@ final class LeaderReadIndex {
                     result.completeExceptionally(noQuorum(error));
                 }
                 else {
-                    context.getThreadContext().execute(() -> start(result));
+                    context.getThreadContext().execute(() -> startSafely(result));
                 }
             });
             return;
@@ -99,10 +106,16 @@ final class LeaderReadIndex {
                 acknowledgements.forget(confirmed);
             }
         });
-        // The caller gave up (ReadIndexBatcher's bound): the answers are no longer awaited.
+        // The caller gave up (ReadIndexBatcher's bound): the answers are no longer awaited. What was missing is
+        // logged first: a round that a live majority never confirms is a defect to report (troubleshooting.md).
         result.whenComplete((index, error) -> {
             if (error != null && !confirmed.isDone()) {
+                String waitedFor = acknowledgements.describe(confirmed);
                 acknowledgements.forget(confirmed);
+                context.getThreadContext().execute(() -> logger.warn("A read-index confirmation was given up: {}; "
+                        + "Atomix's round {}; role {}, term {}; followers: {}", waitedFor,
+                        round.isDone() ? "ended" : "still open", context.getRaftRole().role(), context.getTerm(),
+                        context.getCluster().getRemoteMemberStates()));
             }
         });
         confirmed.whenComplete((ignored, error) -> context.getThreadContext().execute(() -> {

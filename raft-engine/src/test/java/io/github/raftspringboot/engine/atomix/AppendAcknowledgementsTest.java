@@ -71,6 +71,18 @@ class AppendAcknowledgementsTest {
     }
 
     @Test
+    void aConfirmationGivenUpDescribesWhatItWaitedForAndWhatCame() {
+        send("b");
+        pending.get(0).complete(answer(TERM));
+        CompletableFuture<Void> read = acknowledgements.await(acknowledgements.mark(), TERM, List.of("b", "c"), 1);
+
+        assertThat(acknowledgements.describe(read)).isEqualTo("requests sent after #1 in term 3, 1 answer(s) "
+                + "needed; last request sent #1; answers counted: b=#1 in term 3 c=none");
+        acknowledgements.forget(read);
+        assertThat(acknowledgements.describe(read)).isEqualTo("no confirmation waiting");
+    }
+
+    @Test
     void otherRequestsPassThroughUnchanged() {
         assertThat(transport.toString()).isNotNull();
         assertThat(pending).isEmpty();
