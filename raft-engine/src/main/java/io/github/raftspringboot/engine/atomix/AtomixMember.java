@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -19,7 +17,6 @@ import io.atomix.protocols.raft.RaftClient;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
-import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.utils.concurrent.Scheduled;
 import io.atomix.utils.concurrent.ThreadModel;
@@ -86,9 +83,6 @@ final class AtomixMember {
     /** Every log index this node applied; linearizable reads wait for the read index in it. */
     private final AppliedIndexTracker logApplied = new AppliedIndexTracker();
 
-    /** The followers' answers to this node's append requests, which confirm a leader's read index. */
-    private final AppendAcknowledgements acknowledgements = new AppendAcknowledgements();
-
     final LinearizableReads reads;
 
     /** Backups, restores and snapshots under way, and how far they got. */
@@ -103,14 +97,8 @@ final class AtomixMember {
     /** The node's snapshots, taken here instead of by Atomix. */
     final Snapshots snapshots;
 
-    /** Which followers the leader sends its snapshot to. */
-    private final SnapshotInstalls installs = new SnapshotInstalls();
-
-    /** How the leader sends its snapshot to a follower. */
-    private final SnapshotPush push;
-
-    /** The leader's fsync of its log, started when its entries go out to the followers. */
-    private final LeaderLogSync leaderLogSync;
+    /** The leader's bookkeeping around what it sends its followers: read-index answers, log sync, snapshots. */
+    private final LeaderSendPath sendPath;
 
     /** Keeps a leader trying an unreachable follower at every heartbeat ({@link FollowerRetryCap}). */
     private final Scheduled followerRetryCap;
@@ -139,14 +127,7 @@ final class AtomixMember {
             throw StartupFailures.listenerFailure(ex, settings);
         }
         this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
-        this.leaderLogSync = new LeaderLogSync(settings.nodeId(), parts.measurements()::leaderLogSynced);
-        this.push = new SnapshotPush(settings.nodeId(), operations);
-        // The installs decide which followers get the snapshot, the push sends it.
-        RaftServerProtocol serverProtocol = installs.wrap(
-                push.wrap(acknowledgements.wrap(transport.serverProtocol())));
-        if (!settings.inMemory()) {
-            serverProtocol = leaderLogSync.wrap(serverProtocol);
-        }
+        this.sendPath = new LeaderSendPath(settings, transport.serverProtocol(), parts.measurements(), operations);
         RaftContext created = null;
         BackupSpool createdSpool = null;
         RestoreFileTransfers createdFiles = null;
@@ -164,7 +145,7 @@ final class AtomixMember {
             // Atomix's own RaftContext shares a session's sequence number between two threads without locking and
             // loses updates under load (see ThreadSafeRaftSession).
             created = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
-                    new DirectoryMembershipService(directory), serverProtocol,
+                    new DirectoryMembershipService(directory), sendPath.protocol(),
                     storage(),
                     new SingleTypeRegistry(primitiveType),
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
@@ -178,11 +159,9 @@ final class AtomixMember {
             // Before the server starts, so no segment is unmapped (and re-read) by replay or catch-up reads.
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();
-            leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
-            installs.attach(context);
-            push.attach(context);
+            sendPath.attach(context, segmentMappings);
             // A restore stages a chunk every few hundred ms; one silent for 3 checks is abandoned (a new one replaces it).
-            this.snapshots = Snapshots.takeOver(context, segmentMappings, installs,
+            this.snapshots = Snapshots.takeOver(context, segmentMappings, sendPath.installs(),
                     () -> service.restoreStagedWithin(Snapshots.CHECK_INTERVAL.multipliedBy(3)), this::leaderId);
             context.setElectionTimeout(settings.electionTimeout());
             context.setHeartbeatInterval(settings.heartbeatInterval());
@@ -219,7 +198,7 @@ final class AtomixMember {
             this.membership = new MembershipOperations(context, transport, directory, settings,
                     commands::submitSystem, parts.running());
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
-            this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, acknowledgements), transport,
+            this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, sendPath.acknowledgements()), transport,
                     this::leaderId, logApplied, parts.applied(), parts.running(),
                     () -> "commit index " + context.getCommitIndex() + ", Atomix's last applied "
                             + context.getLastApplied() + ", last log index " + context.getLogWriter().getLastIndex());
@@ -248,8 +227,7 @@ final class AtomixMember {
             context.addLeaderElectionListener(member -> observer.refresh());
         }
         catch (RuntimeException ex) {
-            push.close();
-            leaderLogSync.close();
+            sendPath.close();
             if (created != null) {
                 created.close();
             }
@@ -309,69 +287,27 @@ final class AtomixMember {
      * the transport. Each step is bounded on its own, so that a node that lost its quorum still stops promptly.
      */
     void stop(long deadline, long step, boolean wasRunning, Runnable markStopped) {
+        BoundedStop bounded = new BoundedStop(settings.nodeId());
         if (wasRunning && context.isLeader() && !context.getCluster().getActiveMemberStates().isEmpty()) {
-            awaitQuietly(membership.transferLeadership(null), Math.min(deadline, System.nanoTime() + step),
+            bounded.await(membership.transferLeadership(null), Math.min(deadline, System.nanoTime() + step),
                     "hand over leadership");
         }
         markStopped.run();
         // A state machine thread waiting for a restore's file gives up, so that the server can stop.
         restoreFiles.close();
-        awaitQuietly(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
-        awaitQuietly(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
-        awaitQuietly(stopServer(), deadline, "stop the Raft server");
+        bounded.await(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
+        bounded.await(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
+        bounded.await(BoundedStop.stopServer(context), deadline, "stop the Raft server");
         followerRetryCap.cancel();
         snapshots.cancel();
-        push.close();
         stalledApplyRecovery.cancel();
-        leaderLogSync.close();
+        sendPath.close();
         observer.refresh();
         transport.close();
         spool.close();
         restoreFiles.files().close();
         if (scratch != null) {
             scratch.delete();
-        }
-    }
-
-    /**
-     * Stops the Raft context: inactive, then closed, in one task on its Raft thread. Atomix's shutdown() closes the
-     * context from another thread once the transition is done, while the Raft thread may still be running a task
-     * queued before it: a vote answer that made a stopping node leader read its log as the log was being closed, and
-     * the JVM died of a SIGSEGV in the unmapped segment (a verify on 2026-12-02). Closed on the Raft thread, no task
-     * of it runs during the close, and none after (its executor is shut down). Atomix's shutdown() also refuses a
-     * server that has not finished joining.
-     */
-    private CompletableFuture<Void> stopServer() {
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        try {
-            context.getThreadContext().execute(() -> {
-                try {
-                    context.transition(RaftServer.Role.INACTIVE);
-                }
-                finally {
-                    context.close();
-                    stopped.complete(null);
-                }
-            });
-        }
-        catch (RejectedExecutionException ex) {
-            // The Raft thread is gone already: nothing of it can run during the close.
-            context.close();
-            stopped.complete(null);
-        }
-        return stopped;
-    }
-
-    private void awaitQuietly(CompletableFuture<?> future, long deadlineNanos, String what) {
-        try {
-            future.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-        }
-        catch (Exception ex) {
-            logger.warn("Raft node '{}' could not {} while stopping: {}", settings.nodeId(), what,
-                    AtomixErrors.unwrap(ex).toString());
         }
     }
 }

@@ -15,6 +15,7 @@ import io.github.raftspringboot.api.RaftBackup;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
+import io.github.raftspringboot.api.RaftOperationProgress;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
@@ -137,23 +138,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         if (current == null) {
             return notRunning("Restore");
         }
-        // The same path as a streamed restore: the backup sent to every member, then one commit entry. It blocks for
-        // the whole restore, so it runs on a thread of its own.
-        CompletableFuture<Long> restored = new CompletableFuture<>();
-        Thread restore = new Thread(() -> {
-            try {
-                java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
-                backup.writeTo(file);
-                restored.complete(current.streamedRestores.restoreFrom(
-                        new java.io.ByteArrayInputStream(file.toByteArray())));
-            }
-            catch (IOException | RuntimeException ex) {
-                restored.completeExceptionally(ex);
-            }
-        }, "raft-" + settings.nodeId() + "-restore");
-        restore.setDaemon(true);
-        restore.start();
-        return restored;
+        return current.backups.restore(backup, current.streamedRestores);
     }
 
     @Override
@@ -319,9 +304,9 @@ public final class AtomixRaftEngine implements RaftEngine {
     }
 
     @Override
-    public java.util.List<io.github.raftspringboot.api.RaftOperationProgress> operationsInProgress() {
+    public List<RaftOperationProgress> operationsInProgress() {
         AtomixMember current = lifecycle.member();
-        return (current != null) ? current.operations.inProgress() : java.util.List.of();
+        return (current != null) ? current.operations.inProgress() : List.of();
     }
 
     /** The running member's parts, or null; package-private for tests that reach into the transport. */

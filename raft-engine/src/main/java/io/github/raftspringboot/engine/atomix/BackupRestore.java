@@ -1,5 +1,8 @@
 package io.github.raftspringboot.engine.atomix;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +39,27 @@ final class BackupRestore {
             CommandResult answer = SessionCommands.toResult(reply);
             return new RaftBackup(settings.nodeId(), answer.index(), Instant.now(), answer.result());
         });
+    }
+
+    /**
+     * Restores an in-memory backup the way a streamed one is: sent to every member, then one commit entry. That
+     * blocks for the whole restore, so it runs on a thread of its own.
+     */
+    CompletableFuture<Long> restore(RaftBackup backup, StreamedRestores restores) {
+        CompletableFuture<Long> restored = new CompletableFuture<>();
+        Thread restore = new Thread(() -> {
+            try {
+                ByteArrayOutputStream file = new ByteArrayOutputStream();
+                backup.writeTo(file);
+                restored.complete(restores.restoreFrom(new ByteArrayInputStream(file.toByteArray())));
+            }
+            catch (IOException | RuntimeException ex) {
+                restored.completeExceptionally(ex);
+            }
+        }, "raft-" + settings.nodeId() + "-restore");
+        restore.setDaemon(true);
+        restore.start();
+        return restored;
     }
 
     /** Room for the entry's own framing (session, operation, restore id) below the largest entry size. */
