@@ -1,9 +1,12 @@
 package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -11,6 +14,7 @@ import java.util.function.Supplier;
 
 import io.atomix.primitive.PrimitiveState;
 import io.atomix.primitive.session.SessionClient;
+import io.atomix.primitive.session.SessionId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,12 @@ final class SessionSlot {
 
     /** Set when the node stops: an opening still under way then ends without a warning. */
     private volatile boolean closed;
+
+    /** The sessions this slot closed itself (replaced): their end is not reported as a loss. */
+    private final Set<SessionClient> closedHere = ConcurrentHashMap.newKeySet();
+
+    /** The id each open client was last connected with: a new one means Atomix recovered an expired session. */
+    private final Map<SessionClient, SessionId> connectedAs = new ConcurrentHashMap<>();
 
     /**
      * @param nodeId           this node, for the logs
@@ -115,7 +125,19 @@ final class SessionSlot {
             if (error != null) {
                 opening.completeExceptionally(error);
             }
-            else if (!opening.complete(opened)) {
+            else if (opening.complete(opened)) {
+                SessionId first = opened.sessionId();
+                if (first != null) {
+                    connectedAs.put(opened, first);
+                }
+                opened.addStateChangeListener(state -> {
+                    String loss = lossReport(opened, state);
+                    if (loss != null) {
+                        logger.warn("{}", loss);
+                    }
+                });
+            }
+            else {
                 // Given up on before it opened: nobody will use it, and its keep-alives would run for good.
                 logger.debug("Raft node '{}': closing client session {}, opened after it was given up on", nodeId,
                         opened.sessionId());
@@ -153,7 +175,40 @@ final class SessionSlot {
         return CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * What to log when {@code client} reaches {@code state}, or null. Atomix's client recovers a session the cluster
+     * expired (its keep-alives not heard within raft.session-timeout, e.g. on a node too busy to send them) by opening
+     * another under the same client: it is seen as a new session id once connected again. The requests in flight on
+     * the lost session then answer TIMEOUT, so the loss is logged, as is a session that ended without this slot
+     * closing it.
+     */
+    String lossReport(SessionClient client, PrimitiveState state) {
+        if (closed || closedHere.contains(client)) {
+            if (state == PrimitiveState.CLOSED) {
+                closedHere.remove(client);
+                connectedAs.remove(client);
+            }
+            return null;
+        }
+        String lost = "Raft node '" + nodeId + "': its client session ";
+        String consequence = "; requests in flight on it answer TIMEOUT and may still be applied";
+        if (state == PrimitiveState.CONNECTED) {
+            SessionId now = client.sessionId();
+            SessionId before = (now != null) ? connectedAs.put(client, now) : null;
+            return (before == null || before.equals(now)) ? null : lost + before + " expired (the cluster did not "
+                    + "hear its keep-alives within raft.session-timeout) and session " + now + " replaced it"
+                    + consequence;
+        }
+        if (state == PrimitiveState.EXPIRED || state == PrimitiveState.CLOSED) {
+            connectedAs.remove(client);
+            return lost + client.sessionId() + " " + ((state == PrimitiveState.EXPIRED) ? "expired" : "was closed")
+                    + " without this node closing it" + consequence + "; the next requests open a new session";
+        }
+        return null;
+    }
+
     private void closeQuietly(SessionClient client) {
+        closedHere.add(client);
         client.close().whenComplete((done, error) -> {
             if (error != null) {
                 logger.debug("Raft node '{}' could not close client session {}: {}", nodeId, client.sessionId(),

@@ -86,6 +86,38 @@ class SessionSlotTest {
     }
 
     @Test
+    void aSessionTheClusterExpiredIsReportedButNotOneTheNodeReplacedOrClosed() {
+        SessionClient client = client(1, new byte[0]);
+        SessionSlot slot = new SessionSlot("node1", () -> CompletableFuture.completedFuture(client), OPEN_TIMEOUT,
+                OPEN_TIMEOUT);
+        assertThat(slot.current().join()).isSameAs(client);
+        assertThat(slot.lossReport(client, PrimitiveState.SUSPENDED)).isNull();
+        assertThat(slot.lossReport(client, PrimitiveState.CONNECTED)).as("the same session again").isNull();
+
+        // Atomix's client recovered an expired session: connected again under another id.
+        given(client.sessionId()).willReturn(SessionId.from(5));
+        assertThat(slot.lossReport(client, PrimitiveState.CONNECTED))
+            .isEqualTo("Raft node 'node1': its client session 1 expired (the cluster did not hear its keep-alives "
+                    + "within raft.session-timeout) and session 5 replaced it; requests in flight on it answer "
+                    + "TIMEOUT and may still be applied");
+        assertThat(slot.lossReport(client, PrimitiveState.EXPIRED)).contains("session 5 expired without this node "
+                + "closing it");
+
+        SessionClient replaced = client(2, new byte[0]);
+        SessionSlot replacing = new SessionSlot("node1", () -> CompletableFuture.completedFuture(replaced),
+                OPEN_TIMEOUT, OPEN_TIMEOUT);
+        replacing.current().join();
+        replacing.abandon(replaced);
+        assertThat(replacing.lossReport(replaced, PrimitiveState.CLOSED)).as("replaced by the node").isNull();
+        SessionClient stopped = client(3, new byte[0]);
+        SessionSlot stopping = new SessionSlot("node1", () -> CompletableFuture.completedFuture(stopped),
+                OPEN_TIMEOUT, OPEN_TIMEOUT);
+        stopping.current().join();
+        stopping.close();
+        assertThat(stopping.lossReport(stopped, PrimitiveState.CLOSED)).as("closed as the node stops").isNull();
+    }
+
+    @Test
     void eachOpeningGivenUpOnGetsTwiceTheTimeOfTheLastUpToTheLongest() {
         List<Long> givenUpAfter = new CopyOnWriteArrayList<>();
         SessionSlot slot = new SessionSlot("node1", CompletableFuture::new, Duration.ofMillis(100),
