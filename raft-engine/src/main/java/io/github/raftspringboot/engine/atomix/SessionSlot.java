@@ -48,7 +48,10 @@ final class SessionSlot {
     /** Set when the node stops: an opening still under way then ends without a warning. */
     private volatile boolean closed;
 
-    /** The sessions this slot closed itself (replaced): their end is not reported as a loss. */
+    /**
+     * The sessions this slot replaced: their end is not reported as a loss (a session closed because it opened after
+     * it was given up on has no listener, so it is not kept here).
+     */
     private final Set<SessionClient> closedHere = ConcurrentHashMap.newKeySet();
 
     /** The id each open client was last connected with: a new one means Atomix recovered an expired session. */
@@ -162,6 +165,7 @@ final class SessionSlot {
         }
         logger.warn("Raft node '{}': a request on its client session {} timed out; opening a new session for the "
                 + "next requests", nodeId, stuck.sessionId());
+        closedHere.add(stuck);
         closeQuietly(stuck);
     }
 
@@ -208,7 +212,6 @@ final class SessionSlot {
     }
 
     private void closeQuietly(SessionClient client) {
-        closedHere.add(client);
         client.close().whenComplete((done, error) -> {
             if (error != null) {
                 logger.debug("Raft node '{}' could not close client session {}: {}", nodeId, client.sessionId(),
