@@ -2,7 +2,6 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.io.File;
 
-import io.atomix.protocols.raft.partition.impl.RaftNamespaces;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.storage.StorageLevel;
 
@@ -30,7 +29,7 @@ final class RaftStorageFactory {
             .withPrefix(PREFIX)
             .withDirectory(settings.stateDir().toFile())
             .withStorageLevel(StorageLevel.MAPPED)
-            .withNamespace(RaftNamespaces.RAFT_STORAGE)
+            .withNamespace(LogNamespace.RAFT_STORAGE)
             .withMaxEntrySize(settings.maxEntrySize())
             .withMaxSegmentSize(settings.segmentSize())
             .withFlushOnCommit(true)
@@ -48,7 +47,7 @@ final class RaftStorageFactory {
             .withPrefix(PREFIX)
             .withDirectory(scratchDirectory)
             .withStorageLevel(StorageLevel.MAPPED)
-            .withNamespace(RaftNamespaces.RAFT_STORAGE)
+            .withNamespace(LogNamespace.RAFT_STORAGE)
             .withMaxEntrySize(settings.maxEntrySize())
             .withMaxSegmentSize(settings.segmentSize())
             .withFlushOnCommit(false)
