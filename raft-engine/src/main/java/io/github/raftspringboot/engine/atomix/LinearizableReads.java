@@ -18,6 +18,7 @@ import io.github.raftspringboot.engine.atomix.peer.ControlReply;
 import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 import io.github.raftspringboot.engine.atomix.peer.Failure;
 import io.github.raftspringboot.engine.atomix.peer.ReadIndex;
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /**
  * Linearizable reads served from this node's own state (ReadIndex, Raft thesis section 6.4): the node gets the
@@ -98,7 +99,7 @@ final class LinearizableReads {
         CompletableFuture<Void> result = new CompletableFuture<>();
         Progress progress = new Progress();
         attempt(deadline, result, progress);
-        return result.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).exceptionally(error -> {
+        return RequestDeadlines.orTimeout(result, timeoutMillis).exceptionally(error -> {
             Throwable cause = AtomixErrors.unwrap(error);
             if (cause instanceof TimeoutException) {
                 throw new RaftException(Reason.TIMEOUT, timedOut(progress, timeoutMillis), leaderId.get(), null);

@@ -2,12 +2,13 @@ package io.github.raftspringboot.engine.atomix;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /**
  * Shares one read-index request among every read waiting for it. A read may only use an index asked for after the
@@ -62,7 +63,7 @@ final class ReadIndexBatcher {
         catch (RuntimeException ex) {
             request = CompletableFuture.failedFuture(ex);
         }
-        request.orTimeout(bound.toMillis(), TimeUnit.MILLISECONDS).whenComplete((index, error) -> {
+        RequestDeadlines.orTimeout(request, bound.toMillis()).whenComplete((index, error) -> {
             if (error instanceof TimeoutException) {
                 logger.warn("A read-index request was not answered within {} ms; the reads that wait get a new one",
                         bound.toMillis());

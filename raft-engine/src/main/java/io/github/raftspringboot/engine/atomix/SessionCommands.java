@@ -3,7 +3,6 @@ package io.github.raftspringboot.engine.atomix;
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -21,6 +20,7 @@ import io.atomix.protocols.raft.impl.RaftContext;
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.engine.RaftEngine.CommandResult;
 import io.github.raftspringboot.engine.RaftNodeSettings;
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /**
  * Commands and queries of this node: the one client session shared by every call ({@link SessionSlot}), and the
@@ -80,8 +80,8 @@ final class SessionCommands {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.SHUTDOWN,
                     what + " failed: the Raft node is not running"));
         }
-        CompletableFuture<byte[]> result = calls.execute(PrimitiveOperation.operation(operation, payload))
-            .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<byte[]> result = RequestDeadlines.orTimeout(
+                calls.execute(PrimitiveOperation.operation(operation, payload)), settings.requestTimeout().toMillis());
         return result.handle((reply, error) -> {
             if (error != null) {
                 throw AtomixErrors.translateOnSession(error, what, leaderId.get(), running.getAsBoolean());

@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import tools.jackson.databind.JsonNode;
@@ -22,6 +21,7 @@ import io.github.raftspringboot.api.Txn;
 import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
 import io.github.raftspringboot.engine.RaftEngine;
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /** The store over a {@link RaftEngine}: writes through the log, reads linearizable or from the local copy. */
 final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
@@ -166,8 +166,7 @@ final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
      */
     private <T> CompletableFuture<T> read(ReadConsistency consistency, java.util.function.Supplier<T> local) {
         if (consistency == ReadConsistency.LOCAL) {
-            return engine.awaitApplied(lastWriteIndex.get())
-                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+            return RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()), requestTimeoutMillis)
                 .handle((ignored, error) -> {
                     if (error != null) {
                         throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL read waited "

@@ -12,7 +12,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
 import io.github.raftspringboot.api.KeyValueEntry;
-import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftWatch;
 import io.github.raftspringboot.api.RaftWatchListener;
@@ -20,6 +19,7 @@ import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.Txn;
 import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /** The blocking store: each call waits for its asynchronous counterpart, for at most the request timeout. */
 final class ReplicatedKeyValueStore implements RaftKeyValueStore {
@@ -137,6 +137,6 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
     }
 
     private <T> T await(CompletableFuture<T> future) {
-        return RaftFutures.await(future, timeout);
+        return RequestDeadlines.await(future, timeout);
     }
 }

@@ -1,7 +1,6 @@
 package io.github.raftspringboot.engine.statemachine;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.raftspringboot.api.RaftException;
@@ -9,6 +8,7 @@ import io.github.raftspringboot.api.RaftStateMachineClient;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.RaftEngine;
+import io.github.raftspringboot.engine.RequestDeadlines;
 
 /** Frames commands and queries for one named state machine. */
 final class RoutedStateMachineClient implements RaftStateMachineClient {
@@ -52,8 +52,7 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
     @Override
     public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
         if (consistency == ReadConsistency.LOCAL) {
-            return engine.awaitApplied(lastWriteIndex.get())
-                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+            return RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()), timeoutMillis)
                 .handle((ignored, error) -> {
                     if (error != null) {
                         throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL query waited " + timeoutMillis

@@ -1,0 +1,85 @@
+package io.github.raftspringboot.engine;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import io.github.raftspringboot.api.RaftException;
+
+/**
+ * Time limits for the requests in flight, on one timer wheel that the JVM's engines share.
+ * <p>
+ * {@code CompletableFuture.orTimeout} and a timed wait on a virtual thread each hand a task to a scheduler thread of
+ * the JDK, and on Java 25 wake that thread when the task is added and again when it is cancelled: four wake-ups of
+ * another thread for each write on the node the client called, about 7 % of the three nodes' CPU in a profile of
+ * puts at 64 clients (docs/benchmarks.md). Netty's {@link HashedWheelTimer} adds and cancels a timeout without
+ * waking its thread, which looks at its wheel every {@value #TICK_MILLIS} ms: a limit ends up to a tick late, which
+ * is nothing next to the limits here (the request timeout, hundreds of milliseconds at the least).
+ */
+public final class RequestDeadlines {
+
+    static final int TICK_MILLIS = 10;
+
+    private static final HashedWheelTimer TIMER = new HashedWheelTimer(
+            new DefaultThreadFactory("raft-request-deadlines", true), TICK_MILLIS, TimeUnit.MILLISECONDS, 512, false);
+
+    private RequestDeadlines() {
+    }
+
+    /**
+     * Like {@link CompletableFuture#orTimeout}: completes {@code future} with a {@link TimeoutException} unless it
+     * completes within {@code timeoutMillis}; returns {@code future}.
+     */
+    public static <T> CompletableFuture<T> orTimeout(CompletableFuture<T> future, long timeoutMillis) {
+        if (!future.isDone()) {
+            Timeout timeout = TIMER.newTimeout(expired -> future.completeExceptionally(new DeadlineExceeded()),
+                    timeoutMillis, TimeUnit.MILLISECONDS);
+            future.whenComplete((result, error) -> timeout.cancel());
+        }
+        return future;
+    }
+
+    /**
+     * Waits for {@code future} up to {@code timeout}, with the meaning of
+     * {@link io.github.raftspringboot.api.RaftFutures#await(CompletableFuture, Duration)} for every way the wait can end,
+     * but without a timed wait: the waiting thread parks until the future or its time limit on the wheel completes it.
+     */
+    public static <T> T await(CompletableFuture<T> future, Duration timeout) {
+        CompletableFuture<T> bounded = orTimeout(future.copy(), timeout.toMillis());
+        try {
+            return bounded.get();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new RaftException(RaftException.Reason.TIMEOUT,
+                    "Interrupted while waiting for the cluster; it may still complete", null, ex);
+        }
+        catch (ExecutionException ex) {
+            Throwable cause = ex.getCause();
+            if (cause instanceof DeadlineExceeded) {
+                throw new RaftException(RaftException.Reason.TIMEOUT, "The cluster did not answer within "
+                        + timeout.toMillis() + " ms; it may still complete", null, cause);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new RaftException(RaftException.Reason.INTERNAL, "The operation failed: " + cause, null, cause);
+        }
+    }
+
+    /** A time limit of this class ran out (a plain {@link TimeoutException} to those who wait). */
+    private static final class DeadlineExceeded extends TimeoutException {
+
+        private static final long serialVersionUID = 1L;
+
+        DeadlineExceeded() {
+            super("the time limit ran out");
+        }
+    }
+}
