@@ -24,7 +24,7 @@ import io.github.raftspringboot.api.RaftException;
  */
 public final class RequestDeadlines {
 
-    static final int TICK_MILLIS = 10;
+    static final int TICK_MILLIS = 20;
 
     private static final HashedWheelTimer TIMER = new HashedWheelTimer(
             new DefaultThreadFactory("raft-request-deadlines", true), TICK_MILLIS, TimeUnit.MILLISECONDS, 512, false);
