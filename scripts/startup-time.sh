@@ -57,11 +57,14 @@ for mode in $MODES; do
   fi
 done
 
+# A port nothing listens on and that this script has not handed out yet (a node's ports are all chosen before the
+# node binds them, so a port drawn twice would be free both times); called in a subshell, hence the file.
 free_port() {
   local port
   while :; do
     port=$((20000 + RANDOM % 12000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if ! grep -qx "$port" "$WORK/ports" 2>/dev/null && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port" >>"$WORK/ports"
       echo "$port"
       return
     fi

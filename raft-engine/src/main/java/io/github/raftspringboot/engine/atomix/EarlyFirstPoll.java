@@ -3,8 +3,10 @@ package io.github.raftspringboot.engine.atomix;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.atomix.cluster.MemberId;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.roles.FollowerRole;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * It changes nothing for a cluster that has a leader: a peer that heard from its leader within an election timeout
  * refuses the poll (the leader's stickiness, {@code GrpcServerProtocol}), and a poll that gets no majority (peers
  * refusing, or not up yet) puts the follower back on its ordinary timer. A poll is not a vote: no term changes.
+ * <p>
+ * Nor does it poll once an election has begun without it: a node that voted since (or saw a newer term) leaves
+ * the candidate its election timeout, as Raft has a node do after granting a vote. Without that check a node that
+ * had just voted for the winner polled a few milliseconds later, before the new leader's first message reached it,
+ * got the poll through a peer that had not heard from the leader either, and unseated it in a second election.
  */
 final class EarlyFirstPoll {
 
@@ -45,9 +52,16 @@ final class EarlyFirstPoll {
         }
         long bound = Math.max(2, electionTimeout.toMillis() / 5);
         Duration delay = Duration.ofMillis(ThreadLocalRandom.current().nextLong(bound / 2, bound));
+        long term = context.getTerm();
+        MemberId vote = context.getLastVotedFor();
         context.getThreadContext().schedule(delay, () -> {
             if (context.getRaftRole() != follower || context.getLeader() != null
                     || context.getRole() != RaftServer.Role.FOLLOWER) {
+                return;
+            }
+            if (electionSince(term, vote, context.getTerm(), context.getLastVotedFor())) {
+                logger.debug("Raft node '{}' does not poll early: an election began after it started (term {}, its "
+                        + "vote for {})", nodeId, context.getTerm(), context.getLastVotedFor());
                 return;
             }
             logger.debug("Raft node '{}' has no leader {} ms after it started following: it polls its peers now "
@@ -63,6 +77,11 @@ final class EarlyFirstPoll {
                 restartTimer(follower, nodeId);
             }
         });
+    }
+
+    /** Whether the node saw a newer term or gave a vote since it started following in {@code term}. */
+    static boolean electionSince(long term, MemberId vote, long termNow, MemberId voteNow) {
+        return termNow != term || !Objects.equals(vote, voteNow);
     }
 
     /** A follower must never be left without its election timer: it would never stand for election. */
