@@ -299,7 +299,10 @@ def main():
                     http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch, timeout=60)
                     return
                 except (urllib.error.URLError, OSError) as failure:
-                    retries.append(str(failure))
+                    # An HTTP error's body is the problem detail that says why.
+                    detail = failure.read().decode(errors="replace")[:300] if isinstance(failure, urllib.error.HTTPError) else ""
+                    retries.append("%s to %s: %s %s" % (time.strftime("%H:%M:%S"),
+                                                        nodes[(first // args.batch + attempt) % 3].id, failure, detail))
                     time.sleep(1)
             raise SystemExit("a batch failed 30 times: " + retries[-1])
         with ThreadPoolExecutor(4) as pool:
@@ -308,6 +311,8 @@ def main():
         rows.append(("load %d keys x %d B (%d-key batches, 4 clients)" % (args.keys, args.value_bytes, args.batch),
                      "%.1f s (%.0f keys/s, %d batches retried; %s)" % (seconds, args.keys / seconds, len(retries),
                                                                         terms_moved())))
+        for retry in retries:
+            print("# a batch retried: " + retry, file=sys.stderr, flush=True)
         leader, _ = wait_for("a leader", lambda: leader_of(nodes), args.wait)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
