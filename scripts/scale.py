@@ -294,15 +294,15 @@ def main():
         def load(first):
             batch = {"key-%08d" % k: value for k in range(first, min(first + args.batch, args.keys))}
             for attempt in range(30):
+                target = nodes[(first // args.batch + attempt) % 3]
                 try:
                     # Any node takes writes (a follower forwards them); a put is idempotent, so a retry is safe.
-                    http("POST", nodes[(first // args.batch + attempt) % 3].url("/key"), batch, timeout=60)
+                    http("POST", target.url("/key"), batch, timeout=60)
                     return
                 except (urllib.error.URLError, OSError) as failure:
                     # An HTTP error's body is the problem detail that says why.
                     detail = failure.read().decode(errors="replace")[:300] if isinstance(failure, urllib.error.HTTPError) else ""
-                    retries.append("%s to %s: %s %s" % (time.strftime("%H:%M:%S"),
-                                                        nodes[(first // args.batch + attempt) % 3].id, failure, detail))
+                    retries.append("%s to %s: %s %s" % (time.strftime("%H:%M:%S"), target.id, failure, detail))
                     time.sleep(1)
             raise SystemExit("a batch failed 30 times: " + retries[-1])
         with ThreadPoolExecutor(4) as pool:

@@ -11,6 +11,7 @@ import io.netty.util.Timeout;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import io.github.raftspringboot.api.RaftException;
+import io.github.raftspringboot.api.RaftFutures;
 
 /**
  * Time limits for the requests in flight, on one timer wheel that the JVM's engines share.
@@ -47,7 +48,7 @@ public final class RequestDeadlines {
 
     /**
      * Waits for {@code future} up to {@code timeout}, with the meaning of
-     * {@link io.github.raftspringboot.api.RaftFutures#await(CompletableFuture, Duration)} for every way the wait can end,
+     * {@link RaftFutures#await(CompletableFuture, Duration)} for every way the wait can end,
      * but without a timed wait: the waiting thread parks until the future or its time limit on the wheel completes it.
      */
     public static <T> T await(CompletableFuture<T> future, Duration timeout) {
@@ -55,22 +56,18 @@ public final class RequestDeadlines {
         try {
             return bounded.get();
         }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof DeadlineExceeded) {
+                throw new RaftException(RaftException.Reason.TIMEOUT, "The cluster did not answer within "
+                        + timeout.toMillis() + " ms; it may still complete", null, ex.getCause());
+            }
+        }
         catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
-            throw new RaftException(RaftException.Reason.TIMEOUT,
-                    "Interrupted while waiting for the cluster; it may still complete", null, ex);
         }
-        catch (ExecutionException ex) {
-            Throwable cause = ex.getCause();
-            if (cause instanceof DeadlineExceeded) {
-                throw new RaftException(RaftException.Reason.TIMEOUT, "The cluster did not answer within "
-                        + timeout.toMillis() + " ms; it may still complete", null, cause);
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new RaftException(RaftException.Reason.INTERNAL, "The operation failed: " + cause, null, cause);
-        }
+        // Completed, or the wait was interrupted (the flag is set again): RaftFutures answers at once, with its
+        // meaning for either.
+        return RaftFutures.await(bounded, timeout);
     }
 
     /** A time limit of this class ran out (a plain {@link TimeoutException} to those who wait). */
