@@ -11,8 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * The non-blocking form of {@link RaftKeyValueStore}: the same operations and guarantees, each returning
  * a {@code CompletableFuture}. Invalid arguments fail the returned future with an
- * {@link IllegalArgumentException}; cluster failures with a {@link RaftException}. Futures complete on an
- * engine thread: hand long work to an executor of your own.
+ * {@link IllegalArgumentException}; cluster failures with a {@link RaftException}. Futures complete on the
+ * store's callback threads ({@code raft-callbacks-*}), or on the calling thread when the outcome is already known;
+ * never on a Raft or network thread, so a dependent stage may block, even on another store call.
  */
 public interface AsyncRaftKeyValueStore {
 

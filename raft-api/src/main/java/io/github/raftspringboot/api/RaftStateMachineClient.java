@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Sends commands and queries to one named {@link ReplicatedStateMachine} of the cluster, from any node: commands go
  * through the leader and are applied on every node in log order; queries are answered at the consistency asked for.
- * Failures are {@link RaftException}s; wait with {@link RaftFutures#await}.
+ * Failures are {@link RaftException}s; wait with {@link RaftFutures#await}. Futures complete as those of
+ * {@link AsyncRaftKeyValueStore} do: on callback threads, never on a Raft or network thread.
  */
 public interface RaftStateMachineClient {
 

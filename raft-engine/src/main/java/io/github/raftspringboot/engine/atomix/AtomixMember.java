@@ -52,6 +52,8 @@ final class AtomixMember {
 
     final RaftClient client;
 
+    private final CallerRunsThreadContexts clientContexts;
+
     final NodeStatusReader statusReader;
 
     final MembershipOperations membership;
@@ -131,6 +133,7 @@ final class AtomixMember {
         RaftContext created = null;
         BackupSpool createdSpool = null;
         RestoreFileTransfers createdFiles = null;
+        CallerRunsThreadContexts createdContexts = null;
         try {
             createdSpool = BackupSpool.create(settings);
             this.spool = createdSpool;
@@ -174,6 +177,10 @@ final class AtomixMember {
             this.stalledApplyRecovery = StalledApplyRecovery.install(context, settings.heartbeatInterval(),
                     settings.electionTimeout());
             this.server = new DefaultRaftServer(context);
+            createdContexts = new CallerRunsThreadContexts("raft-client-" + settings.nodeId() + "-timer");
+            this.clientContexts = createdContexts;
+            // The client's session work runs on the threads that hand it over (no pool hop per request); callbacks
+            // of the public API are moved off them again (ApiCallbacks).
             this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
                 .withClientId(settings.nodeId())
                 .withMemberId(localId)
@@ -181,8 +188,7 @@ final class AtomixMember {
                 .withProtocol(new LeaderAwaitingClientProtocol(transport.clientProtocol(), context,
                         settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval(),
                         settings.requestTimeout()))
-                .withThreadModel(ThreadModel.SHARED_THREAD_POOL)
-                .withThreadPoolSize(4)
+                .withThreadContextFactory(clientContexts)
                 .build();
             this.commands = new SessionCommands(settings, context, client, primitiveType, parts.running(),
                     this::leaderId);
@@ -237,6 +243,9 @@ final class AtomixMember {
             if (createdFiles != null) {
                 createdFiles.close();
                 createdFiles.files().close();
+            }
+            if (createdContexts != null) {
+                createdContexts.close();
             }
             transport.close();
             if (scratch != null) {
@@ -297,6 +306,7 @@ final class AtomixMember {
         restoreFiles.close();
         bounded.await(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
         bounded.await(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
+        clientContexts.close();
         bounded.await(BoundedStop.stopServer(context), deadline, "stop the Raft server");
         followerRetryCap.cancel();
         snapshots.cancel();

@@ -44,8 +44,9 @@ public final class KeyValueStores {
         }
         long timeout = requestTimeout.toMillis();
         JsonMapper strict = StoreCommands.strict(mapper);
-        ReplicatedAsyncKeyValueStore async = new ReplicatedAsyncKeyValueStore(engine, state, strict, limits, timeout);
-        return new ReplicatedKeyValueStore(async, state, limits, strict, timeout);
+        StoreCalls calls = new StoreCalls(engine, state, strict, limits, timeout);
+        return new ReplicatedKeyValueStore(calls, new ReplicatedAsyncKeyValueStore(calls), state, limits, strict,
+                timeout);
     }
 
     /**

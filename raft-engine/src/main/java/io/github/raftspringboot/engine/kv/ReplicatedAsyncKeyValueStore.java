@@ -1,201 +1,90 @@
 package io.github.raftspringboot.engine.kv;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.AsyncRaftKeyValueStore;
 import io.github.raftspringboot.api.KeyValueEntry;
-import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.Txn;
 import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
-import io.github.raftspringboot.engine.RaftEngine;
-import io.github.raftspringboot.engine.RequestDeadlines;
+import io.github.raftspringboot.engine.ApiCallbacks;
 
-/** The store over a {@link RaftEngine}: writes through the log, reads linearizable or from the local copy. */
+/**
+ * The asynchronous store: each call's outcome completes on {@link ApiCallbacks}, never on the engine thread that
+ * learned it; a bad argument fails the returned future.
+ */
 final class ReplicatedAsyncKeyValueStore implements AsyncRaftKeyValueStore {
 
-    private final RaftEngine engine;
+    private final StoreCalls calls;
 
-    private final KeyValueStateMachine state;
-
-    private final JsonMapper mapper;
-
-    private final StoreLimits limits;
-
-    private final long requestTimeoutMillis;
-
-    /** The highest index written through this node: LOCAL reads wait for it, so they see this node's writes. */
-    private final AtomicLong lastWriteIndex = new AtomicLong();
-
-    ReplicatedAsyncKeyValueStore(RaftEngine engine, KeyValueStateMachine state, JsonMapper mapper, StoreLimits limits,
-            long requestTimeoutMillis) {
-        this.engine = engine;
-        this.state = state;
-        this.mapper = mapper;
-        this.limits = limits;
-        this.requestTimeoutMillis = requestTimeoutMillis;
-    }
-
-    JsonNode toJson(Object value) {
-        if (value == null) {
-            return null;
-        }
-        return (value instanceof JsonNode node) ? node : mapper.valueToTree(value);
+    ReplicatedAsyncKeyValueStore(StoreCalls calls) {
+        this.calls = calls;
     }
 
     @Override
     public CompletableFuture<Optional<JsonNode>> get(String key, ReadConsistency consistency) {
-        return guard(() -> {
-            limits.checkKey(key);
-            return read(consistency, () -> Optional.ofNullable(state.get(key)));
-        });
+        return async(() -> calls.get(key, consistency));
     }
 
     @Override
     public CompletableFuture<WriteResult> put(String key, Object value) {
-        return guard(() -> {
-            limits.checkKey(key);
-            JsonNode json = toJson(value);
-            limits.checkValue(key, json, mapper);
-            return write(StoreCommands.put(mapper, key, json));
-        });
+        return async(() -> calls.put(key, value));
     }
 
     @Override
     public CompletableFuture<WriteResult> putAll(Map<String, ?> entries) {
-        return guard(() -> {
-            if (entries == null || entries.isEmpty()) {
-                throw new IllegalArgumentException("putAll needs at least one entry");
-            }
-            Map<String, JsonNode> values = new LinkedHashMap<>();
-            entries.forEach((key, value) -> {
-                limits.checkKey(key);
-                JsonNode json = toJson(value);
-                limits.checkValue(key, json, mapper);
-                values.put(key, json);
-            });
-            return write(StoreCommands.putAll(mapper, values));
-        });
+        return async(() -> calls.putAll(entries));
     }
 
     @Override
     public CompletableFuture<WriteResult> delete(String key) {
-        return guard(() -> {
-            limits.checkKey(key);
-            return write(StoreCommands.delete(mapper, key));
-        });
+        return async(() -> calls.delete(key));
     }
 
     @Override
     public CompletableFuture<WriteResult> compareAndSet(String key, Object expected, Object newValue) {
-        return guard(() -> {
-            limits.checkKey(key);
-            JsonNode value = toJson(newValue);
-            if (value != null) {
-                limits.checkValue(key, value, mapper);
-            }
-            return write(StoreCommands.compareAndSet(mapper, key, toJson(expected), value));
-        });
+        return async(() -> calls.compareAndSet(key, expected, newValue));
     }
 
     @Override
     public CompletableFuture<List<String>> keys(String prefix, ReadConsistency consistency) {
-        String safePrefix = (prefix != null) ? prefix : "";
-        return guard(() -> read(consistency, () -> strings(state.keys(safePrefix))));
+        return async(() -> calls.keys(prefix, consistency));
     }
 
     @Override
     public CompletableFuture<SortedMap<String, JsonNode>> entries(String prefix, ReadConsistency consistency) {
-        String safePrefix = (prefix != null) ? prefix : "";
-        return guard(() -> read(consistency, () -> sorted(state.entries(safePrefix))));
+        return async(() -> calls.entries(prefix, consistency));
     }
 
     @Override
     public CompletableFuture<Long> size(ReadConsistency consistency) {
-        return guard(() -> read(consistency, state::size));
+        return async(() -> calls.size(consistency));
     }
 
     @Override
     public CompletableFuture<Optional<KeyValueEntry>> getEntry(String key, ReadConsistency consistency) {
-        return guard(() -> {
-            limits.checkKey(key);
-            return read(consistency, () -> Optional.ofNullable(state.record(key)).map(record -> record.toEntry(key)));
-        });
+        return async(() -> calls.getEntry(key, consistency));
     }
 
     @Override
     public CompletableFuture<TxnResult> txn(Txn txn) {
-        return guard(() -> {
-            byte[] command = StoreCommands.bytes(mapper, TxnCommands.encode(txn, limits, mapper, this::toJson));
-            return submit(command, TxnCommands::decodeResult);
-        });
+        return async(() -> calls.txn(txn));
     }
 
-    private CompletableFuture<WriteResult> write(byte[] command) {
-        return submit(command, (reply, index) -> new WriteResult(index, reply.path("changed").asBoolean()));
-    }
-
-    private <T> CompletableFuture<T> submit(byte[] command, java.util.function.BiFunction<JsonNode, Long, T> decode) {
-        limits.checkCommand(command);
-        return engine.submit(command).thenApply(result -> {
-            lastWriteIndex.accumulateAndGet(result.index(), Math::max);
-            JsonNode reply = StoreCommands.parse(mapper, result.result());
-            if (reply.has("error")) {
-                throw new RaftException(RaftException.Reason.INVALID_REQUEST, reply.get("error").asString());
-            }
-            return decode.apply(reply, result.index());
-        });
-    }
-
-    /**
-     * Every read is served from this node's copy of the state. LINEARIZABLE waits first for the leader's confirmed
-     * commit index to be applied here (ReadIndex, no log entry, no trip through the client session); LOCAL waits only
-     * for this node's own earlier writes.
-     */
-    private <T> CompletableFuture<T> read(ReadConsistency consistency, java.util.function.Supplier<T> local) {
-        if (consistency == ReadConsistency.LOCAL) {
-            return RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()), requestTimeoutMillis)
-                .handle((ignored, error) -> {
-                    if (error != null) {
-                        throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL read waited "
-                                + requestTimeoutMillis + " ms for this node to apply its own earlier writes");
-                    }
-                    return local.get();
-                });
-        }
-        return engine.linearizableReadBarrier().thenApply(ignored -> local.get());
-    }
-
-    private static <T> CompletableFuture<T> guard(java.util.function.Supplier<CompletableFuture<T>> call) {
+    private static <T> CompletableFuture<T> async(Supplier<StoreCall<?, T>> call) {
         try {
-            return call.get();
+            return call.get().async();
         }
         catch (RuntimeException ex) {
             return CompletableFuture.failedFuture(ex);
         }
-    }
-
-    private static List<String> strings(JsonNode array) {
-        List<String> keys = new ArrayList<>(array.size());
-        array.forEach(key -> keys.add(key.asString()));
-        return keys;
-    }
-
-    private static SortedMap<String, JsonNode> sorted(JsonNode object) {
-        SortedMap<String, JsonNode> result = new TreeMap<>();
-        object.properties().forEach(entry -> result.put(entry.getKey(), entry.getValue()));
-        return result;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.concurrent.CompletableFuture;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,10 +18,14 @@ import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.Txn;
 import io.github.raftspringboot.api.TxnResult;
 import io.github.raftspringboot.api.WriteResult;
-import io.github.raftspringboot.engine.RequestDeadlines;
 
-/** The blocking store: each call waits for its asynchronous counterpart, for at most the request timeout. */
+/**
+ * The blocking store: each call waits for the engine's answer, for at most the request timeout, and finishes on the
+ * calling thread (the engine thread that completes the answer only wakes it).
+ */
 final class ReplicatedKeyValueStore implements RaftKeyValueStore {
+
+    private final StoreCalls calls;
 
     private final ReplicatedAsyncKeyValueStore async;
 
@@ -34,8 +37,9 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     private final Duration timeout;
 
-    ReplicatedKeyValueStore(ReplicatedAsyncKeyValueStore async, KeyValueStateMachine state, StoreLimits limits,
+    ReplicatedKeyValueStore(StoreCalls calls, ReplicatedAsyncKeyValueStore async, KeyValueStateMachine state, StoreLimits limits,
             JsonMapper mapper, long timeoutMillis) {
+        this.calls = calls;
         this.async = async;
         this.state = state;
         this.limits = limits;
@@ -51,7 +55,7 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public Optional<JsonNode> get(String key, ReadConsistency consistency) {
-        return await(async.get(key, consistency));
+        return calls.get(key, consistency).await(timeout);
     }
 
     @Override
@@ -61,22 +65,22 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public WriteResult put(String key, Object value) {
-        return await(async.put(key, value));
+        return calls.put(key, value).await(timeout);
     }
 
     @Override
     public WriteResult putAll(Map<String, ?> entries) {
-        return await(async.putAll(entries));
+        return calls.putAll(entries).await(timeout);
     }
 
     @Override
     public WriteResult delete(String key) {
-        return await(async.delete(key));
+        return calls.delete(key).await(timeout);
     }
 
     @Override
     public WriteResult compareAndSet(String key, Object expected, Object newValue) {
-        return await(async.compareAndSet(key, expected, newValue));
+        return calls.compareAndSet(key, expected, newValue).await(timeout);
     }
 
     @Override
@@ -86,12 +90,12 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public List<String> keys(String prefix, ReadConsistency consistency) {
-        return await(async.keys(prefix, consistency));
+        return calls.keys(prefix, consistency).await(timeout);
     }
 
     @Override
     public SortedMap<String, JsonNode> entries(String prefix, ReadConsistency consistency) {
-        return await(async.entries(prefix, consistency));
+        return calls.entries(prefix, consistency).await(timeout);
     }
 
     @Override
@@ -101,7 +105,7 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public long size(ReadConsistency consistency) {
-        return await(async.size(consistency));
+        return calls.size(consistency).await(timeout);
     }
 
     @Override
@@ -111,12 +115,12 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
 
     @Override
     public Optional<KeyValueEntry> getEntry(String key, ReadConsistency consistency) {
-        return await(async.getEntry(key, consistency));
+        return calls.getEntry(key, consistency).await(timeout);
     }
 
     @Override
     public TxnResult txn(Txn txn) {
-        return await(async.txn(txn));
+        return calls.txn(txn).await(timeout);
     }
 
     @Override
@@ -136,7 +140,4 @@ final class ReplicatedKeyValueStore implements RaftKeyValueStore {
         return async;
     }
 
-    private <T> T await(CompletableFuture<T> future) {
-        return RequestDeadlines.await(future, timeout);
-    }
 }

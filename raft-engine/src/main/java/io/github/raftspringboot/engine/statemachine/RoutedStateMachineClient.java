@@ -8,9 +8,10 @@ import io.github.raftspringboot.api.RaftStateMachineClient;
 import io.github.raftspringboot.api.ReadConsistency;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.RaftEngine;
+import io.github.raftspringboot.engine.ApiCallbacks;
 import io.github.raftspringboot.engine.RequestDeadlines;
 
-/** Frames commands and queries for one named state machine. */
+/** Frames commands and queries for one named state machine; outcomes complete on {@link ApiCallbacks}. */
 final class RoutedStateMachineClient implements RaftStateMachineClient {
 
     private final RaftEngine engine;
@@ -43,7 +44,7 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.INVALID_REQUEST,
                     "State machine '" + name + "' refused the command: " + problem));
         }
-        return engine.submit(StateMachineRouter.frame(name, command)).thenApply(result -> {
+        return ApiCallbacks.complete(engine.submit(StateMachineRouter.frame(name, command)), result -> {
             lastWriteIndex.accumulateAndGet(result.index(), Math::max);
             return new Applied(result.index(), result.result());
         });
@@ -52,16 +53,17 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
     @Override
     public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
         if (consistency == ReadConsistency.LOCAL) {
-            return RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()), timeoutMillis)
-                .handle((ignored, error) -> {
-                    if (error != null) {
-                        throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL query waited " + timeoutMillis
-                                + " ms for this node to apply this client's earlier writes");
-                    }
-                    return machine.query(query);
-                });
+            CompletableFuture<Void> applied = RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()),
+                    timeoutMillis).handle((ignored, error) -> {
+                        if (error != null) {
+                            throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL query waited "
+                                    + timeoutMillis + " ms for this node to apply this client's earlier writes");
+                        }
+                        return null;
+                    });
+            return ApiCallbacks.complete(applied, ignored -> machine.query(query));
         }
-        return engine.linearizableQuery(StateMachineRouter.frame(name, query));
+        return ApiCallbacks.complete(engine.linearizableQuery(StateMachineRouter.frame(name, query)));
     }
 
     @Override
