@@ -47,6 +47,21 @@ public final class RequestDeadlines {
     }
 
     /**
+     * {@code applied} (a wait for this node to apply an index) bounded by {@code timeoutMillis}: whatever ends it
+     * other than completing, a {@code TIMEOUT} {@link RaftException} with {@code message}. The LOCAL reads' wait for
+     * the node's own earlier writes.
+     */
+    public static CompletableFuture<Void> appliedWithin(CompletableFuture<Void> applied, long timeoutMillis,
+            String message) {
+        return orTimeout(applied, timeoutMillis).handle((ignored, error) -> {
+            if (error != null) {
+                throw new RaftException(RaftException.Reason.TIMEOUT, message);
+            }
+            return null;
+        });
+    }
+
+    /**
      * Waits for {@code future} up to {@code timeout}, with the meaning of
      * {@link RaftFutures#await(CompletableFuture, Duration)} for every way the wait can end,
      * but without a timed wait: the waiting thread parks until the future or its time limit on the wheel completes it.

@@ -41,6 +41,8 @@ final class StoreCalls {
 
     private final long requestTimeoutMillis;
 
+    private final String localReadTimedOut;
+
     /** The highest index written through this node: LOCAL reads wait for it, so they see this node's writes. */
     private final AtomicLong lastWriteIndex = new AtomicLong();
 
@@ -51,6 +53,8 @@ final class StoreCalls {
         this.mapper = mapper;
         this.limits = limits;
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.localReadTimedOut = "A LOCAL read waited " + requestTimeoutMillis
+                + " ms for this node to apply its own earlier writes";
     }
 
     JsonNode toJson(Object value) {
@@ -147,14 +151,8 @@ final class StoreCalls {
      */
     private <T> StoreCall<?, T> read(ReadConsistency consistency, Supplier<T> local) {
         if (consistency == ReadConsistency.LOCAL) {
-            CompletableFuture<Void> applied = RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()),
-                    requestTimeoutMillis).handle((ignored, error) -> {
-                        if (error != null) {
-                            throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL read waited "
-                                    + requestTimeoutMillis + " ms for this node to apply its own earlier writes");
-                        }
-                        return null;
-                    });
+            CompletableFuture<Void> applied = RequestDeadlines.appliedWithin(engine.awaitApplied(lastWriteIndex.get()),
+                    requestTimeoutMillis, localReadTimedOut);
             return new StoreCall<Void, T>(applied, ignored -> local.get());
         }
         return new StoreCall<>(engine.linearizableReadBarrier(), ignored -> local.get());

@@ -22,6 +22,8 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
 
     private final long timeoutMillis;
 
+    private final String localQueryTimedOut;
+
     /** The highest index this client's writes were applied at: LOCAL queries wait for it (read your writes). */
     private final AtomicLong lastWriteIndex = new AtomicLong();
 
@@ -30,6 +32,8 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
         this.machine = router.machine(name);
         this.name = name;
         this.timeoutMillis = timeoutMillis;
+        this.localQueryTimedOut = "A LOCAL query waited " + timeoutMillis
+                + " ms for this node to apply this client's earlier writes";
     }
 
     @Override
@@ -53,14 +57,8 @@ final class RoutedStateMachineClient implements RaftStateMachineClient {
     @Override
     public CompletableFuture<byte[]> query(byte[] query, ReadConsistency consistency) {
         if (consistency == ReadConsistency.LOCAL) {
-            CompletableFuture<Void> applied = RequestDeadlines.orTimeout(engine.awaitApplied(lastWriteIndex.get()),
-                    timeoutMillis).handle((ignored, error) -> {
-                        if (error != null) {
-                            throw new RaftException(RaftException.Reason.TIMEOUT, "A LOCAL query waited "
-                                    + timeoutMillis + " ms for this node to apply this client's earlier writes");
-                        }
-                        return null;
-                    });
+            CompletableFuture<Void> applied = RequestDeadlines.appliedWithin(engine.awaitApplied(lastWriteIndex.get()),
+                    timeoutMillis, localQueryTimedOut);
             return ApiCallbacks.complete(applied, ignored -> machine.query(query));
         }
         return ApiCallbacks.complete(engine.linearizableQuery(StateMachineRouter.frame(name, query)));
