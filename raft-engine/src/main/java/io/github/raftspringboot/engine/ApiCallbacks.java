@@ -27,11 +27,6 @@ public final class ApiCallbacks {
     private ApiCallbacks() {
     }
 
-    /** The executor the public futures complete on. */
-    public static Executor executor() {
-        return EXECUTOR;
-    }
-
     /**
      * {@code answer}, then {@code finish}, completing on a callback thread; on the calling thread when the answer is
      * already there (nothing to hand over: the caller runs its own code).
