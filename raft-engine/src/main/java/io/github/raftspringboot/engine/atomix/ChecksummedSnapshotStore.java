@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import io.atomix.protocols.raft.impl.RaftServiceManager;
 import io.atomix.protocols.raft.roles.PassiveRole;
 import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.protocols.raft.storage.snapshot.Snapshot;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Atomix's snapshot store, recording a checksum of each snapshot file once it is complete (taken here or installed
  * from the leader), for {@link StorageIntegrityCheck} to verify at the next start. Checksums of snapshots Atomix
  * has since deleted are deleted with them. Snapshots are written to their file as they are taken
- * ({@link #newTemporarySnapshot}).
+ * ({@link #newTemporarySnapshot}). A snapshot this node took is not installed again into the state it was taken from
+ * ({@link #getCurrentSnapshot}).
  */
 final class ChecksummedSnapshotStore extends SnapshotStore {
 
@@ -37,6 +39,12 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
     private final Set<Long> receiving = ConcurrentHashMap.newKeySet();
 
     private volatile LongOperations operations;
+
+    /**
+     * The index of the last snapshot this node took, until Atomix's state machine thread has looked at it once as its
+     * current snapshot (-1: none).
+     */
+    private volatile long takenHere = -1;
 
     ChecksummedSnapshotStore(RaftStorage storage) {
         super(storage);
@@ -62,11 +70,13 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
      */
     @Override
     public synchronized Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
+        boolean received = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+            .getCallerClass() == PassiveRole.class;
+        // Taken on the state machine thread at its last applied index: the state it holds until it applies the next.
+        takenHere = received ? -1 : index;
         if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY) {
             return super.newTemporarySnapshot(index, timestamp);
         }
-        boolean received = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-            .getCallerClass() == PassiveRole.class;
         boolean exists = getSnapshot(index) != null;
         if (!received && (exists || receiving.contains(index))) {
             // Both would write raft-<index>.snapshot, and Atomix deletes that file when it completes a second snapshot
@@ -121,6 +131,33 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
             }
             throw ex;
         }
+    }
+
+    /**
+     * The current snapshot; none to Atomix's state machine thread when it is one this node took itself.
+     * <p>
+     * Before it applies the entry after the current snapshot, Atomix installs that snapshot (its
+     * {@code RaftServiceManager.apply}), also on the node that took it, whose state is then exactly the snapshot's. The
+     * install makes a new service context and drops every client session of the old one from the registry, then
+     * creates new session objects from the snapshot: whatever the live sessions held beyond it was lost. Queries
+     * waiting there for their session's earlier commands never ran (their session object was gone), and commands the
+     * leader had received but not yet applied were forgotten in the new session's request sequence, so the next ones
+     * were held as out of order until the client's timeout. Seen as linearizable queries and writes of a node's own
+     * session that did not complete, after a snapshot taken while they were in flight (issue 17). Telling that thread
+     * there is no snapshot skips the install; it changes nothing else there: the entries it applies are all above the
+     * snapshot's index. A snapshot received from the leader, or found at start-up, is installed as before.
+     */
+    @Override
+    public Snapshot getCurrentSnapshot() {
+        Snapshot current = super.getCurrentSnapshot();
+        if (current != null && current.index() == takenHere && StackWalker
+            .getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+            .getCallerClass() == RaftServiceManager.class) {
+            // Its first look at this snapshot is at or after the entry that follows it: no install needed later either.
+            takenHere = -1;
+            return null;
+        }
+        return current;
     }
 
     /** Where snapshots being received report their progress. */

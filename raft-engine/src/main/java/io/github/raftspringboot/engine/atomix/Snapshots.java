@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Compacting at once: a {@link SegmentMappings} pass first moves on the readers that finished a segment about to be
  * deleted (Atomix waited 10 s for such a pass); {@link SnapshotInstalls} keeps the leader from sending the snapshot to
- * followers that still find their next entry in the log; and the snapshot Atomix reloads before the entry after it is
- * not read again ({@link StateMachineService} knows it holds that state).
+ * followers that still find their next entry in the log; and Atomix does not install the snapshot on this node again
+ * before the entry after it ({@link ChecksummedSnapshotStore}: that install replaced the live client sessions).
  */
 final class Snapshots {
 

@@ -80,8 +80,9 @@ final class StateMachineService implements PrimitiveService {
     /**
      * The service's index in the last snapshot it wrote or read, while no command has changed its state since; -1
      * otherwise. Atomix reloads its current snapshot before it applies the entry right after it, also when the state
-     * machine is the very state it wrote (a snapshot just taken on an idle node: seconds for a large state): such a
-     * snapshot is not read again. State machine thread only.
+     * machine is the very state it wrote (a snapshot just taken: seconds for a large state). {@link
+     * ChecksummedSnapshotStore} keeps it from doing so for a snapshot this node took; should an install reach the
+     * state machine all the same, such a snapshot is not read again. State machine thread only.
      */
     private long unchangedSince = -1;
 
