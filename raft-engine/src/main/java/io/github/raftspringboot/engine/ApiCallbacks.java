@@ -1,6 +1,7 @@
 package io.github.raftspringboot.engine;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,7 +34,21 @@ public final class ApiCallbacks {
      */
     public static <A, T> CompletableFuture<T> complete(CompletableFuture<A> answer,
             Function<? super A, ? extends T> finish) {
-        return answer.isDone() ? answer.thenApply(finish) : answer.thenApplyAsync(finish, EXECUTOR);
+        if (answer.isDone()) {
+            return answer.thenApply(finish);
+        }
+        // Not thenApplyAsync: it completes a failure on the thread that failed the answer, without the executor.
+        return answer.handleAsync((value, error) -> {
+            if (error != null) {
+                throw (error instanceof CompletionException wrapped) ? wrapped : new CompletionException(error);
+            }
+            return finish.apply(value);
+        }, EXECUTOR);
+    }
+
+    /** Runs {@code task} on a callback thread; the future completes there once it is done. */
+    public static CompletableFuture<Void> run(Runnable task) {
+        return CompletableFuture.runAsync(task, EXECUTOR);
     }
 
     /** {@code answer} as it is, completing on a callback thread (or at once when it is already done). */
