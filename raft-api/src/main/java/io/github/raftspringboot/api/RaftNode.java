@@ -13,6 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * {@link RaftException} of reason {@link RaftException.Reason#NOT_LEADER} naming the leader. Each returns
  * the log index the operation reached. {@code previousIndex} (0 = don't care) refuses a membership change
  * when the configuration has changed since that index.
+ * <p>
+ * The returned futures complete, with a value or a failure, on callback threads ({@code raft-callbacks-*}), or on
+ * the calling thread when the outcome is already known; never on a Raft or network thread, so a callback may
+ * block, for instance on a store call.
  */
 public interface RaftNode {
 

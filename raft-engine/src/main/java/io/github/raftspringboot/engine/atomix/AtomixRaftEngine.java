@@ -17,6 +17,7 @@ import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftOperationProgress;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
+import io.github.raftspringboot.engine.ApiCallbacks;
 import io.github.raftspringboot.engine.PeerTls;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.engine.RaftEngineListener;
@@ -33,6 +34,10 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
  * starts that fsync as its entries go out ({@link LeaderLogSync}); we add an fsync on every follower before it
  * acknowledges an append that carried entries ({@link PeerRequestHooks}). So an acknowledged write is on disk on a
  * majority. Each fsync covers every entry received since the last one: concurrent writes share them (group commit).
+ * <p>
+ * Threads: the {@link RaftEngine} methods the store builds on ({@link #submit}, the reads) complete on the thread that
+ * learns the outcome; every {@link RaftNode} operation an application may call completes on {@link ApiCallbacks}'
+ * threads, so that its callbacks never run on (and never block) a Raft or transport thread.
  */
 public final class AtomixRaftEngine implements RaftEngine {
 
@@ -84,7 +89,7 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public CompletableFuture<Void> shutdown() {
-        return CompletableFuture.runAsync(this::close);
+        return ApiCallbacks.run(this::close);
     }
 
     @Override
@@ -123,13 +128,13 @@ public final class AtomixRaftEngine implements RaftEngine {
         if (problem != null) {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.INVALID_REQUEST, problem));
         }
-        return submit(command).thenApply(CommandResult::index);
+        return ApiCallbacks.complete(submit(command), CommandResult::index);
     }
 
     @Override
     public CompletableFuture<RaftBackup> backup() {
         AtomixMember current = lifecycle.member();
-        return (current != null) ? current.backups.backup() : notRunning("Backup");
+        return (current != null) ? ApiCallbacks.complete(current.backups.backup()) : notRunning("Backup");
     }
 
     @Override
@@ -138,7 +143,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         if (current == null) {
             return notRunning("Restore");
         }
-        return current.backups.restore(backup, current.streamedRestores);
+        return ApiCallbacks.complete(current.backups.restore(backup, current.streamedRestores));
     }
 
     @Override
@@ -177,23 +182,23 @@ public final class AtomixRaftEngine implements RaftEngine {
     @Override
     public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
-        return membership().addServer(id, address, previousIndex, true, options);
+        return ApiCallbacks.complete(membership().addServer(id, address, previousIndex, true, options));
     }
 
     @Override
     public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
-        return membership().addServer(id, address, previousIndex, false, options);
+        return ApiCallbacks.complete(membership().addServer(id, address, previousIndex, false, options));
     }
 
     @Override
     public CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options) {
-        return membership().demote(id, previousIndex, options);
+        return ApiCallbacks.complete(membership().demote(id, previousIndex, options));
     }
 
     @Override
     public CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options) {
-        return membership().remove(id, previousIndex, options);
+        return ApiCallbacks.complete(membership().remove(id, previousIndex, options));
     }
 
     /** This node's session commands, for tests of the session path; null while the node is not open. */
@@ -204,30 +209,31 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public CompletableFuture<Long> transferLeadership() {
-        return membership().transferLeadership(null);
+        return ApiCallbacks.complete(membership().transferLeadership(null));
     }
 
     @Override
     public CompletableFuture<Long> transferLeadership(String id) {
-        return membership().transferLeadership(id);
+        return ApiCallbacks.complete(membership().transferLeadership(id));
     }
 
     @Override
     public CompletableFuture<Long> barrier() {
         AtomixMember current = lifecycle.member();
-        return membership().requireLeader("Barrier").thenCompose(ignored -> current.barrier());
+        return ApiCallbacks.complete(membership().requireLeader("Barrier").thenCompose(ignored -> current.barrier()));
     }
 
     @Override
     public CompletableFuture<Long> verifyLeader() {
         AtomixMember current = lifecycle.member();
-        return membership().requireLeader("VerifyLeader").thenCompose(ignored -> current.verifyLeader());
+        return ApiCallbacks.complete(
+                membership().requireLeader("VerifyLeader").thenCompose(ignored -> current.verifyLeader()));
     }
 
     @Override
     public CompletableFuture<Long> snapshot() {
         AtomixMember current = lifecycle.member();
-        return (isRunning() && current != null) ? current.snapshot() : notRunning("Snapshot");
+        return (isRunning() && current != null) ? ApiCallbacks.complete(current.snapshot()) : notRunning("Snapshot");
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftPeerAddress;
+import io.github.raftspringboot.engine.ApiCallbacks;
 import io.github.raftspringboot.engine.atomix.peer.AddServer;
 import io.github.raftspringboot.engine.atomix.peer.ApplyCommand;
 import io.github.raftspringboot.engine.atomix.peer.Barrier;
@@ -109,7 +110,9 @@ final class LeaderForwardingNode implements RaftNode {
             return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.NO_LEADER,
                     what + " failed: no leader is known right now; retry once one is elected"));
         }
-        return transport.control(leader, ControlRequest.newBuilder().setForward(operation).build())
+        // The leader's reply arrives on a transport thread: the application's callbacks run on ApiCallbacks' threads.
+        ControlRequest request = ControlRequest.newBuilder().setForward(operation).build();
+        return ApiCallbacks.complete(transport.control(leader, request)
             .handle((reply, error) -> {
                 if (error != null) {
                     throw AtomixErrors.translate(error, what + " on the leader '" + leader + "'", leader);
@@ -120,7 +123,7 @@ final class LeaderForwardingNode implements RaftNode {
                             failure.getLeaderId().isEmpty() ? leader : failure.getLeaderId(), null);
                 }
                 return reply.getIndex();
-            });
+            }));
     }
 
     @Override

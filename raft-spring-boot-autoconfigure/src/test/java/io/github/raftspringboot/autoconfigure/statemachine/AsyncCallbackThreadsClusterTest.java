@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.github.raftspringboot.api.RaftFutures;
 import io.github.raftspringboot.api.RaftKeyValueStore;
+import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.api.RaftStateMachineClient;
 import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.api.ReadConsistency;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The engine completes a write on the thread that learns its outcome (the leader's Raft thread, a transport thread);
  * the asynchronous APIs must hand it to their own threads first, so that an application's callback that blocks, here
  * on another write through the same node, neither stops the node nor waits for itself. Checked on the leader and on
- * a follower of a 3-node cluster, for the store and for an application's state machine.
+ * a follower of a 3-node cluster, for the store, an application's state machine and the node's own operations.
  */
 class AsyncCallbackThreadsClusterTest {
 
@@ -73,5 +74,55 @@ class AsyncCallbackThreadsClusterTest {
                 .isTrue());
             assertThat(threads).anySatisfy(name -> assertThat(name).startsWith("raft-callbacks"));
         }
+    }
+
+    @Test
+    void nodeOperationsCompleteOffTheEngineThreadsAndTheirCallbacksMayBlock(@TempDir Path dir) {
+        try (RaftTestCluster cluster = RaftTestCluster.builder(CustomStateMachineClusterTest.CounterApplication.class)
+            .nodes(3)
+            .stateDirectory(dir)
+            .start()) {
+            String leader = cluster.awaitLeader();
+            String follower = cluster.followers().get(0);
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            for (String id : List.of(leader, follower)) {
+                RaftKeyValueStore store = cluster.store(id);
+                // On the follower, the leader-only operations go to the leader and its answer comes back over gRPC.
+                RaftNode node = id.equals(leader) ? cluster.node(id) : cluster.node(id).viaLeader();
+                List<CompletableFuture<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    String key = id + "-node-" + i;
+                    byte[] command = ("{\"op\":\"put\",\"key\":\"" + key + "\",\"value\":" + i + "}")
+                        .getBytes(StandardCharsets.UTF_8);
+                    calls.add(node.applyCommand(command).thenApply(index -> blockingWrite(store, key + "-a", threads)));
+                    calls.add(node.barrier().thenApply(index -> blockingWrite(store, key + "-b", threads)));
+                    calls.add(node.verifyLeader().thenApply(index -> blockingWrite(store, key + "-v", threads)));
+                    // A failure reaches its callback on the same threads as a value.
+                    calls.add(node.removeServer("no-such-node", 0).handle((index, error) -> {
+                        assertThat(error).as("removing a server that is not a member").isNotNull();
+                        return blockingWrite(store, key + "-r", threads);
+                    }));
+                }
+                calls.add(node.snapshot().thenApply(index -> blockingWrite(store, id + "-snapshot", threads)));
+                calls.forEach(call -> RaftFutures.await(call, WAIT));
+                for (int i = 0; i < 5; i++) {
+                    for (String suffix : List.of("", "-a", "-b", "-v", "-r")) {
+                        assertThat(store.get(id + "-node-" + i + suffix)).as(id + "-node-" + i + suffix).isPresent();
+                    }
+                }
+                assertThat(store.get(id + "-snapshot")).isPresent();
+            }
+            String self = Thread.currentThread().getName();
+            assertThat(threads).allSatisfy(name -> assertThat(name.startsWith("raft-callbacks") || name.equals(self))
+                .as("callback thread %s", name)
+                .isTrue());
+            assertThat(threads).anySatisfy(name -> assertThat(name).startsWith("raft-callbacks"));
+        }
+    }
+
+    /** A store write from a callback, which blocks its thread until the write is applied; notes the thread. */
+    private static Object blockingWrite(RaftKeyValueStore store, String key, Set<String> threads) {
+        threads.add(Thread.currentThread().getName());
+        return store.put(key, 1);
     }
 }
