@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Injects one fault of a given kind into the sample processes and undoes it after {@link #FAULT_LENGTH}: kills and
  * restarts, SIGSTOP/SIGCONT, partitions through the per-link proxies of a {@link NetworkPartitioner} (node {@code i} of
- * the list is its node {@code i}), and a membership change in the middle of a partition.
+ * the list is its node {@code i}), a membership change in the middle of a partition, and snapshots under load.
  */
 final class FaultActions {
 
@@ -89,6 +89,23 @@ final class FaultActions {
                 network.heal();
             }
             case MEMBERSHIP -> membershipDuringPartition(target, follower);
+            case SNAPSHOTS -> snapshotsEverywhere(target);
+        }
+    }
+
+    /**
+     * Asks the leader, then each follower, for a snapshot (the node writes it and compacts its log up to it), three
+     * times over the fault's length: requests are in flight on every node meanwhile.
+     */
+    private void snapshotsEverywhere(NodeProcess leader) throws InterruptedException {
+        List<NodeProcess> order = new ArrayList<>(List.of(leader));
+        order.addAll(others(leader));
+        int rounds = 3;
+        for (int round = 0; round < rounds; round++) {
+            for (NodeProcess node : order) {
+                attempt(List.of(node), "/actuator/raft/snapshot", null);
+            }
+            TimeUnit.MILLISECONDS.sleep(FAULT_LENGTH.toMillis() / rounds);
         }
     }
 

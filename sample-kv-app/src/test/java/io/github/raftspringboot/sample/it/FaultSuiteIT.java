@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fault suite: a cluster of sample processes ({@code java -jar}, as users run them) under concurrent load from
  * several clients on every node, while a nemesis kills (-9) and restarts nodes, freezes (SIGSTOP/SIGCONT) the leader,
  * partitions the network through a proxy on every peer link (leader isolated, leader in a minority, bridge, one-way)
- * and removes and re-adds a follower in the middle of a partition ({@link NemesisKind}). Every operation is recorded (invoke, then ok / fail / info) and the history is checked for linearizability
- * per key. Lost acknowledged writes show up as violations too: a later read that misses one cannot be linearized.
+ * removes and re-adds a follower in the middle of a partition, and takes snapshots on every node
+ * ({@link NemesisKind}). Every operation is recorded (invoke, then ok / fail / info) and the history is checked for
+ * linearizability per key. Lost acknowledged writes show up as violations too: a later read that misses one cannot be linearized.
  * <p>
  * The CI variant runs 3 nodes for {@code faults.duration} (default 120 s) with every nemesis in turn; the long one is
  * documented in docs/reliability.md ({@code -Dfaults.nodes=5 -Dfaults.duration=10m}); {@code -Dfaults.nemeses=}

@@ -23,6 +23,12 @@ enum NemesisKind {
     /** The leader's messages to one follower are lost; that follower's to the leader still arrive. */
     ONE_WAY("one-way", "one-way leader -/-> follower"),
 
+    /**
+     * Snapshots (each compacting its node's log) taken on the leader, then on each follower, three times over the
+     * fault's length, while the clients write and read.
+     */
+    SNAPSHOTS("snapshots", "snapshots on every node"),
+
     /** SIGSTOP of the leader, SIGCONT a few seconds later. */
     PAUSE_LEADER("pause-leader", "SIGSTOP leader"),
 
