@@ -72,9 +72,8 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
     public synchronized Snapshot newTemporarySnapshot(long index, WallClockTimestamp timestamp) {
         boolean received = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
             .getCallerClass() == PassiveRole.class;
-        // Taken on the state machine thread at its last applied index: the state it holds until it applies the next.
-        takenHere = received ? -1 : index;
         if (raftStorage == null || raftStorage.storageLevel() == StorageLevel.MEMORY) {
+            noteTaker(index, received);
             return super.newTemporarySnapshot(index, timestamp);
         }
         boolean exists = getSnapshot(index) != null;
@@ -84,6 +83,7 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
             throw new IllegalStateException("Snapshot " + index + (exists ? " exists already"
                     : " is being received from the leader") + ": this node does not take one of its own at that index");
         }
+        noteTaker(index, received);
         if (exists || receiving.contains(index)) {
             return super.newTemporarySnapshot(index, timestamp);
         }
@@ -94,6 +94,14 @@ final class ChecksummedSnapshotStore extends SnapshotStore {
             logger.warn("Could not start snapshot {} in its file; collecting it on the heap: {}", index, ex.toString());
             return super.newTemporarySnapshot(index, timestamp);
         }
+    }
+
+    /**
+     * A snapshot this node takes is written on its state machine thread at its last applied index: the state the state
+     * machine holds until it applies the next entry. One received from the leader is another state.
+     */
+    private void noteTaker(long index, boolean received) {
+        takenHere = received ? -1 : index;
     }
 
     private Snapshot newTakenSnapshot(long index, WallClockTimestamp timestamp) throws IOException {

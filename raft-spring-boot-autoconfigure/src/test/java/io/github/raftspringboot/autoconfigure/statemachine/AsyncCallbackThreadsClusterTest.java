@@ -67,12 +67,7 @@ class AsyncCallbackThreadsClusterTest {
                     assertThat(store.get(id + "-" + i + "-counter")).isPresent();
                 }
             }
-            // Callbacks ran on the callback threads, or on this thread when the outcome was there before the callback.
-            String self = Thread.currentThread().getName();
-            assertThat(threads).allSatisfy(name -> assertThat(name.startsWith("raft-callbacks") || name.equals(self))
-                .as("callback thread %s", name)
-                .isTrue());
-            assertThat(threads).anySatisfy(name -> assertThat(name).startsWith("raft-callbacks"));
+            assertRanOnCallbackThreads(threads);
         }
     }
 
@@ -112,12 +107,17 @@ class AsyncCallbackThreadsClusterTest {
                 }
                 assertThat(store.get(id + "-snapshot")).isPresent();
             }
-            String self = Thread.currentThread().getName();
-            assertThat(threads).allSatisfy(name -> assertThat(name.startsWith("raft-callbacks") || name.equals(self))
-                .as("callback thread %s", name)
-                .isTrue());
-            assertThat(threads).anySatisfy(name -> assertThat(name).startsWith("raft-callbacks"));
+            assertRanOnCallbackThreads(threads);
         }
+    }
+
+    /** Callbacks ran on the callback threads, or on this thread when the outcome was there before the callback. */
+    private static void assertRanOnCallbackThreads(Set<String> threads) {
+        String self = Thread.currentThread().getName();
+        assertThat(threads).allSatisfy(name -> assertThat(name.startsWith("raft-callbacks") || name.equals(self))
+            .as("callback thread %s", name)
+            .isTrue());
+        assertThat(threads).anySatisfy(name -> assertThat(name).startsWith("raft-callbacks"));
     }
 
     /** A store write from a callback, which blocks its thread until the write is applied; notes the thread. */
