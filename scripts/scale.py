@@ -7,11 +7,15 @@ and the number of leader changes (term changes) during the whole run.
     scripts/scale.py [--keys 1000000] [--value-bytes 256] [--batch 2000] [--xmx 1g]
                      [--jvm-options "-XX:G1HeapRegionSize=4m"] [--launch "java -jar ..."] [--wait 900]
                      [--rebuilds N --rebuild-launch "java -jar other-build.jar"] [--restores N]
+                     [--skip snapshot,restart,rebuild] [--cli-launch "raft-admin-cli/target/raftmanager" ...]
 
 --rebuilds N repeats the rebuilt follower (state deleted, the leader's snapshot installed) N times with each of
 --launch and --rebuild-launch, in turn (ABBA), against the same leader and state: a change to the follower's side
 of an install measured against the build before it in one run. --restores N restores the backup N times in a row
-(the first one runs the restore's code for the first time in the nodes' JVMs).
+(the first one runs the restore's code for the first time in the nodes' JVMs). --skip leaves out steps (snapshot,
+restart, rebuild), e.g. to time restores alone; --cli-launch is the command that starts raftmanager (default: its
+launcher, raft-admin-cli/target/raftmanager; another JVM, options, a profiler); given more than once, the restores
+take the commands in turn.
 
 Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
@@ -255,7 +259,8 @@ def main():
     jars = [j for j in glob.glob(os.path.join(ROOT, "sample-kv-app/target/sample-kv-app-*.jar"))
             if not j.endswith("-plain.jar")]
     parser.add_argument("--launch", default="java -jar " + (jars[0] if jars else "sample-kv-app.jar"))
-    parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager.jar"))
+    # raftmanager's launcher (its JVM flags included), as a user runs it.
+    parser.add_argument("--cli", default=os.path.join(ROOT, "raft-admin-cli/target/raftmanager"))
     # How long to wait for a leader or a restarted node to serve before the run fails (a starved machine needs long).
     parser.add_argument("--wait", type=float, default=900)
     # The rebuilt follower again, N pairs of runs: one with --launch, one with --rebuild-launch (another build's
@@ -264,8 +269,17 @@ def main():
     parser.add_argument("--rebuild-launch")
     # The restore N times in a row: the first runs the restore's code for the first time in these JVMs (JIT).
     parser.add_argument("--restores", type=int, default=1)
+    steps = ("snapshot", "restart", "rebuild")
+    parser.add_argument("--skip", default="", help="steps to leave out, comma-separated: " + ", ".join(steps))
+    # Given more than once, the restores take the commands in turn (raftmanager builds or JVM options side by side).
+    parser.add_argument("--cli-launch", action="append",
+                        help="the command that starts raftmanager (default: --cli, its launcher)")
     args = parser.parse_args()
-    cli = args.cli
+    skip = set(filter(None, args.skip.split(",")))
+    if not skip <= set(steps):
+        parser.error("--skip takes %s, not %s" % (", ".join(steps), ", ".join(sorted(skip - set(steps)))))
+    default_cli = (["java", "-jar"] if args.cli.endswith(".jar") else []) + [args.cli]
+    cli_launches = [shlex.split(c) for c in args.cli_launch] if args.cli_launch else [default_cli]
 
     work = tempfile.mkdtemp(prefix="raft-scale-")
     ids = ["node1", "node2", "node3"]
@@ -320,61 +334,64 @@ def main():
         rows.append(("mean durable append on the followers during the load (raft.log.append)",
                      ", ".join("%s %s" % (n.id, mean_append_ms(n)) for n in nodes if n is not leader)))
 
-        started = time.time()
-        try:
-            http("POST", leader.url("/actuator/raft/snapshot"), {}, timeout=180)
-            outcome = "%.1f s" % (time.time() - started)
-        except urllib.error.HTTPError as failure:
-            outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
-        rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome + "; " + terms_moved()))
-
-        # The follower is restarted from its own snapshot, which it takes by itself once the load is over (a whole log
-        # segment below its applied index, checked every 10 s): wait for one that covers the leader's.
-        def last_snapshot(node):
+        if "snapshot" not in skip:
+            started = time.time()
             try:
-                return (http("GET", node.url("/actuator/raft"), timeout=5) or {}).get("lastSnapshotIndex", 0)
-            except Exception:
-                return 0
-        covered = last_snapshot(leader)
-        started = time.time()
-        try:
-            wait_for("the follower's own snapshot", lambda: last_snapshot(follower) >= covered, 120, 0.5)
-            outcome = "%.1f s after the leader's (at %d or later)" % (time.time() - started, covered)
-        except SystemExit:
-            outcome = "none covering the leader's (at %d) within 120 s: restarted from an older one" % covered
-        rows.append(("the follower's own snapshot, taken by itself", outcome))
+                http("POST", leader.url("/actuator/raft/snapshot"), {}, timeout=180)
+                outcome = "%.1f s" % (time.time() - started)
+            except urllib.error.HTTPError as failure:
+                outcome = "FAILED after %.1f s: %d %s" % (time.time() - started, failure.code, failure.read()[:200])
+            rows.append(("snapshot (POST /actuator/raft/snapshot, on the leader)", outcome + "; " + terms_moved()))
 
-        follower.kill()
-        started = time.time()
-        follower.start()
         def serves():
             try:
                 return http("GET", follower.url("/key/" + last + "?consistency=local"), timeout=2) is not None
             except Exception:
                 return False
-        wait_for("the restarted follower to serve the last key", serves, args.wait)
-        rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
-                     "%.1f s; %s" % (time.time() - started, terms_moved())))
+        if "restart" not in skip:
+            # The follower is restarted from its own snapshot, which it takes by itself once the load is over (a whole log
+            # segment below its applied index, checked every 10 s): wait for one that covers the leader's.
+            def last_snapshot(node):
+                try:
+                    return (http("GET", node.url("/actuator/raft"), timeout=5) or {}).get("lastSnapshotIndex", 0)
+                except Exception:
+                    return 0
+            covered = last_snapshot(leader)
+            started = time.time()
+            try:
+                wait_for("the follower's own snapshot", lambda: last_snapshot(follower) >= covered, 120, 0.5)
+                outcome = "%.1f s after the leader's (at %d or later)" % (time.time() - started, covered)
+            except SystemExit:
+                outcome = "none covering the leader's (at %d) within 120 s: restarted from an older one" % covered
+            rows.append(("the follower's own snapshot, taken by itself", outcome))
 
-        # A follower far behind: its state deleted, it gets the leader's snapshot (pushed in 256 KB chunks, written
-        # to its snapshot file as they arrive) and then the entries after it.
-        took, marks = rebuild(follower, args.launch, work, serves, args.wait)
-        rows.append(("follower killed, its state directory deleted, restarted: java -jar to serving the last key "
-                     "(the leader's snapshot installed)",
-                     "%.1f s; %s" % (took, terms_moved())))
-        received = [line.strip() for line in open(os.path.join(work, follower.id + ".log"), errors="replace")
-                    if "Received snapshot" in line]
-        rows.append(("snapshot received by that follower (its log)",
-                     (re.sub(r".*(Received snapshot.*)", r"\1", received[-1]) if received else "none logged")
-                     + "; heap after a full GC %d MB" % follower.heap_mb()))
-        sent = [line.strip() for line in open(os.path.join(work, leader.id + ".log"), errors="replace")
-                if "Sent snapshot" in line]
-        rows.append(("snapshot sent by the leader (its log)",
-                     re.sub(r".*(Sent snapshot.*)", r"\1", sent[-1]) if sent else "none logged"))
-        rows.append(("that follower's timeline from java -jar (its log)", timeline(marks)))
+            follower.kill()
+            started = time.time()
+            follower.start()
+            wait_for("the restarted follower to serve the last key", serves, args.wait)
+            rows.append(("follower killed (-9), restarted: java -jar to serving the last key locally",
+                         "%.1f s; %s" % (time.time() - started, terms_moved())))
 
-        if args.rebuilds:
-            rebuild_rounds(args, work, follower, leader, serves, rows)
+        if "rebuild" not in skip:
+            # A follower far behind: its state deleted, it gets the leader's snapshot (pushed in 256 KB chunks, written
+            # to its snapshot file as they arrive) and then the entries after it.
+            took, marks = rebuild(follower, args.launch, work, serves, args.wait)
+            rows.append(("follower killed, its state directory deleted, restarted: java -jar to serving the last key "
+                         "(the leader's snapshot installed)",
+                         "%.1f s; %s" % (took, terms_moved())))
+            received = [line.strip() for line in open(os.path.join(work, follower.id + ".log"), errors="replace")
+                        if "Received snapshot" in line]
+            rows.append(("snapshot received by that follower (its log)",
+                         (re.sub(r".*(Received snapshot.*)", r"\1", received[-1]) if received else "none logged")
+                         + "; heap after a full GC %d MB" % follower.heap_mb()))
+            sent = [line.strip() for line in open(os.path.join(work, leader.id + ".log"), errors="replace")
+                    if "Sent snapshot" in line]
+            rows.append(("snapshot sent by the leader (its log)",
+                         re.sub(r".*(Sent snapshot.*)", r"\1", sent[-1]) if sent else "none logged"))
+            rows.append(("that follower's timeline from java -jar (its log)", timeline(marks)))
+
+            if args.rebuilds:
+                rebuild_rounds(args, work, follower, leader, serves, rows)
 
         backup = os.path.join(work, "backup.raft")
         started = time.time()
@@ -388,12 +405,15 @@ def main():
         http("POST", leader.url("/key"), {"after-backup": True})
         for restore in range(1, args.restores + 1):
             started = time.time()
-            result = subprocess.run(["java", "-jar", cli, "127.0.0.1:%d" % other.grpc, "restore", backup],
+            launch = cli_launches[(restore - 1) % len(cli_launches)]
+            result = subprocess.run(launch + ["127.0.0.1:%d" % other.grpc, "restore", backup],
                                     capture_output=True, text=True, timeout=3600)
             if result.returncode != 0:
                 raise SystemExit("restore failed: " + result.stdout + result.stderr)
             rows.append(("restore (raftmanager restore, through a follower)"
-                         + (" %d of %d" % (restore, args.restores) if args.restores > 1 else ""),
+                         + (" %d of %d" % (restore, args.restores) if args.restores > 1 else "")
+                         + (" with raftmanager %d" % ((restore - 1) % len(cli_launches) + 1)
+                            if len(cli_launches) > 1 else ""),
                          "%.1f s; %s" % (time.time() - started, terms_moved())))
 
         heaps = ", ".join("%s %d MB" % (n.id, n.heap_mb()) for n in nodes)

@@ -21,23 +21,42 @@ final class ServerProfiler {
 
     private static final String LIBRARY = "linux-x64/libasyncProfiler.so";
 
-    /** One sample per millisecond of CPU per thread; per thread, so that the summary can say which do the work. */
-    static final String START = "start,event=cpu,interval=1ms,threads";
+    /** What is sampled; per thread, so that the summary can say which threads do the work or wait. */
+    enum Event {
+        /** One sample per millisecond of CPU a thread uses. */
+        cpu("start,event=cpu,interval=1ms,threads"),
+        /** Every thread every 5 ms, whether it runs or waits. */
+        wall("start,event=wall,interval=5ms,threads");
+
+        final String start;
+
+        Event(String start) {
+            this.start = start;
+        }
+    }
 
     private final Path dir;
+
+    private final Event event;
 
     private final Path library;
 
     private final Path jcmd;
 
-    private ServerProfiler(Path dir, Path library, Path jcmd) {
+    private ServerProfiler(Path dir, Event event, Path library, Path jcmd) {
         this.dir = dir;
+        this.event = event;
         this.library = library;
         this.jcmd = jcmd;
     }
 
-    /** Writes profiles into {@code dir}; the profiler's library is copied there from this jar. */
+    /** Writes CPU profiles into {@code dir}; the profiler's library is copied there from this jar. */
     static ServerProfiler into(Path dir) throws IOException {
+        return into(dir, Event.cpu);
+    }
+
+    /** Writes profiles of {@code event} into {@code dir}; the profiler's library is copied there from this jar. */
+    static ServerProfiler into(Path dir, Event event) throws IOException {
         Files.createDirectories(dir);
         Path library = dir.resolve("libasyncProfiler.so");
         try (InputStream in = ServerProfiler.class.getClassLoader().getResourceAsStream(LIBRARY)) {
@@ -51,13 +70,13 @@ final class ServerProfiler {
         if (!Files.isExecutable(jcmd)) {
             throw new IllegalStateException("No jcmd at " + jcmd + ": --profile-dir needs a JDK, not a JRE");
         }
-        return new ServerProfiler(dir, library, jcmd);
+        return new ServerProfiler(dir, event, library, jcmd);
     }
 
     /** Starts profiling each process (other than this JVM). */
     void start(List<Long> pids) {
         for (long pid : others(pids)) {
-            agent(pid, START);
+            agent(pid, event.start);
         }
     }
 

@@ -106,6 +106,12 @@ public final class SideBySideBenchmark implements Callable<Integer> {
                     + "per node and a <workload>-round<N>.md summary.")
     Path profileDir;
 
+    @Option(names = "--profile-event", paramLabel = "EVENT", defaultValue = "cpu",
+            description = "What --profile-dir samples: cpu (CPU time, one sample per millisecond of a thread's CPU) "
+                    + "or wall (every thread every 5 ms, running or waiting: where a thread's time goes, blocking "
+                    + "system calls and idle waits included). Default: ${DEFAULT-VALUE}.")
+    ServerProfiler.Event profileEvent;
+
     @Option(names = "--report", paramLabel = "FILE", defaultValue = "target/benchmark-report.md",
             description = "Where the Markdown report is written as well (default ${DEFAULT-VALUE}).")
     Path report;
@@ -183,7 +189,7 @@ public final class SideBySideBenchmark implements Callable<Integer> {
         try (BenchmarkSession session = new BenchmarkSession(settings, sampleJar, etcdBinary, workDir, keepWorkDir,
                 out)) {
             if (profileDir != null) {
-                session.profileInto(ServerProfiler.into(profileDir));
+                session.profileInto(ServerProfiler.into(profileDir, profileEvent));
             }
             Thread cleanup = new Thread(session::close, "benchmark-cleanup");
             Runtime.getRuntime().addShutdownHook(cleanup);

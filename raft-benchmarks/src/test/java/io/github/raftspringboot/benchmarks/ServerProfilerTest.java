@@ -46,6 +46,42 @@ class ServerProfilerTest {
         }
     }
 
+    @Test
+    void wallClockSamplesShowAThreadThatWaits() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process sleeper = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                SleepingMain.class.getName()).redirectErrorStream(true).start();
+        try {
+            long pid = sleeper.pid();
+            await().atMost(Duration.ofSeconds(30)).until(() -> sleeper.getInputStream().available() > 0);
+            ServerProfiler profiler = ServerProfiler.into(dir, ServerProfiler.Event.wall);
+
+            profiler.start(List.of(pid));
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() > until);
+            List<Path> files = profiler.stop(List.of(pid), "sleeping");
+
+            // CPU samples would have next to none of a sleeping thread; wall-clock samples have it all the time.
+            long sleeping = Files.readAllLines(files.get(0)).stream()
+                .filter(line -> line.startsWith("[main tid=") && line.contains("Thread.sleep"))
+                .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+            assertThat(sleeping).as("samples of the sleeping main thread").isGreaterThan(100);
+        }
+        finally {
+            sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Sleeps for a minute at most. */
+    public static final class SleepingMain {
+
+        public static void main(String[] args) throws InterruptedException {
+            System.out.println("sleeping");
+            Thread.sleep(60_000);
+        }
+    }
+
     /** Spins for a minute at most. */
     public static final class BusyMain {
 

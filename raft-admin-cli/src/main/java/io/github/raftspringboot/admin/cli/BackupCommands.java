@@ -95,7 +95,7 @@ final class BackupCommands {
         catch (IOException ex) {
             throw new IllegalArgumentException("cannot read " + file + ": " + describe(ex), ex);
         }
-        ManagedChannel channel = connection.open(target);
+        ManagedChannel channel = connection.openWithoutRetries(target);
         try {
             RestoreUpload upload = new RestoreUpload(file, header, connection, longOperationDeadline());
             RestoreResponse response = upload.send(channel);

@@ -96,9 +96,21 @@ final class ConnectionOptions {
 
     /** A channel to {@code target}: {@code host:port} or {@code multi:///host1:port1,host2:port2,...}. */
     ManagedChannel open(String target) {
+        return open(target, true);
+    }
+
+    /**
+     * A channel to {@code target} that never sends a call again by itself (gRPC's transparent retry of a call that did
+     * not reach the server keeps its messages to replay them): for an upload whose messages share one buffer.
+     */
+    ManagedChannel openWithoutRetries(String target) {
+        return open(target, false);
+    }
+
+    private ManagedChannel open(String target, boolean retries) {
         if (isMulti(target)) {
             servers(target);
-            return build(target, leader);
+            return build(target, leader, retries);
         }
         if (leader) {
             throw new IllegalArgumentException("--leader needs a multi:/// target listing every node, e.g. "
@@ -106,7 +118,7 @@ final class ConnectionOptions {
         }
         RaftPeer server = RaftPeerAddress.parse(target, "Target");
         singleTarget = server;
-        return build("dns:///" + server.address(), false);
+        return build("dns:///" + server.address(), false, retries);
     }
 
     /** The servers of a {@code multi:///} target. */
@@ -119,11 +131,14 @@ final class ConnectionOptions {
      * goes to the server that issued it, even once another node leads.
      */
     ManagedChannel openServer(RaftPeer server) {
-        return build("dns:///" + server.address(), false);
+        return build("dns:///" + server.address(), false, true);
     }
 
-    private ManagedChannel build(String grpcTarget, boolean routeToLeader) {
+    private ManagedChannel build(String grpcTarget, boolean routeToLeader, boolean retries) {
         ManagedChannelBuilder<?> builder = newChannelBuilder(grpcTarget);
+        if (!retries) {
+            builder.disableRetry();
+        }
         if (routeToLeader) {
             builder.defaultServiceConfig(LeaderRouting.serviceConfig(healthCheckService));
         }

@@ -6,7 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -122,6 +124,10 @@ final class RestoreFileTransfers implements AutoCloseable {
         long size = source.size();
         long transfer = ThreadLocalRandom.current().nextLong();
         Semaphore window = new Semaphore(PIECES_AHEAD);
+        // At most PIECES_AHEAD buffers: a piece's is read into again once the member has answered it, when its message
+        // was sent whole; a piece that failed keeps its buffer, as its message may still be on its way. (A new array
+        // per piece made the node taking an upload allocate twice the backup's size, which kept its heap collecting.)
+        Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         try (FileChannel channel = FileChannel.open(source.path(), StandardOpenOption.READ)) {
             long offset = 0;
@@ -134,8 +140,9 @@ final class RestoreFileTransfers implements AutoCloseable {
                 }
                 int length = (int) Math.min(PIECE_BYTES, size - offset);
                 source.awaitWritten(offset + length);
-                byte[] bytes = new byte[length];
-                ByteBuffer data = ByteBuffer.wrap(bytes);
+                byte[] spareBuffer = spare.poll();
+                byte[] bytes = (spareBuffer != null) ? spareBuffer : new byte[PIECE_BYTES];
+                ByteBuffer data = ByteBuffer.wrap(bytes, 0, length);
                 while (data.hasRemaining()) {
                     if (channel.read(data, offset + data.position()) < 0) {
                         throw new IOException("restore " + id + "'s file is shorter than its " + size + " bytes");
@@ -146,8 +153,8 @@ final class RestoreFileTransfers implements AutoCloseable {
                     .setSize(size)
                     .setTransfer(transfer)
                     .setOffset(offset)
-                    // Wrapped, not copied: nothing writes into the array once it is read.
-                    .setData(UnsafeByteOperations.unsafeWrap(bytes));
+                    // Wrapped, not copied: nothing writes into the array until the member has answered.
+                    .setData(UnsafeByteOperations.unsafeWrap(bytes, 0, length));
                 if (offset + length == size) {
                     // The last piece, sent once the whole upload is verified: the receiver checks the file against it.
                     piece.setSha256(ByteString.copyFrom(source.awaitSealed()));
@@ -161,6 +168,7 @@ final class RestoreFileTransfers implements AutoCloseable {
                             failure.compareAndSet(null, new IOException(reply.getFailure().getMessage()));
                         }
                         else {
+                            spare.add(bytes);
                             acknowledged.accept(length);
                         }
                         window.release();

@@ -23,8 +23,8 @@ class ScaleScriptIT {
     void everyStepOfTheScaleRunCompletesOnASmallState() throws Exception {
         assumeTrue(available("python3"), "python3 is not installed: scripts/scale.py needs it");
         Path root = SampleJar.projectRoot();
-        Path cli = root.resolve("raft-admin-cli/target/raftmanager.jar");
-        assumeTrue(Files.exists(cli), "raftmanager's jar is not built (" + cli + "): run mvn verify from the root");
+        Path cli = root.resolve("raft-admin-cli/target/raftmanager");
+        assumeTrue(Files.exists(cli), "raftmanager is not built (" + cli + "): run mvn verify from the root");
         ProcessBuilder builder = new ProcessBuilder("python3", root.resolve("scripts/scale.py").toString(), "--keys",
                 "6000", "--batch", "300", "--xmx", "256m", "--jvm-options=-XX:TieredStopAtLevel=1",
                 "--launch", "java -jar " + SampleJar.jar().toAbsolutePath(),
