@@ -20,56 +20,45 @@ class ServerProfilerTest {
 
     @Test
     void aBusyJvmIsProfiledForAWindow() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process busy = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                BusyMain.class.getName()).redirectErrorStream(true).start();
-        try {
-            long pid = busy.pid();
-            // Attachable once the JVM has started its main thread: it prints a line then.
-            await().atMost(Duration.ofSeconds(30)).until(() -> busy.getInputStream().available() > 0);
-            ServerProfiler profiler = ServerProfiler.into(dir);
+        List<Path> files = profileForAWindow(BusyMain.class, ServerProfiler.into(dir), "busy");
 
-            profiler.start(List.of(pid));
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-            await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() > until);
-            List<Path> files = profiler.stop(List.of(pid), "busy");
-
-            assertThat(files).containsExactly(dir.resolve("busy-1.collapsed"));
-            List<String> lines = Files.readAllLines(files.get(0));
-            assertThat(lines).as("samples, each line starting with its thread")
-                .anyMatch(line -> line.startsWith("[main tid=") && line.contains("BusyMain.main"));
-            ProfileSummary summary = new ProfileSummary().add(files.get(0));
-            assertThat(summary.total()).isGreaterThan(100);
-        }
-        finally {
-            busy.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        assertThat(files).containsExactly(dir.resolve("busy-1.collapsed"));
+        List<String> lines = Files.readAllLines(files.get(0));
+        assertThat(lines).as("samples, each line starting with its thread")
+            .anyMatch(line -> line.startsWith("[main tid=") && line.contains("BusyMain.main"));
+        ProfileSummary summary = new ProfileSummary().add(files.get(0));
+        assertThat(summary.total()).isGreaterThan(100);
     }
 
     @Test
     void wallClockSamplesShowAThreadThatWaits() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process sleeper = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SleepingMain.class.getName()).redirectErrorStream(true).start();
-        try {
-            long pid = sleeper.pid();
-            await().atMost(Duration.ofSeconds(30)).until(() -> sleeper.getInputStream().available() > 0);
-            ServerProfiler profiler = ServerProfiler.into(dir, ServerProfiler.Event.wall);
+        List<Path> files = profileForAWindow(SleepingMain.class, ServerProfiler.into(dir, ServerProfiler.Event.wall),
+                "sleeping");
 
+        // CPU samples would have next to none of a sleeping thread; wall-clock samples have it all the time.
+        long sleeping = Files.readAllLines(files.get(0)).stream()
+            .filter(line -> line.startsWith("[main tid=") && line.contains("Thread.sleep"))
+            .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
+        assertThat(sleeping).as("samples of the sleeping main thread").isGreaterThan(100);
+    }
+
+    /** Runs {@code main} in a child JVM and profiles it for 1.5 s once it has started; the profile files. */
+    private static List<Path> profileForAWindow(Class<?> main, ServerProfiler profiler, String name) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                main.getName()).redirectErrorStream(true).start();
+        try {
+            long pid = child.pid();
+            // Attachable once the JVM has started its main thread: it prints a line then.
+            await().atMost(Duration.ofSeconds(30)).until(() -> child.getInputStream().available() > 0);
             profiler.start(List.of(pid));
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() > until);
-            List<Path> files = profiler.stop(List.of(pid), "sleeping");
-
-            // CPU samples would have next to none of a sleeping thread; wall-clock samples have it all the time.
-            long sleeping = Files.readAllLines(files.get(0)).stream()
-                .filter(line -> line.startsWith("[main tid=") && line.contains("Thread.sleep"))
-                .mapToLong(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
-            assertThat(sleeping).as("samples of the sleeping main thread").isGreaterThan(100);
+            return profiler.stop(List.of(pid), name);
         }
         finally {
-            sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
