@@ -278,6 +278,8 @@ def main():
     skip = set(filter(None, args.skip.split(",")))
     if not skip <= set(steps):
         parser.error("--skip takes %s, not %s" % (", ".join(steps), ", ".join(sorted(skip - set(steps)))))
+    if args.rebuilds and "rebuild" in skip:
+        parser.error("--rebuilds repeats the rebuild step, which --skip rebuild leaves out: drop one of them")
     default_cli = (["java", "-jar"] if args.cli.endswith(".jar") else []) + [args.cli]
     cli_launches = [shlex.split(c) for c in args.cli_launch] if args.cli_launch else [default_cli]
 
@@ -349,8 +351,8 @@ def main():
             except Exception:
                 return False
         if "restart" not in skip:
-            # The follower is restarted from its own snapshot, which it takes by itself once the load is over (a whole log
-            # segment below its applied index, checked every 10 s): wait for one that covers the leader's.
+            # The follower is restarted from its own snapshot, which it takes by itself once the load is over (a whole
+            # log segment below its applied index, checked every 10 s): wait for one that covers the leader's.
             def last_snapshot(node):
                 try:
                     return (http("GET", node.url("/actuator/raft"), timeout=5) or {}).get("lastSnapshotIndex", 0)
