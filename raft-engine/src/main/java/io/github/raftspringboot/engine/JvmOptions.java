@@ -29,6 +29,15 @@ public final class JvmOptions {
     /** Both, as docs/configuration.md asks for them on Java 23 and later. */
     public static final String UNSAFE_FLAGS = UNSAFE_FLAG + " " + NATIVE_ACCESS_FLAG;
 
+    /**
+     * Bytes from which a log entry is written to its segment file with {@code pwrite} instead of stored into the
+     * segment's mapping (docs/configuration.md, "How the log is written"); a negative value keeps Atomix's writer.
+     */
+    public static final String LOG_WRITE_THRESHOLD_PROPERTY = "raft.log.channel-write-threshold";
+
+    /** The threshold's default: 4 KB, a page. */
+    public static final int DEFAULT_LOG_WRITE_THRESHOLD = 4096;
+
     private static final Logger logger = LoggerFactory.getLogger(JvmOptions.class);
 
     private static final AtomicBoolean UNSAFE_ADVISED = new AtomicBoolean();
@@ -55,6 +64,27 @@ public final class JvmOptions {
                             + "spring-boot:run, <jvmArguments>; for tests, Surefire's <argLine>; or the "
                             + "JDK_JAVA_OPTIONS environment variable. See docs/configuration.md.",
                     null);
+        }
+        logWriteThreshold();
+    }
+
+    /** The {@value #LOG_WRITE_THRESHOLD_PROPERTY} system property, or its default; a start-up failure if not a number. */
+    public static int logWriteThreshold() {
+        String value = System.getProperty(LOG_WRITE_THRESHOLD_PROPERTY);
+        if (value == null) {
+            return DEFAULT_LOG_WRITE_THRESHOLD;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        }
+        catch (NumberFormatException ex) {
+            throw new RaftStartupException(RaftStartupException.Problem.JVM_OPTION_INVALID,
+                    "The system property " + LOG_WRITE_THRESHOLD_PROPERTY + " is '" + value
+                            + "', which is not a whole number of bytes.",
+                    "Give it a number of bytes (-D" + LOG_WRITE_THRESHOLD_PROPERTY + "=" + DEFAULT_LOG_WRITE_THRESHOLD
+                            + " is the default; a negative number keeps Atomix's own writer), or leave it out. "
+                            + "See docs/configuration.md.",
+                    ex);
         }
     }
 

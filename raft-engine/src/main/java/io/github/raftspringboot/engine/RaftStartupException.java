@@ -28,7 +28,7 @@ public class RaftStartupException extends RuntimeException {
     /** The start-up problems the engine detects. */
     public enum Problem {
         PORT_IN_USE, STATE_DIR_NOT_WRITABLE, STATE_DIR_OF_ANOTHER_NODE, STATE_DIR_OF_ANOTHER_CLUSTER, STATE_DIR_DAMAGED,
-        JVM_OPTIONS_MISSING,
+        JVM_OPTIONS_MISSING, JVM_OPTION_INVALID,
         ENGINE_FAILED
     }
 }

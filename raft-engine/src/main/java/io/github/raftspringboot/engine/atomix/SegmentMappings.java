@@ -66,6 +66,9 @@ final class SegmentMappings {
     /** The one reader used on another thread (the state machine's), which a pass must not move; may be null. */
     private final Object otherThreadsReader;
 
+    /** Writes large entries with pwrite; installed on each mapped segment by the passes. */
+    private final SegmentWrites writes = SegmentWrites.fromSystemProperty();
+
     private SegmentMappings(SegmentedJournal<?> journal, Executor raftThread, Object otherThreadsReader) {
         this.journal = journal;
         this.raftThread = raftThread;
@@ -135,6 +138,9 @@ final class SegmentMappings {
             for (JournalSegment<?> segment : segments) {
                 if (segment.isOpen() && REFLECTION.keep(segment, segment == last)) {
                     changed++;
+                }
+                if (segment.isOpen()) {
+                    writes.install(segment);
                 }
             }
             for (SegmentedJournalReader<?> reader : REFLECTION.readersOf(journal)) {

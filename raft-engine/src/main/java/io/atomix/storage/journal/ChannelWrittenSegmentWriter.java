@@ -1,0 +1,349 @@
+package io.atomix.storage.journal;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.BufferOverflowException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.zip.CRC32;
+
+import com.esotericsoftware.kryo.KryoException;
+import io.atomix.storage.StorageException;
+import io.atomix.storage.journal.index.JournalIndex;
+import io.atomix.utils.memory.BufferCleaner;
+import io.atomix.utils.serializer.Namespace;
+
+/**
+ * The writer of a memory-mapped log segment that writes its larger entries to the segment's file with positional
+ * writes ({@code pwrite}) instead of storing them into the mapping; every reader still reads the mapping, which shows
+ * the same page cache. Small entries are stored into the mapping as Atomix does.
+ * <p>
+ * Why: a page written through a shared file mapping is dirty in the page table, and every sync that writes it back
+ * (the commit's {@code msync}, the leader's early {@code fdatasync}) write-protects it again: the kernel clears the
+ * entry and flushes it from the TLB of every CPU that runs the JVM (an inter-processor interrupt, dear in a VM), and
+ * the next store into the page takes a write fault. Atomix's writer pays that for every page of every entry: in a
+ * profile of 64 KB puts it was 13 % of the three nodes' CPU (docs/benchmarks.md, "The log written with pwrite"). A
+ * page written with {@code pwrite} is dirty in the page cache only; no page table entry is writable, so its
+ * write-back flushes no TLB. A store costs less than a system call, so entries below a threshold still go into the
+ * mapping.
+ * <p>
+ * The entry format is Atomix's: a 32-bit length, a 32-bit CRC32 of the entry's bytes, the bytes (Kryo, the journal's
+ * namespace). An entry is framed in a scratch buffer first; a reader on another thread that meets it half-copied
+ * sees a checksum that does not match, which Atomix reads as "no entry yet", as it does for a half-stored one.
+ * <p>
+ * This class lives in Atomix's package because Atomix decides whether a segment is mapped by the class of its writer
+ * ({@code instanceof MappedJournalSegmentWriter}); it extends that class for this alone and uses none of its state.
+ * {@link #install} puts it in place of the writer Atomix made when it mapped the segment, on the thread that writes the
+ * journal.
+ */
+public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWriter<E> {
+
+    private static final int HEADER_BYTES = Integer.BYTES + Integer.BYTES;
+
+    private final MappedByteBuffer mapped;
+
+    /** The whole mapping, for reading entries and storing small ones. */
+    private final ByteBuffer view;
+
+    private final FileChannel channel;
+
+    private final JournalSegment<E> segment;
+
+    private final int maxEntrySize;
+
+    private final JournalIndex index;
+
+    private final Namespace namespace;
+
+    private final Scratch scratch;
+
+    private final int channelWriteThreshold;
+
+    /** False while the superclass's constructor runs (it calls {@link #reset(long)}, which must then do nothing). */
+    private final boolean ready;
+
+    /** Where the next entry goes: its offset in the file and in the mapping. */
+    private int position;
+
+    private Indexed<E> lastEntry;
+
+    private ChannelWrittenSegmentWriter(MappedByteBuffer mapped, FileChannel channel, JournalSegment<E> segment,
+            int maxEntrySize, JournalIndex index, Namespace namespace, int position, Indexed<E> lastEntry,
+            Scratch scratch, int channelWriteThreshold) {
+        super(mapped, segment, maxEntrySize, index, namespace);
+        this.mapped = mapped;
+        this.view = mapped.duplicate();
+        this.channel = channel;
+        this.segment = segment;
+        this.maxEntrySize = maxEntrySize;
+        this.index = index;
+        this.namespace = namespace;
+        this.position = position;
+        this.lastEntry = lastEntry;
+        this.scratch = scratch;
+        this.channelWriteThreshold = channelWriteThreshold;
+        this.ready = true;
+    }
+
+    /**
+     * Puts a writer of this class in place of the mapped writer of {@code segment}, carrying on where that one is.
+     * Returns false, changing nothing, when the segment is not mapped or already has one. Call it on the thread that
+     * writes the journal. {@code channelWriteThreshold}: the framed size in bytes from which an entry is written with
+     * {@code pwrite}.
+     */
+    public static boolean install(JournalSegment<?> segment, Scratch scratch, int channelWriteThreshold)
+            throws ReflectiveOperationException {
+        return installTyped(segment, scratch, channelWriteThreshold);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E> boolean installTyped(JournalSegment<E> segment, Scratch scratch, int channelWriteThreshold)
+            throws ReflectiveOperationException {
+        MappableJournalSegmentWriter<E> mappable = segment.writer();
+        Object current = Fields.WRITER.get(mappable);
+        if (!(current instanceof MappedJournalSegmentWriter<?>) || current instanceof ChannelWrittenSegmentWriter<?>) {
+            return false;
+        }
+        MappedJournalSegmentWriter<E> atomixWriter = (MappedJournalSegmentWriter<E>) current;
+        int position = ((ByteBuffer) Fields.BUFFER.get(atomixWriter)).position();
+        ChannelWrittenSegmentWriter<E> writer = new ChannelWrittenSegmentWriter<>(atomixWriter.buffer(),
+                (FileChannel) Fields.CHANNEL.get(mappable), segment, Fields.MAX_ENTRY_SIZE.getInt(mappable),
+                (JournalIndex) Fields.INDEX.get(mappable), (Namespace) Fields.NAMESPACE.get(mappable), position,
+                atomixWriter.getLastEntry(), scratch, channelWriteThreshold);
+        // Atomix's writer is dropped without close(): closing it would unmap the buffer that this one goes on using.
+        Fields.WRITER.set(mappable, writer);
+        return true;
+    }
+
+    /** True when {@code segment}'s writer is one of this class (tests, diagnostics). */
+    public static boolean isInstalled(JournalSegment<?> segment) throws ReflectiveOperationException {
+        return Fields.WRITER.get(segment.writer()) instanceof ChannelWrittenSegmentWriter<?>;
+    }
+
+    @Override
+    MappedByteBuffer buffer() {
+        return mapped;
+    }
+
+    @Override
+    public long getLastIndex() {
+        return (lastEntry != null) ? lastEntry.index() : segment.index() - 1;
+    }
+
+    @Override
+    public Indexed<E> getLastEntry() {
+        return lastEntry;
+    }
+
+    @Override
+    public long getNextIndex() {
+        return (lastEntry != null) ? lastEntry.index() + 1 : segment.index();
+    }
+
+    @Override
+    public long size() {
+        return position + JournalSegmentDescriptor.BYTES;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return lastEntry == null;
+    }
+
+    @Override
+    public void append(Indexed<E> entry) {
+        long nextIndex = getNextIndex();
+        if (entry.index() > nextIndex) {
+            throw new IndexOutOfBoundsException("Entry index is not sequential");
+        }
+        if (entry.index() < nextIndex) {
+            truncate(entry.index() - 1);
+        }
+        append(entry.entry());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends E> Indexed<T> append(T entry) {
+        if (position + HEADER_BYTES > view.limit()) {
+            throw new BufferOverflowException();
+        }
+        ByteBuffer framed = frame(entry);
+        int length = framed.remaining() - HEADER_BYTES;
+        if (position + framed.remaining() > view.limit()) {
+            // Atomix's writer runs out of mapping here too: the journal goes on in a new segment.
+            throw new BufferOverflowException();
+        }
+        if (framed.remaining() >= channelWriteThreshold) {
+            writeFully(framed, position);
+        }
+        else {
+            view.put(position, framed, 0, framed.remaining());
+        }
+        long entryIndex = getNextIndex();
+        Indexed<E> indexed = new Indexed<>(entryIndex, entry, length);
+        index.index(entryIndex, position);
+        position += HEADER_BYTES + length;
+        lastEntry = indexed;
+        return (Indexed<T>) indexed;
+    }
+
+    /** The entry with its length and checksum, in the scratch buffer, ready to write. */
+    private ByteBuffer frame(Object entry) {
+        ByteBuffer buffer = scratch.buffer;
+        while (true) {
+            buffer.clear().position(HEADER_BYTES);
+            try {
+                namespace.serialize(entry, buffer);
+                break;
+            }
+            catch (KryoException ex) {
+                if (buffer.capacity() >= maxEntrySize + HEADER_BYTES) {
+                    throw new StorageException.TooLarge("Entry size exceeds maximum allowed bytes (" + maxEntrySize
+                            + ")");
+                }
+                buffer = scratch.grow(maxEntrySize + HEADER_BYTES);
+            }
+        }
+        int length = buffer.position() - HEADER_BYTES;
+        if (length > maxEntrySize) {
+            throw new StorageException.TooLarge("Entry size " + length + " exceeds maximum allowed bytes ("
+                    + maxEntrySize + ")");
+        }
+        CRC32 crc32 = new CRC32();
+        crc32.update(buffer.slice(HEADER_BYTES, length));
+        // Kryo's variable-length writers switch the buffer's byte order; Atomix's header is big-endian.
+        buffer.order(ByteOrder.BIG_ENDIAN).putInt(0, length).putInt(Integer.BYTES, (int) crc32.getValue());
+        return buffer.limit(HEADER_BYTES + length).position(0);
+    }
+
+    private void writeFully(ByteBuffer bytes, long at) {
+        try {
+            long offset = at;
+            while (bytes.hasRemaining()) {
+                offset += channel.write(bytes, offset);
+            }
+        }
+        catch (IOException ex) {
+            throw new StorageException(ex);
+        }
+    }
+
+    @Override
+    public void commit(long index) {
+        // Nothing to do: entries are durable when the journal is flushed.
+    }
+
+    /** Reads the entries of the segment from its start (up to {@code lastIndex}, or all if 0) to find its end. */
+    @Override
+    public void reset(long lastIndex) {
+        if (!ready) {
+            return;
+        }
+        long nextIndex = segment.index();
+        int at = JournalSegmentDescriptor.BYTES;
+        Indexed<E> last = null;
+        try {
+            while (lastIndex == 0 || nextIndex <= lastIndex) {
+                int length = view.getInt(at);
+                if (length <= 0 || length > maxEntrySize) {
+                    break;
+                }
+                long checksum = view.getInt(at + Integer.BYTES) & 0xFFFFFFFFL;
+                ByteBuffer bytes = view.slice(at + HEADER_BYTES, length);
+                CRC32 crc32 = new CRC32();
+                crc32.update(bytes);
+                if (checksum != crc32.getValue()) {
+                    break;
+                }
+                last = new Indexed<>(nextIndex, namespace.deserialize(bytes.rewind()), length);
+                index.index(nextIndex, at);
+                nextIndex++;
+                at += HEADER_BYTES + length;
+            }
+        }
+        catch (IndexOutOfBoundsException | BufferUnderflowException ex) {
+            // The mapping ends inside an entry's header or bytes: the entries before it are the segment's.
+        }
+        lastEntry = last;
+        position = at;
+    }
+
+    @Override
+    public void truncate(long lastIndex) {
+        if (lastIndex >= getLastIndex()) {
+            return;
+        }
+        lastEntry = null;
+        index.truncate(lastIndex);
+        if (lastIndex < segment.index()) {
+            position = JournalSegmentDescriptor.BYTES;
+        }
+        else {
+            reset(lastIndex);
+        }
+        // A zero length ends the segment here for every reader, and for this writer's next start.
+        writeFully(ByteBuffer.allocate(HEADER_BYTES), position);
+    }
+
+    @Override
+    public void flush() {
+        // msync of the mapping: it writes back the file's dirty pages in its range, those written with pwrite too.
+        mapped.force();
+    }
+
+    @Override
+    public void close() {
+        flush();
+        try {
+            BufferCleaner.freeBuffer(mapped);
+        }
+        catch (IOException ex) {
+            throw new StorageException(ex);
+        }
+    }
+
+    /**
+     * The buffer an entry is framed in before it is written: one per journal, used on the thread that writes it,
+     * grown on demand up to the largest entry allowed. Direct, so that {@code pwrite} takes it without a copy.
+     */
+    public static final class Scratch {
+
+        private ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+
+        ByteBuffer grow(int maxCapacity) {
+            buffer = ByteBuffer.allocateDirect((int) Math.min(maxCapacity, 2L * buffer.capacity()));
+            return buffer;
+        }
+    }
+
+    /** The private fields of Atomix's segment writers that {@link #install} reads and sets. */
+    private static final class Fields {
+
+        static final Field WRITER = field(MappableJournalSegmentWriter.class, "writer");
+
+        static final Field CHANNEL = field(MappableJournalSegmentWriter.class, "channel");
+
+        static final Field MAX_ENTRY_SIZE = field(MappableJournalSegmentWriter.class, "maxEntrySize");
+
+        static final Field INDEX = field(MappableJournalSegmentWriter.class, "index");
+
+        static final Field NAMESPACE = field(MappableJournalSegmentWriter.class, "namespace");
+
+        static final Field BUFFER = field(MappedJournalSegmentWriter.class, "buffer");
+
+        private static Field field(Class<?> owner, String name) {
+            try {
+                Field field = owner.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            }
+            catch (NoSuchFieldException ex) {
+                throw new IllegalStateException("Atomix's " + owner.getSimpleName() + " has no field " + name, ex);
+            }
+        }
+    }
+}
