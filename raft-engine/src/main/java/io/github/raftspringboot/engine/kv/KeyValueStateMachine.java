@@ -60,7 +60,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     @Override
     public String validate(byte[] command) {
         try {
-            check(StoreCommands.parse(mapper, command));
+            check(StoreCommands.parse(mapper, command), command.length);
             limits.checkCommand(command);
             return null;
         }
@@ -75,7 +75,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         JsonNode node;
         try {
             node = StoreCommands.parse(mapper, command);
-            check(node);
+            check(node, command.length);
         }
         catch (IllegalArgumentException ex) {
             // Deterministic on every node: the entry is skipped, the submitter is told why.
@@ -187,8 +187,8 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         return true;
     }
 
-    /** Throws with a precise message when the command is not one of the documented forms. */
-    private void check(JsonNode node) {
+    /** Throws with a precise message when the command ({@code length} bytes) is not one of the documented forms. */
+    private void check(JsonNode node, int length) {
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("a command must be a JSON object such as {\"op\":\"put\",\"key\":\"a\",\"value\":1}");
         }
@@ -199,14 +199,14 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         switch (op.asString()) {
             case "put" -> {
                 limits.checkKey(key(node));
-                limits.checkValue(key(node), node.get("value"), mapper);
+                checkValue(key(node), node.get("value"), length);
                 LeaseCommands.checkLeaseField(node);
             }
             case "delete" -> limits.checkKey(key(node));
             case "cas" -> {
                 limits.checkKey(key(node));
                 if (node.hasNonNull("value")) {
-                    limits.checkValue(key(node), node.get("value"), mapper);
+                    checkValue(key(node), node.get("value"), length);
                 }
                 LeaseCommands.checkLeaseField(node);
             }
@@ -218,7 +218,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 }
                 for (Map.Entry<String, JsonNode> entry : values.properties()) {
                     limits.checkKey(entry.getKey());
-                    limits.checkValue(entry.getKey(), entry.getValue(), mapper);
+                    checkValue(entry.getKey(), entry.getValue(), length);
                 }
             }
             default -> {
@@ -229,6 +229,11 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
                 LeaseCommands.check(node);
             }
         }
+    }
+
+    private void checkValue(String key, JsonNode value, int commandLength) {
+        limits.checkValue(key, value);
+        limits.checkValueSize(key, value, mapper, commandLength);
     }
 
     private static String key(JsonNode node) {

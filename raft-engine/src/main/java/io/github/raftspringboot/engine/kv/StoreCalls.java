@@ -72,8 +72,10 @@ final class StoreCalls {
     StoreCall<?, WriteResult> put(String key, Object value) {
         limits.checkKey(key);
         JsonNode json = toJson(value);
-        limits.checkValue(key, json, mapper);
-        return write(StoreCommands.put(mapper, key, json));
+        limits.checkValue(key, json);
+        byte[] command = StoreCommands.put(mapper, key, json);
+        limits.checkValueSize(key, json, mapper, command.length);
+        return write(command);
     }
 
     StoreCall<?, WriteResult> putAll(Map<String, ?> entries) {
@@ -84,10 +86,12 @@ final class StoreCalls {
         entries.forEach((key, value) -> {
             limits.checkKey(key);
             JsonNode json = toJson(value);
-            limits.checkValue(key, json, mapper);
+            limits.checkValue(key, json);
             values.put(key, json);
         });
-        return write(StoreCommands.putAll(mapper, values));
+        byte[] command = StoreCommands.putAll(mapper, values);
+        values.forEach((key, json) -> limits.checkValueSize(key, json, mapper, command.length));
+        return write(command);
     }
 
     StoreCall<?, WriteResult> delete(String key) {
@@ -99,9 +103,13 @@ final class StoreCalls {
         limits.checkKey(key);
         JsonNode value = toJson(newValue);
         if (value != null) {
-            limits.checkValue(key, value, mapper);
+            limits.checkValue(key, value);
         }
-        return write(StoreCommands.compareAndSet(mapper, key, toJson(expected), value));
+        byte[] command = StoreCommands.compareAndSet(mapper, key, toJson(expected), value);
+        if (value != null) {
+            limits.checkValueSize(key, value, mapper, command.length);
+        }
+        return write(command);
     }
 
     StoreCall<?, List<String>> keys(String prefix, ReadConsistency consistency) {
