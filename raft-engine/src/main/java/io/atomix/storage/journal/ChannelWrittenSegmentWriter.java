@@ -201,6 +201,9 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
                 break;
             }
             catch (KryoException ex) {
+                if (ex.getMessage() == null || !ex.getMessage().startsWith("Buffer overflow")) {
+                    throw new StorageException(ex);
+                }
                 if (buffer.capacity() >= maxEntrySize + HEADER_BYTES) {
                     throw new StorageException.TooLarge("Entry size exceeds maximum allowed bytes (" + maxEntrySize
                             + ")");
