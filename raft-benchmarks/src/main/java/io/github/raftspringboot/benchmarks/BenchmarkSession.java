@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -44,6 +45,8 @@ final class BenchmarkSession implements AutoCloseable {
     private final List<BenchmarkTarget> targets = new ArrayList<>();
 
     private final List<String> notes = new ArrayList<>();
+
+    private final RowCompilers kvCompilers = new RowCompilers();
 
     private KvRunProfiles profiles;
 
@@ -137,7 +140,9 @@ final class BenchmarkSession implements AutoCloseable {
         if (profiles != null) {
             profiles.note().ifPresent(notes::add);
         }
-        return new SessionNotes(notes, warmUpFailures);
+        List<String> all = new ArrayList<>(notes);
+        kvCompilers.note().ifPresent(all::add);
+        return new SessionNotes(all, warmUpFailures);
     }
 
     /** Unmeasured load on both systems first: otherwise the first rows measure the sample's JIT compiler. */
@@ -161,7 +166,8 @@ final class BenchmarkSession implements AutoCloseable {
             summaries.add(outcome.summary());
         }
         notes.add(String.format(Locale.ROOT, "Before the first row each system had unmeasured load (JIT warm-up): "
-                + "rounds of one %.1f s run with 16 clients per kind of operation and value size of the rows, for at "
+                + "rounds of one %.1f s run per kind of operation, value size and number of clients of the rows (16 "
+                + "clients for the rows with fewer), for at "
                 + "least %d s and then until two rounds were no more than %.0f %% faster than the two before and the JIT "
                 + "compilers used at most %.0f %% of a core, at most %d s: %s.", slice.toMillis() / 1000.0,
                 minimum.toSeconds(), (JitWarmUp.STILL_RISING - 1) * 100, JitWarmUp.COMPILERS_QUIET * 100,
@@ -229,11 +235,18 @@ final class BenchmarkSession implements AutoCloseable {
         if (profiles != null && target.name().equals("kv")) {
             window = profiles.window(target, workload.name() + "-round" + round);
         }
+        long start = System.nanoTime();
+        Map<Long, Long> compiledBefore = CompilerCpu.ticksByThread(target.serverPids());
         RunResult result = new ClosedLoopRun(target, workload, settings.readSetSize(), settings.warmUp(),
                 settings.run(), window).run();
-        out.printf(Locale.ROOT, "%-14s %-4s round %d: %,9.0f ops/s  p99 %s ms  %s failed%n", workload.name(),
-                target.name(), round, result.throughput(), MarkdownReport.millis(result.latencyMillis(99)),
-                result.failures());
+        double compilers = CompilerCpu.secondsBetween(compiledBefore, CompilerCpu.ticksByThread(target.serverPids()))
+                / ((System.nanoTime() - start) / 1e9);
+        if (target.name().equals("kv")) {
+            kvCompilers.record(workload.name(), compilers);
+        }
+        out.printf(Locale.ROOT, "%-14s %-4s round %d: %,9.0f ops/s  p99 %s ms  %s failed  JIT compilers %.0f %% of a "
+                + "core%n", workload.name(), target.name(), round, result.throughput(),
+                MarkdownReport.millis(result.latencyMillis(99)), result.failures(), 100 * compilers);
         return result;
     }
 

@@ -12,14 +12,17 @@ import java.util.function.Function;
 
 /**
  * Unmeasured load on a system before the first row, until it stops getting faster: rounds of one short run of each
- * kind of operation the rows use (16 clients each), for at least a minimum time (the JIT compiles in steps: two
+ * kind of operation, value size and number of clients the rows use (at least 16 clients), for at least a minimum time (the JIT compiles in steps: two
  * equally slow rounds early on do not mean it is done) and then until its last two rounds are on the whole no more
  * than 5 % faster than the two before (the geometric mean of the kinds' throughput ratios), or the time allowed is
  * spent. One run of 90/10 load used to leave the write path cold: whichever put row came first was the slowest. A
  * single round compared with the one before used to end it at the first dip of a system still getting faster
  * (rounds of 10 s are noisy): a sample that served 575, 601, 743, then 671 puts a second was taken as warm, and its
  * rows then ran 40 % faster in their second run than in their first. Flat rounds are not enough either: the servers'
- * JIT compiler threads must also have used at most {@link #COMPILERS_QUIET} of a core in the last round.
+ * JIT compiler threads must also have used at most {@link #COMPILERS_QUIET} of a core in the last round. Runs with
+ * 16 clients only were not enough: with 64 the sample takes other paths (contended locks, fuller batches, more
+ * connections per poller), its compilers recompiled them (hundreds of methods, 40 % of them deoptimized first) and
+ * used a third of the nodes' CPU in the first measured run, which was 20-45 % slower than the second.
  */
 final class JitWarmUp {
 
@@ -37,7 +40,8 @@ final class JitWarmUp {
     /** Rounds compared at a time: the last this many against the this many before. */
     static final int WINDOW = 2;
 
-    private static final int CLIENTS = 16;
+    /** Rows with fewer clients are warmed up with this many: a single client loads a system too little to warm it. */
+    static final int MIN_CLIENTS = 16;
 
     private final List<Workload> kinds;
 
@@ -76,11 +80,14 @@ final class JitWarmUp {
         this.out = out;
     }
 
-    /** One warm-up workload, with 16 clients, per kind of operation and value size of {@code rows}, in order. */
+    /**
+     * One warm-up workload per kind of operation, value size and number of clients of {@code rows} (at least
+     * {@link #MIN_CLIENTS}), in order.
+     */
     static List<Workload> kinds(List<Workload> rows) {
         Set<Workload> kinds = new LinkedHashSet<>();
         for (Workload row : rows) {
-            kinds.add(new Workload("warm-up", row.kind(), CLIENTS, row.valueSize()));
+            kinds.add(new Workload("warm-up", row.kind(), Math.max(MIN_CLIENTS, row.clients()), row.valueSize()));
         }
         return List.copyOf(kinds);
     }
@@ -151,8 +158,8 @@ final class JitWarmUp {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < kinds.size(); i++) {
             Workload kind = kinds.get(i);
-            parts.add(String.format(Locale.ROOT, "%s %s %,.0f/s", kind.kind().description(),
-                    Sizes.format(kind.valueSize()), throughput[i]));
+            parts.add(String.format(Locale.ROOT, "%s %s ×%d %,.0f/s", kind.kind().description(),
+                    Sizes.format(kind.valueSize()), kind.clients(), throughput[i]));
         }
         return String.join(", ", parts);
     }
