@@ -12,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * Unmeasured load on a system before the first row, until it stops getting faster: rounds of one short run of each
- * kind of operation, value size and number of clients the rows use (at least 16 clients), for at least a minimum time (the JIT compiles in steps: two
+ * kind of operation, value size and number of clients the rows use, for at least a minimum time (the JIT compiles in steps: two
  * equally slow rounds early on do not mean it is done) and then until its last two rounds are on the whole no more
  * than 5 % faster than the two before (the geometric mean of the kinds' throughput ratios), or the time allowed is
  * spent. One run of 90/10 load used to leave the write path cold: whichever put row came first was the slowest. A
@@ -22,7 +22,9 @@ import java.util.function.Function;
  * JIT compiler threads must also have used at most {@link #COMPILERS_QUIET} of a core in the last round. Runs with
  * 16 clients only were not enough: with 64 the sample takes other paths (contended locks, fuller batches, more
  * connections per poller), its compilers recompiled them (hundreds of methods, 40 % of them deoptimized first) and
- * used a third of the nodes' CPU in the first measured run, which was 20-45 % slower than the second.
+ * used a third of the nodes' CPU in the first measured run, which was 13-56 % slower than the second. Likewise a
+ * single client (the paths of a server that waits for each request): warmed up with 16 clients, the sample's
+ * compilers used a quarter of a core in its first single-client run.
  */
 final class JitWarmUp {
 
@@ -39,9 +41,6 @@ final class JitWarmUp {
 
     /** Rounds compared at a time: the last this many against the this many before. */
     static final int WINDOW = 2;
-
-    /** Rows with fewer clients are warmed up with this many: a single client loads a system too little to warm it. */
-    static final int MIN_CLIENTS = 16;
 
     private final List<Workload> kinds;
 
@@ -80,14 +79,11 @@ final class JitWarmUp {
         this.out = out;
     }
 
-    /**
-     * One warm-up workload per kind of operation, value size and number of clients of {@code rows} (at least
-     * {@link #MIN_CLIENTS}), in order.
-     */
+    /** One warm-up workload per kind of operation, value size and number of clients of {@code rows}, in order. */
     static List<Workload> kinds(List<Workload> rows) {
         Set<Workload> kinds = new LinkedHashSet<>();
         for (Workload row : rows) {
-            kinds.add(new Workload("warm-up", row.kind(), Math.max(MIN_CLIENTS, row.clients()), row.valueSize()));
+            kinds.add(new Workload("warm-up", row.kind(), row.clients(), row.valueSize()));
         }
         return List.copyOf(kinds);
     }

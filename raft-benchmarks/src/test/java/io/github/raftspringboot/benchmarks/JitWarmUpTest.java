@@ -33,11 +33,11 @@ class JitWarmUpTest {
                 new Workload("get-lin-64", Workload.Kind.GET_LINEARIZABLE, 64, 256),
                 new Workload("put-16-1KB", Workload.Kind.PUT, 16, 1024));
 
-        // A single client's row is warmed up with 16 (one client loads too little); the others with their own number.
         assertThat(JitWarmUp.kinds(rows)).extracting(Workload::kind, Workload::clients, Workload::valueSize)
-            .containsExactly(org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 16, 256),
+            .containsExactly(org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 1, 256),
+                    org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 16, 256),
                     org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 64, 256),
-                    org.assertj.core.groups.Tuple.tuple(Workload.Kind.GET_LINEARIZABLE, 16, 256),
+                    org.assertj.core.groups.Tuple.tuple(Workload.Kind.GET_LINEARIZABLE, 1, 256),
                     org.assertj.core.groups.Tuple.tuple(Workload.Kind.GET_LINEARIZABLE, 64, 256),
                     org.assertj.core.groups.Tuple.tuple(Workload.Kind.PUT, 16, 1024));
     }
