@@ -166,9 +166,9 @@ final class BenchmarkSession implements AutoCloseable {
             summaries.add(outcome.summary());
         }
         notes.add(String.format(Locale.ROOT, "Before the first row each system had unmeasured load (JIT warm-up): "
-                + "rounds of one %.1f s run per kind of operation, value size and number of clients of the rows, for at "
-                + "least %d s and then until two rounds were no more than %.0f %% faster than the two before and the JIT "
-                + "compilers used at most %.0f %% of a core, at most %d s: %s.", slice.toMillis() / 1000.0,
+                + "rounds of one %.1f s run per kind of operation, value size and number of clients of the rows, "
+                + "for at least %d s and then until two rounds were no more than %.0f %% faster than the two before "
+                + "and the JIT compilers used at most %.0f %% of a core, at most %d s: %s.", slice.toMillis() / 1000.0,
                 minimum.toSeconds(), (JitWarmUp.STILL_RISING - 1) * 100, JitWarmUp.COMPILERS_QUIET * 100,
                 settings.jitWarmUp().toSeconds(), String.join("; ", summaries)));
     }

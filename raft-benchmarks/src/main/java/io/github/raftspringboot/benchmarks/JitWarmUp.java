@@ -11,20 +11,20 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Unmeasured load on a system before the first row, until it stops getting faster: rounds of one short run of each
- * kind of operation, value size and number of clients the rows use, for at least a minimum time (the JIT compiles in steps: two
- * equally slow rounds early on do not mean it is done) and then until its last two rounds are on the whole no more
+ * Unmeasured load on a system before the first row, until it stops getting faster: rounds of one short run of each kind
+ * of operation, value size and number of clients the rows use, for at least a minimum time (the JIT compiles in steps:
+ * two equally slow rounds early on do not mean it is done) and then until its last two rounds are on the whole no more
  * than 5 % faster than the two before (the geometric mean of the kinds' throughput ratios), or the time allowed is
  * spent. One run of 90/10 load used to leave the write path cold: whichever put row came first was the slowest. A
- * single round compared with the one before used to end it at the first dip of a system still getting faster
- * (rounds of 10 s are noisy): a sample that served 575, 601, 743, then 671 puts a second was taken as warm, and its
- * rows then ran 40 % faster in their second run than in their first. Flat rounds are not enough either: the servers'
- * JIT compiler threads must also have used at most {@link #COMPILERS_QUIET} of a core in the last round. Runs with
- * 16 clients only were not enough: with 64 the sample takes other paths (contended locks, fuller batches, more
- * connections per poller), its compilers recompiled them (hundreds of methods, 40 % of them deoptimized first) and
- * used a third of the nodes' CPU in the first measured run, which was 13-56 % slower than the second. Likewise a
- * single client (the paths of a server that waits for each request): warmed up with 16 clients, the sample's
- * compilers used a quarter of a core in its first single-client run.
+ * single round compared with the one before used to end it at the first dip of a system still getting faster (rounds of
+ * 10 s are noisy): a sample that served 575, 601, 743, then 671 puts a second was taken as warm, and its rows then ran
+ * 40 % faster in their second run than in their first. Flat rounds are not enough either: the servers' JIT compiler
+ * threads must also have used at most {@link #COMPILERS_QUIET} of a core in the last round. Runs with 16 clients only
+ * were not enough: with 64 the sample takes other paths (contended locks, fuller batches, more connections per poller),
+ * its compilers recompiled them (hundreds of methods, 40 % of them deoptimized first) and used a third of the nodes'
+ * CPU in the first measured run, which was 13-56 % slower than the second. Likewise a single client (the paths of a
+ * server that waits for each request): warmed up with 16 clients, the sample's compilers used a quarter of a core in
+ * its first single-client run.
  */
 final class JitWarmUp {
 
