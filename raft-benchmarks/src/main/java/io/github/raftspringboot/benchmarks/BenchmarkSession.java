@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -108,7 +107,7 @@ final class BenchmarkSession implements AutoCloseable {
             target.preload(settings.readSetSize(), valueSize);
         }
         jitWarmUp(targets);
-        idleCpu(targets);
+        notes.add(IdleCpu.note(targets, settings.warmUp().plus(settings.run())));
         if (member == null) {
             // One client talks to node1 and to etcd1: the same role in both, or one of them skips the forwarding hop.
             notes.add("Before the first row: kv: "
@@ -173,26 +172,6 @@ final class BenchmarkSession implements AutoCloseable {
                 settings.jitWarmUp().toSeconds(), String.join("; ", summaries)));
     }
 
-    /**
-     * The servers' CPU use with no load at all (heartbeats, timers, GC): part of every row's CPU per request, and a
-     * large part when a row's throughput is low.
-     */
-    private void idleCpu(List<BenchmarkTarget> targets) throws InterruptedException {
-        Duration window = settings.warmUp().plus(settings.run());
-        double[] before = targets.stream().mapToDouble(target -> ProcessCpu.seconds(target.serverPids())).toArray();
-        Thread.sleep(window.toMillis());
-        List<String> shares = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            double used = ProcessCpu.seconds(targets.get(i).serverPids()) - before[i];
-            shares.add(String.format(Locale.ROOT, "%s %.0f %%", targets.get(i).name(),
-                    100 * used / (window.toMillis() / 1000.0)));
-        }
-        notes.add(String.format(Locale.ROOT, "CPU of each system's servers (as the CPU columns count them) with no load,"
-                + " over %.1f s (in %% of one core; included in every row's CPU per request): %s.",
-                window.toMillis() / 1000.0,
-                String.join(", ", shares)));
-    }
-
     private String leaders() {
         Callable<String> kvLeader = member != null ? member::leader : () -> sample.leader(http);
         return "kv " + orUnknown(kvLeader) + ", etcd " + orUnknown(() -> etcd.leader(http));
@@ -234,12 +213,10 @@ final class BenchmarkSession implements AutoCloseable {
         if (profiles != null && target.name().equals("kv")) {
             window = profiles.window(target, workload.name() + "-round" + round);
         }
-        long start = System.nanoTime();
-        Map<Long, Long> compiledBefore = CompilerCpu.ticksByThread(target.serverPids());
+        RowCompilers.Reading compilerReading = RowCompilers.reading(target.serverPids());
         RunResult result = new ClosedLoopRun(target, workload, settings.readSetSize(), settings.warmUp(),
                 settings.run(), window).run();
-        double compilers = CompilerCpu.secondsBetween(compiledBefore, CompilerCpu.ticksByThread(target.serverPids()))
-                / ((System.nanoTime() - start) / 1e9);
+        double compilers = compilerReading.cores();
         if (target.name().equals("kv")) {
             kvCompilers.record(workload.name(), compilers);
         }

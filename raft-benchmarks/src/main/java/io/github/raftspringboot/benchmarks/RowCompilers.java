@@ -17,6 +17,21 @@ final class RowCompilers {
     /** In cores: the most of the row's rounds, by row name, in the order measured. */
     private final Map<String, Double> busiest = new LinkedHashMap<>();
 
+    /** Starts measuring how busy the compilers of the processes {@code pids} are, from now on. */
+    static Reading reading(List<Long> pids) {
+        return new Reading(pids, CompilerCpu.ticksByThread(pids), System.nanoTime());
+    }
+
+    /** A measurement of the compilers' CPU since it started. */
+    record Reading(List<Long> pids, Map<Long, Long> ticksBefore, long startNanos) {
+
+        /** The cores the compilers used on average since the reading started. */
+        double cores() {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return CompilerCpu.secondsBetween(ticksBefore, CompilerCpu.ticksByThread(pids)) / seconds;
+        }
+    }
+
     /** Records one run of {@code row}: its servers' compilers used {@code cores} of a core on average. */
     void record(String row, double cores) {
         busiest.merge(row, cores, Math::max);

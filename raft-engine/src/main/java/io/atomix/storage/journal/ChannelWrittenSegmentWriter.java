@@ -5,12 +5,10 @@ import java.lang.reflect.Field;
 import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.zip.CRC32;
 
-import com.esotericsoftware.kryo.KryoException;
 import io.atomix.storage.StorageException;
 import io.atomix.storage.journal.index.JournalIndex;
 import io.atomix.utils.memory.BufferCleaner;
@@ -30,9 +28,8 @@ import io.atomix.utils.serializer.Namespace;
  * write-back flushes no TLB. A store costs less than a system call, so entries below a threshold still go into the
  * mapping.
  * <p>
- * The entry format is Atomix's: a 32-bit length, a 32-bit CRC32 of the entry's bytes, the bytes (Kryo, the journal's
- * namespace). An entry is framed in a scratch buffer first; a reader on another thread that meets it half-copied
- * sees a checksum that does not match, which Atomix reads as "no entry yet", as it does for a half-stored one.
+ * The entry format is Atomix's ({@link EntryFrames}). An entry is framed in a scratch buffer first; a reader on another
+ * thread that meets it half-copied sees a checksum that does not match, which Atomix reads as "no entry yet", as it does for a half-stored one.
  * <p>
  * This class lives in Atomix's package because Atomix decides whether a segment is mapped by the class of its writer
  * ({@code instanceof MappedJournalSegmentWriter}); it extends that class for this alone and uses none of its state.
@@ -41,7 +38,7 @@ import io.atomix.utils.serializer.Namespace;
  */
 public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWriter<E> {
 
-    private static final int HEADER_BYTES = Integer.BYTES + Integer.BYTES;
+    private static final int HEADER_BYTES = EntryFrames.HEADER_BYTES;
 
     private final MappedByteBuffer mapped;
 
@@ -58,7 +55,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
 
     private final Namespace namespace;
 
-    private final Scratch scratch;
+    private final EntryFrames frames;
 
     private final int channelWriteThreshold;
 
@@ -72,7 +69,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
 
     private ChannelWrittenSegmentWriter(MappedByteBuffer mapped, FileChannel channel, JournalSegment<E> segment,
             int maxEntrySize, JournalIndex index, Namespace namespace, int position, Indexed<E> lastEntry,
-            Scratch scratch, int channelWriteThreshold) {
+            EntryFrames frames, int channelWriteThreshold) {
         super(mapped, segment, maxEntrySize, index, namespace);
         this.mapped = mapped;
         this.view = mapped.duplicate();
@@ -83,7 +80,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         this.namespace = namespace;
         this.position = position;
         this.lastEntry = lastEntry;
-        this.scratch = scratch;
+        this.frames = frames;
         this.channelWriteThreshold = channelWriteThreshold;
         this.ready = true;
     }
@@ -94,13 +91,13 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
      * writes the journal. {@code channelWriteThreshold}: the framed size in bytes from which an entry is written with
      * {@code pwrite}.
      */
-    public static boolean install(JournalSegment<?> segment, Scratch scratch, int channelWriteThreshold)
+    public static boolean install(JournalSegment<?> segment, EntryFrames frames, int channelWriteThreshold)
             throws ReflectiveOperationException {
-        return installTyped(segment, scratch, channelWriteThreshold);
+        return installTyped(segment, frames, channelWriteThreshold);
     }
 
     @SuppressWarnings("unchecked")
-    private static <E> boolean installTyped(JournalSegment<E> segment, Scratch scratch, int channelWriteThreshold)
+    private static <E> boolean installTyped(JournalSegment<E> segment, EntryFrames frames, int channelWriteThreshold)
             throws ReflectiveOperationException {
         MappableJournalSegmentWriter<E> mappable = segment.writer();
         Object current = Fields.WRITER.get(mappable);
@@ -112,7 +109,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         ChannelWrittenSegmentWriter<E> writer = new ChannelWrittenSegmentWriter<>(atomixWriter.buffer(),
                 (FileChannel) Fields.CHANNEL.get(mappable), segment, Fields.MAX_ENTRY_SIZE.getInt(mappable),
                 (JournalIndex) Fields.INDEX.get(mappable), (Namespace) Fields.NAMESPACE.get(mappable), position,
-                atomixWriter.getLastEntry(), scratch, channelWriteThreshold);
+                atomixWriter.getLastEntry(), frames, channelWriteThreshold);
         // Atomix's writer is dropped without close(): closing it would unmap the buffer that this one goes on using.
         Fields.WRITER.set(mappable, writer);
         return true;
@@ -171,7 +168,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         if (position + HEADER_BYTES > view.limit()) {
             throw new BufferOverflowException();
         }
-        ByteBuffer framed = frame(entry);
+        ByteBuffer framed = frames.frame(namespace, entry, maxEntrySize);
         int length = framed.remaining() - HEADER_BYTES;
         if (position + framed.remaining() > view.limit()) {
             // Atomix's writer runs out of mapping here too: the journal goes on in a new segment.
@@ -189,38 +186,6 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         position += HEADER_BYTES + length;
         lastEntry = indexed;
         return (Indexed<T>) indexed;
-    }
-
-    /** The entry with its length and checksum, in the scratch buffer, ready to write. */
-    private ByteBuffer frame(Object entry) {
-        ByteBuffer buffer = scratch.buffer;
-        while (true) {
-            buffer.clear().position(HEADER_BYTES);
-            try {
-                namespace.serialize(entry, buffer);
-                break;
-            }
-            catch (KryoException ex) {
-                if (ex.getMessage() == null || !ex.getMessage().startsWith("Buffer overflow")) {
-                    throw new StorageException(ex);
-                }
-                if (buffer.capacity() >= maxEntrySize + HEADER_BYTES) {
-                    throw new StorageException.TooLarge("Entry size exceeds maximum allowed bytes (" + maxEntrySize
-                            + ")");
-                }
-                buffer = scratch.grow(maxEntrySize + HEADER_BYTES);
-            }
-        }
-        int length = buffer.position() - HEADER_BYTES;
-        if (length > maxEntrySize) {
-            throw new StorageException.TooLarge("Entry size " + length + " exceeds maximum allowed bytes ("
-                    + maxEntrySize + ")");
-        }
-        CRC32 crc32 = new CRC32();
-        crc32.update(buffer.slice(HEADER_BYTES, length));
-        // Kryo's variable-length writers switch the buffer's byte order; Atomix's header is big-endian.
-        buffer.order(ByteOrder.BIG_ENDIAN).putInt(0, length).putInt(Integer.BYTES, (int) crc32.getValue());
-        return buffer.limit(HEADER_BYTES + length).position(0);
     }
 
     private void writeFully(ByteBuffer bytes, long at) {
@@ -306,20 +271,6 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         }
         catch (IOException ex) {
             throw new StorageException(ex);
-        }
-    }
-
-    /**
-     * The buffer an entry is framed in before it is written: one per journal, used on the thread that writes it,
-     * grown on demand up to the largest entry allowed. Direct, so that {@code pwrite} takes it without a copy.
-     */
-    public static final class Scratch {
-
-        private ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
-
-        ByteBuffer grow(int maxCapacity) {
-            buffer = ByteBuffer.allocateDirect((int) Math.min(maxCapacity, 2L * buffer.capacity()));
-            return buffer;
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.raftspringboot.engine.atomix;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
+import io.atomix.storage.journal.EntryFrames;
 import io.atomix.storage.journal.JournalSegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,7 @@ final class SegmentWrites {
 
     private final int thresholdBytes;
 
-    private final ChannelWrittenSegmentWriter.Scratch scratch = new ChannelWrittenSegmentWriter.Scratch();
+    private final EntryFrames frames = new EntryFrames();
 
     private boolean failed;
 
@@ -47,7 +48,7 @@ final class SegmentWrites {
             return false;
         }
         try {
-            return ChannelWrittenSegmentWriter.install(segment, scratch, thresholdBytes);
+            return ChannelWrittenSegmentWriter.install(segment, frames, thresholdBytes);
         }
         catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
             failed = true;
