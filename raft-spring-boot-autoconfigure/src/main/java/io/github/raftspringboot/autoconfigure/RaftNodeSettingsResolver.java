@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.unit.DataSize;
 
 import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.api.RaftPeer;
@@ -30,7 +31,19 @@ final class RaftNodeSettingsResolver {
     private RaftNodeSettingsResolver() {
     }
 
+    /**
+     * The heap a node needs per byte of {@code raft.limits.max-entry-size}: Atomix opens the log's reader on a
+     * segment (at start, at every segment roll-over, once per reader) with a buffer of twice the largest entry, and an
+     * entry is held whole while it is written and sent.
+     */
+    static final int HEAP_PER_ENTRY_BYTE = 4;
+
     static RaftNodeSettings resolve(RaftProperties properties) {
+        return resolve(properties, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@code maxHeapBytes}: this JVM's maximum heap ({@link Runtime#maxMemory()}), which the largest entry must fit. */
+    static RaftNodeSettings resolve(RaftProperties properties, long maxHeapBytes) {
         String nodeId = nodeId(properties);
         int port = port("raft.port", properties.getPort());
         int advertisePort = (properties.getAdvertisePort() != null)
@@ -52,6 +65,7 @@ final class RaftNodeSettingsResolver {
             throw new InvalidRaftPropertyException("raft.limits.max-entry-size", properties.getLimits().getMaxEntrySize(),
                     "it must be between 1KB and 512MB", "Set raft.limits.max-entry-size to e.g. 4MB.");
         }
+        checkHeapFits(properties.getLimits().getMaxEntrySize(), maxHeapBytes);
         long segmentSize = properties.getSnapshot().getSegmentSize().toBytes();
         if (segmentSize <= maxEntry || segmentSize > Integer.MAX_VALUE - 1024) {
             throw new InvalidRaftPropertyException("raft.snapshot.segment-size", properties.getSnapshot().getSegmentSize(),
@@ -65,6 +79,39 @@ final class RaftNodeSettingsResolver {
                 positive("raft.request-timeout", properties.getRequestTimeout()),
                 positive("raft.shutdown-timeout", properties.getShutdownTimeout()), (int) segmentSize, (int) maxEntry,
                 properties.getMembership().isStrictReconfigCheck(), dialOverrides(properties, nodeId));
+    }
+
+    /**
+     * Fails when {@code raft.limits.max-entry-size} cannot fit this JVM's heap: without the check the node stopped
+     * its start with an {@code OutOfMemoryError} (a 100MB limit in a 192MB heap), or, with a little more heap, failed
+     * later at a segment roll-over or with the first large entry.
+     */
+    private static void checkHeapFits(DataSize maxEntrySize, long maxHeapBytes) {
+        long needed = maxEntrySize.toBytes() * HEAP_PER_ENTRY_BYTE;
+        if (maxHeapBytes == Long.MAX_VALUE || needed <= maxHeapBytes) {
+            return;
+        }
+        // A collector reports a little less than -Xmx as the maximum heap (G1: a survivor region less): an eighth more.
+        long suggestedXmx = ((needed + needed / 8) + (1 << 20) - 1) >> 20;
+        throw new InvalidRaftPropertyException("raft.limits.max-entry-size", size(maxEntrySize.toBytes()),
+                "a node needs about " + HEAP_PER_ENTRY_BYTE + " times the largest entry in heap (" + megabytes(needed)
+                        + "), and this JVM's maximum heap is " + megabytes(maxHeapBytes)
+                        + ": each of the log's readers opens a segment with a buffer of twice the largest entry, and an "
+                        + "entry is held whole while it is written and sent",
+                "Lower raft.limits.max-entry-size to at most " + megabytes(maxHeapBytes / HEAP_PER_ENTRY_BYTE)
+                        + " (the default is 4MB), or give the JVM more heap, e.g. -Xmx" + suggestedXmx + "m.");
+    }
+
+    private static String megabytes(long bytes) {
+        return (bytes >> 20) + "MB";
+    }
+
+    /** As the property would be written: 64MB, 512KB, or bytes. */
+    private static String size(long bytes) {
+        if (bytes % (1 << 20) == 0) {
+            return (bytes >> 20) + "MB";
+        }
+        return (bytes % 1024 == 0) ? (bytes >> 10) + "KB" : bytes + "B";
     }
 
     /** {@code raft.transport.dial-overrides}: a valid node id other than this one, to a valid {@code host:port}. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
@@ -21,6 +22,7 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
@@ -136,6 +138,26 @@ class RaftAutoConfigurationTest {
                 .isInstanceOf(InvalidRaftPropertyException.class)
                 .hasMessageContaining("raft.heartbeat-interval")
                 .hasMessageContaining("at most half of raft.election-timeout"));
+    }
+
+    @Test
+    void aLargestEntryTheHeapCannotHoldIsRefusedSayingHowMuchHeapItNeeds() {
+        RaftProperties properties = withNodeId("node1");
+        properties.getLimits().setMaxEntrySize(DataSize.ofMegabytes(64));
+        properties.getSnapshot().setSegmentSize(DataSize.ofMegabytes(256));
+        long heap = DataSize.ofMegabytes(192).toBytes();
+
+        assertThatThrownBy(() -> RaftNodeSettingsResolver.resolve(properties, heap))
+            .isInstanceOf(InvalidRaftPropertyException.class)
+            .hasMessageContaining("Invalid value '64MB' for raft.limits.max-entry-size")
+            .hasMessageContaining("about 4 times the largest entry in heap (256MB)")
+            .hasMessageContaining("maximum heap is 192MB")
+            .extracting(ex -> ((InvalidRaftPropertyException) ex).action())
+            .asString()
+            .contains("at most 48MB", "-Xmx288m");
+        assertThat(RaftNodeSettingsResolver.resolve(properties, DataSize.ofMegabytes(256).toBytes()).maxEntrySize())
+            .isEqualTo(64 << 20);
+        assertThat(RaftNodeSettingsResolver.resolve(properties, Long.MAX_VALUE).maxEntrySize()).isEqualTo(64 << 20);
     }
 
     @Test

@@ -206,6 +206,23 @@ class SampleClusterIT {
             .contains("Set KV_STORE=boltdb");
     }
 
+    @Test
+    void aLargestEntryTheHeapCannotHoldFailsStartUpWithTheHeapItNeeds() {
+        httpPorts.put("big", SampleJar.freePort());
+        raftPorts.put("big", SampleJar.freePort());
+        Map<String, String> environment = clusterNode("big", null);
+        // The nodes run with -Xmx192m; before the check this start ended in an OutOfMemoryError opening the log.
+        environment.put("RAFT_LIMITS_MAX_ENTRY_SIZE", "100MB");
+        environment.put("RAFT_SNAPSHOT_SEGMENT_SIZE", "256MB");
+        NodeProcess node = start("big", environment);
+        assertThat(node.waitForExit(Duration.ofSeconds(60))).isNotZero();
+        assertThat(node.output()).contains("APPLICATION FAILED TO START")
+            .contains("Invalid value '100MB' for raft.limits.max-entry-size")
+            .contains("a node needs about 4 times the largest entry in heap (400MB)")
+            .contains("Lower raft.limits.max-entry-size to at most", "or give the JVM more heap, e.g. -Xmx450m")
+            .doesNotContain("OutOfMemoryError");
+    }
+
     private static void assertMalformedRequestsAreRefused(HttpJson http) {
         List<HttpJson.Response> responses = List.of(http.post("/key", "{\"a\":"), http.post("/key", "[1]"),
                 http.post("/key", "{}"), http.post("/key", "{\"a\":null}"), http.post("/key", ""),
