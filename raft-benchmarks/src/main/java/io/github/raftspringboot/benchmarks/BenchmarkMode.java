@@ -10,7 +10,7 @@ enum BenchmarkMode {
     HTTP("Sample HTTP API (kv) vs etcd's JSON gateway, side by side",
             "both clusters on loopback, fsync on: the sample with `KV_STORE=boltdb`, etcd with its defaults;"
                     + " client i talks to member i mod 3 (one client: node1 / etcd1, both made followers before the"
-                    + " first row, or leaders with --api-member=leader)"),
+                    + " JIT warm-up, or leaders with --api-member=leader)"),
 
     /**
      * The store API ({@code RaftKeyValueStore}) of a member running inside the load generator's JVM, with 2 sample
