@@ -23,6 +23,11 @@ import org.slf4j.LoggerFactory;
  * it now finds the pages already written by this class's sync, or waits for the sync under way, instead of starting
  * one of its own. The same entries go to every follower: a sync started after they were written covers them, so they
  * are synced once; entries sent while a sync runs share the next one.
+ * <p>
+ * On Linux a finished sync is also credited to the segment's writer ({@link SegmentToSync#written()}): the
+ * commit-time sync then skips its {@code msync} when nothing was written since, instead of paying the file system's
+ * sync for nothing on every write's path. Linux's {@code fdatasync} writes back the pages stored through the file's
+ * mappings, as {@code msync} does; elsewhere (Windows: mapped views are flushed apart) nothing is credited.
  */
 final class LeaderLogSync implements AutoCloseable {
 
@@ -32,13 +37,16 @@ final class LeaderLogSync implements AutoCloseable {
 
     private final LongConsumer onSynced;
 
+    /** Whether a file's sync writes back what was stored through its mappings (Linux's page cache). */
+    private static final boolean SYNC_COVERS_MAPPINGS = System.getProperty("os.name", "").startsWith("Linux");
+
     private final Object lock = new Object();
 
-    /** The segment file the writer appends to; read on the Raft thread, where the log is written. */
-    private volatile Supplier<File> writersSegment = () -> null;
+    /** The segment the writer appends to; read on the Raft thread, where the log is written. */
+    private volatile Supplier<SegmentToSync> writersSegment = () -> null;
 
     /** Guarded by {@code lock}. */
-    private File requestedFile;
+    private SegmentToSync requested;
 
     /**
      * Guarded by {@code lock}: the highest (term, last index) of the entries sent, and of those a sync has started
@@ -73,9 +81,9 @@ final class LeaderLogSync implements AutoCloseable {
         this.onSynced = onSynced;
     }
 
-    /** Where the writer's current segment file is found (called on the Raft thread); until set, nothing is synced. */
-    void readSegmentsWith(Supplier<File> writersSegmentFile) {
-        this.writersSegment = writersSegmentFile;
+    /** Where the writer's current segment is found (called on the Raft thread); until set, nothing is synced. */
+    void readSegmentsWith(Supplier<SegmentToSync> writersSegmentToSync) {
+        this.writersSegment = writersSegmentToSync;
     }
 
     /** The transport Atomix's server sends with, with a sync started before each append that carries entries. */
@@ -96,15 +104,15 @@ final class LeaderLogSync implements AutoCloseable {
                 return; // a sync started after these entries were written covers them
             }
         }
-        File file = writersSegment.get();
-        if (file == null) {
+        SegmentToSync segment = writersSegment.get();
+        if (segment == null) {
             return;
         }
         synchronized (lock) {
             if (closed) {
                 return;
             }
-            requestedFile = file;
+            requested = segment;
             if (after(term, lastIndex, requestedTerm, requestedIndex)) {
                 requestedTerm = term;
                 requestedIndex = lastIndex;
@@ -131,7 +139,7 @@ final class LeaderLogSync implements AutoCloseable {
 
     private void run() {
         while (true) {
-            File file;
+            SegmentToSync segment;
             long upTo;
             synchronized (lock) {
                 while (!closed && !after(requestedTerm, requestedIndex, startedTerm, startedIndex)) {
@@ -147,13 +155,16 @@ final class LeaderLogSync implements AutoCloseable {
                     closeChannel();
                     return;
                 }
-                file = requestedFile;
+                segment = requested;
                 startedTerm = requestedTerm;
                 startedIndex = requestedIndex;
                 upTo = requestedIndex;
             }
             long started = System.nanoTime();
-            boolean synced = sync(file);
+            boolean synced = sync(segment.file());
+            if (synced && SYNC_COVERS_MAPPINGS && segment.written() != null) {
+                segment.written().synced();
+            }
             synchronized (lock) {
                 coveredIndex = upTo;
             }

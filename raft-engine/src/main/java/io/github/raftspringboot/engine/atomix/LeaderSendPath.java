@@ -43,7 +43,7 @@ final class LeaderSendPath implements AutoCloseable {
 
     /** Once the context is built: the installs and the push read its state, the sync its log's segments. */
     void attach(RaftContext context, SegmentMappings segmentMappings) {
-        leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentFile);
+        leaderLogSync.readSegmentsWith(segmentMappings::writersSegmentToSync);
         installs.attach(context);
         push.attach(context);
     }

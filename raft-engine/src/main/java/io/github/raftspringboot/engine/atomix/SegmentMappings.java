@@ -1,6 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -14,8 +13,10 @@ import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.impl.RaftServiceManager;
 import io.atomix.protocols.raft.storage.log.RaftLog;
 import io.atomix.storage.StorageLevel;
+import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
 import io.atomix.storage.journal.DelegatingJournalReader;
 import io.atomix.storage.journal.JournalSegment;
+import io.atomix.storage.journal.SegmentWrittenMark;
 import io.atomix.storage.journal.SegmentedJournal;
 import io.atomix.storage.journal.SegmentedJournalReader;
 import org.slf4j.Logger;
@@ -89,16 +90,30 @@ final class SegmentMappings {
         return new SegmentMappings(journal, Runnable::run, null);
     }
 
-    /** The file of the segment the writer appends to (the last one), or null if unknown; from any thread. */
-    File writersSegmentFile() {
+    /**
+     * The segment the writer appends to (the last one) and what its writer has written so far, or null if unknown.
+     * Call it on the thread that writes the journal (the mark reads the writer's count of changes).
+     */
+    SegmentToSync writersSegmentToSync() {
         JournalSegment<?> last = null;
         if (journal != null) {
-            // The journal's segments are a concurrent map, safe to read from any thread.
+            // The journal's segments are a concurrent map.
             for (JournalSegment<?> segment : journal.segments()) {
                 last = segment;
             }
         }
-        return (last == null) ? null : last.file().file();
+        if (last == null) {
+            return null;
+        }
+        SegmentWrittenMark written;
+        try {
+            written = ChannelWrittenSegmentWriter.writtenMark(last);
+        }
+        catch (ReflectiveOperationException | RuntimeException ex) {
+            logger.debug("Cannot read the log writer's changes: the commit-time sync does all the work", ex);
+            written = null;
+        }
+        return new SegmentToSync(last.file().file(), written);
     }
 
     /** Changes whenever a segment is added or removed (a pass is then due soon); from any thread. */

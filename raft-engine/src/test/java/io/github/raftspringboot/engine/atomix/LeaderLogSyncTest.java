@@ -41,7 +41,7 @@ class LeaderLogSyncTest {
     void anAppendWithEntriesStartsASyncBeforeItIsSent() throws IOException {
         File segment = Files.write(dir.resolve("raft-1.log"), new byte[] { 1, 2, 3 }).toFile();
         try (LeaderLogSync sync = new LeaderLogSync("test", nanos -> synced.incrementAndGet())) {
-            sync.readSegmentsWith(() -> segment);
+            sync.readSegmentsWith(() -> new SegmentToSync(segment, null));
             AtomicReference<long[]> whenSent = new AtomicReference<>();
             RaftServerProtocol transport = sync.wrap(recording(() -> whenSent.compareAndSet(null, sync.indexes())));
 
@@ -60,7 +60,7 @@ class LeaderLogSyncTest {
     void aHeartbeatStartsNoSync() throws IOException {
         File segment = Files.write(dir.resolve("raft-1.log"), new byte[] { 1 }).toFile();
         try (LeaderLogSync sync = new LeaderLogSync("test", nanos -> synced.incrementAndGet())) {
-            sync.readSegmentsWith(() -> segment);
+            sync.readSegmentsWith(() -> new SegmentToSync(segment, null));
             RaftServerProtocol transport = sync.wrap(recording(() -> { }));
 
             transport.append(MemberId.from("b"), request(List.of()));
@@ -73,7 +73,7 @@ class LeaderLogSyncTest {
     void aSegmentDeletedMeanwhileIsNotAnError() {
         File gone = dir.resolve("raft-9.log").toFile();
         try (LeaderLogSync sync = new LeaderLogSync("test", nanos -> synced.incrementAndGet())) {
-            sync.readSegmentsWith(() -> gone);
+            sync.readSegmentsWith(() -> new SegmentToSync(gone, null));
             sync.requestSync(1, 5);
             await().atMost(Duration.ofSeconds(10)).until(() -> sync.indexes()[1] == 5);
             assertThat(synced).hasValue(0);

@@ -146,12 +146,12 @@ class SegmentWritesTest {
         };
     }
 
-    private static JournalSegment<Payload> last(SegmentedJournal<Payload> journal) {
+    static JournalSegment<Payload> last(SegmentedJournal<Payload> journal) {
         List<JournalSegment<Payload>> segments = new ArrayList<>(journal.segments());
         return segments.get(segments.size() - 1);
     }
 
-    private static List<Payload> readAll(SegmentedJournal<Payload> journal, long from) {
+    static List<Payload> readAll(SegmentedJournal<Payload> journal, long from) {
         List<Payload> entries = new ArrayList<>();
         try (SegmentedJournalReader<Payload> reader = journal.openReader(from)) {
             while (reader.hasNext()) {
@@ -176,7 +176,7 @@ class SegmentWritesTest {
         return total;
     }
 
-    private static SegmentedJournal<Payload> journal(Path directory) {
+    static SegmentedJournal<Payload> journal(Path directory) {
         Namespace namespace = Namespace.builder()
             .register(Namespaces.BASIC)
             .register(new PayloadSerializer(), Payload.class)
