@@ -91,7 +91,11 @@ final class BenchmarkSession implements AutoCloseable {
             if (isClosed()) {
                 throw new IllegalStateException("Stopped (SIGTERM or Ctrl-C) while the clusters were starting", ex);
             }
-            throw new IllegalStateException("The clusters did not start: " + causes(ex) + logTails(), ex);
+            List<ServerProcess> servers = Stream.concat(etcd.processes().stream(), sample.processes().stream())
+                .toList();
+            Path memberLog = (settings.mode() == BenchmarkMode.API) ? workDir.resolve("kv-node1.log") : null;
+            throw new IllegalStateException("The clusters did not start: "
+                    + StartFailure.describe(ex, servers, memberLog), ex);
         }
         if (member != null) {
             targets.add(new StoreApiTarget(member.store(), sample.pids()));
@@ -243,29 +247,6 @@ final class BenchmarkSession implements AutoCloseable {
 
     private static RunResult merge(RunResult sum, RunResult next) {
         return sum == null ? next : sum.merge(next);
-    }
-
-    private String logTails() {
-        StringBuilder tails = new StringBuilder();
-        Stream.concat(etcd.processes().stream(), sample.processes().stream())
-            .forEach(process -> tails.append("\n--- the end of ").append(process.name()).append("'s log ---\n")
-                .append(process.tail(15)));
-        Path memberLog = workDir.resolve("kv-node1.log");
-        if (settings.mode() == BenchmarkMode.API && Files.exists(memberLog)) {
-            tails.append("\n--- the end of the in-process member node1's log ---\n")
-                .append(ServerProcess.tail(memberLog, 30));
-        }
-        return tails.toString();
-    }
-
-    /** The exception's message and its causes', which say what went wrong (a Spring context's do). */
-    private static String causes(Throwable ex) {
-        StringBuilder text = new StringBuilder(String.valueOf(ex.getMessage()));
-        for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-            text.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ")
-                .append(cause.getMessage());
-        }
-        return text.toString();
     }
 
     private synchronized boolean isClosed() {
