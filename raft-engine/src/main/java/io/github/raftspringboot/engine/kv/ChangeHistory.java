@@ -11,8 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 import io.github.raftspringboot.api.WatchEvent;
 
 /**
- * The most recent changes of the store, at most {@code maxEvents} of them and about {@code maxBytes} of JSON (a
- * revision is kept or dropped whole), so that a watch can start from a past revision. Everything above
+ * The most recent changes of the store, at most {@code maxEvents} of them and about {@code maxBytes} of heap
+ * ({@link JsonHeapWeight}; a revision is kept or dropped whole), so that a watch can start from a past revision. Everything above
  * {@link #compactedRevision} is here. Not thread-safe: {@link WatchHub} guards it.
  */
 final class ChangeHistory {
@@ -31,7 +31,7 @@ final class ChangeHistory {
 
     private long compactedRevision;
 
-    /** How much history to keep: at most {@code events} changes and about {@code bytes} of their JSON. */
+    /** How much history to keep: at most {@code events} changes and about {@code bytes} of heap for them. */
     record Bounds(int events, long bytes) {
 
         Bounds {
@@ -143,7 +143,7 @@ final class ChangeHistory {
                 weight = 0;
             }
             revision.add(event);
-            weight += item.toString().length();
+            weight += JsonHeapWeight.of(event);
         }
         history.append(revision, weight);
         return history;

@@ -97,9 +97,8 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
             }
         }
         finally {
-            // A change's value came in the command; its previous value in an earlier one: twice the command is a
-            // fair measure of what the changes weigh, without writing them out again.
-            watches.publish(List.copyOf(changes), 2L * command.length);
+            // Weighed by the heap the history will hold for them (values and previous values), not their text.
+            watches.publish(List.copyOf(changes), JsonHeapWeight.of(changes));
             changes.clear();
         }
         return StoreCommands.bytes(mapper, result);

@@ -88,7 +88,8 @@ class RevisionsAndHistoryTest {
         for (int index = 1; index <= 4; index++) {
             apply(state, index, big);
         }
-        // Each write weighs about 2 x 330 bytes: only the latest fits, and it is kept even so.
+        // Each write holds about 800 bytes of heap (its value and the one it replaced): only the latest fits, and it
+        // is kept even so.
         assertThat(state.oldestWatchRevision()).isEqualTo(4);
     }
 
