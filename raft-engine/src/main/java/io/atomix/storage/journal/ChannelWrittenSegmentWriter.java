@@ -29,7 +29,8 @@ import io.atomix.utils.serializer.Namespace;
  * mapping.
  * <p>
  * The entry format is Atomix's ({@link EntryFrames}). An entry is framed in a scratch buffer first; a reader on another
- * thread that meets it half-copied sees a checksum that does not match, which Atomix reads as "no entry yet", as it does for a half-stored one.
+ * thread that meets it half-copied sees a checksum that does not match, which Atomix reads as "no entry yet", as it
+ * does for a half-stored one.
  * <p>
  * This class lives in Atomix's package because Atomix decides whether a segment is mapped by the class of its writer
  * ({@code instanceof MappedJournalSegmentWriter}); it extends that class for this alone and uses none of its state.
@@ -124,9 +125,11 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         MappedJournalSegmentWriter<E> atomixWriter = (MappedJournalSegmentWriter<E>) current;
         int position = ((ByteBuffer) SegmentWriterFields.BUFFER.get(atomixWriter)).position();
         ChannelWrittenSegmentWriter<E> writer = new ChannelWrittenSegmentWriter<>(atomixWriter.buffer(),
-                (FileChannel) SegmentWriterFields.CHANNEL.get(mappable), segment, SegmentWriterFields.MAX_ENTRY_SIZE.getInt(mappable),
-                (JournalIndex) SegmentWriterFields.INDEX.get(mappable), (Namespace) SegmentWriterFields.NAMESPACE.get(mappable), position,
-                atomixWriter.getLastEntry(), frames, channelWriteThreshold);
+                (FileChannel) SegmentWriterFields.CHANNEL.get(mappable), segment,
+                SegmentWriterFields.MAX_ENTRY_SIZE.getInt(mappable),
+                (JournalIndex) SegmentWriterFields.INDEX.get(mappable),
+                (Namespace) SegmentWriterFields.NAMESPACE.get(mappable), position, atomixWriter.getLastEntry(), frames,
+                channelWriteThreshold);
         // Atomix's writer is dropped without close(): closing it would unmap the buffer that this one goes on using.
         SegmentWriterFields.WRITER.set(mappable, writer);
         return true;
@@ -134,13 +137,13 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
 
     /** True when {@code segment}'s writer is one of this class (tests, diagnostics). */
     public static boolean isInstalled(JournalSegment<?> segment) throws ReflectiveOperationException {
-        return SegmentWriterFields.WRITER.get(segment.writer()) instanceof ChannelWrittenSegmentWriter<?>;
+        return installed(segment) != null;
     }
 
-    /** How many {@code msync}s the writer of {@code segment} made; -1 if it is not of this class (tests, diagnostics). */
+    /** How many {@code msync}s the writer of {@code segment} made; -1 if it is not one of this class (tests). */
     public static long syncs(JournalSegment<?> segment) throws ReflectiveOperationException {
-        return (SegmentWriterFields.WRITER.get(segment.writer()) instanceof ChannelWrittenSegmentWriter<?> writer)
-                ? writer.syncs.get() : -1;
+        ChannelWrittenSegmentWriter<?> writer = installed(segment);
+        return (writer != null) ? writer.syncs.get() : -1;
     }
 
     /**
@@ -148,8 +151,14 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
      * starts after this call; null when the writer is not of this class. Call it on the thread that writes the journal.
      */
     public static SegmentWrittenMark writtenMark(JournalSegment<?> segment) throws ReflectiveOperationException {
+        ChannelWrittenSegmentWriter<?> writer = installed(segment);
+        return (writer != null) ? new SegmentWrittenMark(writer, writer.changes) : null;
+    }
+
+    private static ChannelWrittenSegmentWriter<?> installed(JournalSegment<?> segment)
+            throws ReflectiveOperationException {
         return (SegmentWriterFields.WRITER.get(segment.writer()) instanceof ChannelWrittenSegmentWriter<?> writer)
-                ? new SegmentWrittenMark(writer, writer.changes) : null;
+                ? writer : null;
     }
 
     /** Credits this writer with a finished sync of its file that covers {@code upTo} changes (any thread). */

@@ -12,8 +12,8 @@ import io.github.raftspringboot.api.WatchEvent;
 
 /**
  * The most recent changes of the store, at most {@code maxEvents} of them and about {@code maxBytes} of heap
- * ({@link JsonHeapWeight}; a revision is kept or dropped whole), so that a watch can start from a past revision. Everything above
- * {@link #compactedRevision} is here. Not thread-safe: {@link WatchHub} guards it.
+ * ({@link JsonHeapWeight}; a revision is kept or dropped whole), so that a watch can start from a past revision.
+ * Everything above {@link #compactedRevision} is here. Not thread-safe: {@link WatchHub} guards it.
  */
 final class ChangeHistory {
 
