@@ -9,14 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.raftspringboot.api.RaftRole;
+import io.github.raftspringboot.test.RaftTestCluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Nodes that start together poll each other a moment after they start instead of waiting out their first election
- * timer (docs/startup.md). The election timeout here (30 s) is longer than the time allowed: a cluster whose nodes
- * waited for their timers would have no leader in time.
+ * Nodes that start together poll each other a moment after they start, in turn by their ids, instead of waiting out
+ * their first election timer (docs/startup.md). The election timeout here (30 s) is longer than the time allowed: a
+ * cluster whose nodes waited for their timers would have no leader in time.
  */
 class EarlyFirstPollTest {
 
@@ -57,5 +58,26 @@ class EarlyFirstPollTest {
         assertThat(cluster.node(follower).status().role()).isEqualTo(RaftRole.FOLLOWER);
         assertThat(cluster.node(leader).status().role()).isEqualTo(RaftRole.LEADER);
         assertThat(cluster.node(leader).status().term()).isEqualTo(term);
+    }
+
+    @Test
+    void whenTheFirstVoterInTurnIsDownTheNextOneIsElectedBeforeAnyElectionTimer() {
+        try (RaftTestCluster raft = RaftTestCluster.builder(TestCluster.NodeApplication.class)
+            .nodes(3)
+            .stateDirectory(dir)
+            .properties(SLOW_ELECTIONS)
+            .withNetworkFaults()
+            .start()) {
+            String first = raft.awaitLeader(Duration.ofSeconds(25));
+            raft.awaitApplied(raft.store(first).put("before", Map.of("crash", 1)).index());
+            // Crashed, not stopped: a leader stopped gracefully hands its leadership over to a peer.
+            raft.ids().forEach(raft::kill);
+
+            // node1 polls first and holds back the others' polls at start: without it, node2 (second in turn)
+            // polls at 15-18 s and node3, last in turn, lets it through; no election timer (30-45 s) is needed.
+            raft.start("node2");
+            raft.start("node3");
+            assertThat(raft.awaitLeader(Duration.ofSeconds(25))).isEqualTo("node2");
+        }
     }
 }

@@ -203,7 +203,8 @@ final class AtomixMember {
             this.statusReader = new NodeStatusReader(context, directory, settings, hooks::lastContactMillis);
             this.membership = new MembershipOperations(context, transport, directory, settings,
                     commands::submitSystem, parts.running());
-            this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem);
+            this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem,
+                    hooks.firstElection);
             this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, sendPath.acknowledgements()), transport,
                     this::leaderId, logApplied, parts.applied(), parts.running(),
                     () -> "commit index " + context.getCommitIndex() + ", Atomix's last applied "

@@ -37,13 +37,16 @@ final class ClusterJoin {
 
     private final BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem;
 
+    private final FirstElectionOrder firstElection;
+
     ClusterJoin(RaftContext context, DefaultRaftServer server, RaftNodeSettings settings, PeerDirectory directory,
-            BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem) {
+            BiFunction<OperationId, byte[], CompletableFuture<Long>> submitSystem, FirstElectionOrder firstElection) {
         this.context = context;
         this.server = server;
         this.settings = settings;
         this.directory = directory;
         this.submitSystem = submitSystem;
+        this.firstElection = firstElection;
     }
 
     /** @param running whether the node still runs (a late failure to join is then worth a warning) */
@@ -92,7 +95,7 @@ final class ClusterJoin {
                 context.transition(RaftServer.Role.CANDIDATE);
             }
             else {
-                EarlyFirstPoll.schedule(context, settings.nodeId(), settings.electionTimeout());
+                EarlyFirstPoll.schedule(context, settings.nodeId(), settings.electionTimeout(), firstElection);
             }
         });
     }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
+import io.atomix.cluster.MemberId;
 import io.atomix.protocols.raft.RaftError;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.cluster.RaftMember;
@@ -25,7 +26,8 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 /**
  * What this node adds to Atomix's handling of peer requests: the fsync of a follower's accepted entries before it
  * acknowledges them (and the time of the last leader contact), the refusal of appends whose previous entry it cannot
- * check, the activation of a node added as a non-voter, and leader stickiness in the pre-vote (poll).
+ * check, the activation of a node added as a non-voter, leader stickiness in the pre-vote (poll), and the order in
+ * which voters started together stand for their first election ({@link FirstElectionOrder}).
  */
 final class PeerRequestHooks {
 
@@ -45,6 +47,9 @@ final class PeerRequestHooks {
     /** Refuses appends whose previous entry this node cannot check (Atomix commits them unchecked). */
     final UncheckedAppendGuard uncheckedAppends;
 
+    /** The order of the first election of voters started together, kept in the polls this node answers. */
+    final FirstElectionOrder firstElection;
+
     private volatile long lastContactMillis;
 
     /** Set once the node runs: while the disk is short of space, appends with entries are refused. */
@@ -61,6 +66,7 @@ final class PeerRequestHooks {
         this.measurements = measurements;
         this.running = running;
         this.uncheckedAppends = new UncheckedAppendGuard(context, raftThread);
+        this.firstElection = new FirstElectionOrder(settings.electionTimeout());
     }
 
     /** Leader messages as they arrive on the transport, before the Raft thread has handled them. */
@@ -133,12 +139,16 @@ final class PeerRequestHooks {
                     && arrivals.heardWithin(context.getTerm(), Duration.ofNanos(window));
             boolean appendedRecently = lastContactMillis != 0 && System.nanoTime() - lastContactNanos < window
                     && context.getLeader() != null;
+            String candidate = request.candidate().id();
+            MemberId vote = context.getLastVotedFor();
             if (leaderOfThisTermHeard || appendedRecently) {
-                return CompletableFuture.completedFuture(PollResponse.builder()
-                    .withStatus(RaftResponse.Status.OK)
-                    .withTerm(context.getTerm())
-                    .withAccepted(false)
-                    .build());
+                return refusedPoll();
+            }
+            if (firstElection.refuses(candidate, context.getTerm(), (vote == null) ? null : vote.id(),
+                    context.getLeader() != null, System.nanoTime())) {
+                logger.debug("Pre-vote of {} for term {} refused: a voter before it in turn stands first at start",
+                        candidate, request.term());
+                return refusedPoll();
             }
             // Rare while a leader is healthy, and each one is a step towards an election: say why it was let through.
             logger.info("Pre-vote of {} for term {} passed to Atomix (term {}, leader {}): the leader's last message "
@@ -146,8 +156,21 @@ final class PeerRequestHooks {
                     context.getTerm(), context.getLeader() == null ? "unknown" : context.getLeader().memberId(),
                     arrivals == null ? -1 : arrivals.millisSinceHeard(),
                     lastContactMillis == 0 ? -1 : (System.nanoTime() - lastContactNanos) / 1_000_000);
-            return handler.apply(request);
+            return handler.apply(request).thenApply(response -> {
+                if (response.status() == RaftResponse.Status.OK && response.accepted()) {
+                    firstElection.granted(candidate, System.nanoTime());
+                }
+                return response;
+            });
         };
+    }
+
+    private CompletableFuture<PollResponse> refusedPoll() {
+        return CompletableFuture.completedFuture(PollResponse.builder()
+            .withStatus(RaftResponse.Status.OK)
+            .withTerm(context.getTerm())
+            .withAccepted(false)
+            .build());
     }
 
     /**
