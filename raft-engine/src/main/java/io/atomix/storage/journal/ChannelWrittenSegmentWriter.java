@@ -34,13 +34,14 @@ import io.atomix.utils.serializer.Namespace;
  * <p>
  * This class lives in Atomix's package because Atomix decides whether a segment is mapped by the class of its writer
  * ({@code instanceof MappedJournalSegmentWriter}); it extends that class for this alone and uses none of its state.
- * {@link #install} puts it in place of the writer Atomix made when it mapped the segment, on the thread that writes the
- * journal.
+ * {@link ChannelWrittenSegments#install} puts it in place of the writer Atomix made when it mapped the segment, on the
+ * thread that writes the journal.
  * <p>
  * A flush with nothing written since the last sync of the file skips its {@code msync}: on a follower, Atomix syncs the
  * log when an append advances the commit index, and the acknowledgement's sync right after it found nothing left to
  * write but still cost the file system's sync (about 50 µs on the project's machine, on every write's path). A sync
- * made on another thread counts too when it is credited through {@link #writtenMark} (the leader's early sync).
+ * made on another thread counts too when it is credited through {@link ChannelWrittenSegments#writtenMark} (the
+ * leader's early sync).
  */
 public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWriter<E> {
 
@@ -85,7 +86,7 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
     /** The {@code msync}s this writer made (diagnostics, tests). */
     private final AtomicLong syncs = new AtomicLong();
 
-    private ChannelWrittenSegmentWriter(MappedByteBuffer mapped, FileChannel channel, JournalSegment<E> segment,
+    ChannelWrittenSegmentWriter(MappedByteBuffer mapped, FileChannel channel, JournalSegment<E> segment,
             int maxEntrySize, JournalIndex index, Namespace namespace, int position, Indexed<E> lastEntry,
             EntryFrames frames, int channelWriteThreshold) {
         super(mapped, segment, maxEntrySize, index, namespace);
@@ -103,62 +104,14 @@ public final class ChannelWrittenSegmentWriter<E> extends MappedJournalSegmentWr
         this.ready = true;
     }
 
-    /**
-     * Puts a writer of this class in place of the mapped writer of {@code segment}, carrying on where that one is.
-     * Returns false, changing nothing, when the segment is not mapped or already has one. Call it on the thread that
-     * writes the journal. {@code channelWriteThreshold}: the framed size in bytes from which an entry is written with
-     * {@code pwrite}.
-     */
-    public static boolean install(JournalSegment<?> segment, EntryFrames frames, int channelWriteThreshold)
-            throws ReflectiveOperationException {
-        return installTyped(segment, frames, channelWriteThreshold);
+    /** The appends and truncations made so far (the thread that writes the journal). */
+    long changes() {
+        return changes;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <E> boolean installTyped(JournalSegment<E> segment, EntryFrames frames, int channelWriteThreshold)
-            throws ReflectiveOperationException {
-        MappableJournalSegmentWriter<E> mappable = segment.writer();
-        Object current = SegmentWriterFields.WRITER.get(mappable);
-        if (!(current instanceof MappedJournalSegmentWriter<?>) || current instanceof ChannelWrittenSegmentWriter<?>) {
-            return false;
-        }
-        MappedJournalSegmentWriter<E> atomixWriter = (MappedJournalSegmentWriter<E>) current;
-        int position = ((ByteBuffer) SegmentWriterFields.BUFFER.get(atomixWriter)).position();
-        ChannelWrittenSegmentWriter<E> writer = new ChannelWrittenSegmentWriter<>(atomixWriter.buffer(),
-                (FileChannel) SegmentWriterFields.CHANNEL.get(mappable), segment,
-                SegmentWriterFields.MAX_ENTRY_SIZE.getInt(mappable),
-                (JournalIndex) SegmentWriterFields.INDEX.get(mappable),
-                (Namespace) SegmentWriterFields.NAMESPACE.get(mappable), position, atomixWriter.getLastEntry(), frames,
-                channelWriteThreshold);
-        // Atomix's writer is dropped without close(): closing it would unmap the buffer that this one goes on using.
-        SegmentWriterFields.WRITER.set(mappable, writer);
-        return true;
-    }
-
-    /** True when {@code segment}'s writer is one of this class (tests, diagnostics). */
-    public static boolean isInstalled(JournalSegment<?> segment) throws ReflectiveOperationException {
-        return installed(segment) != null;
-    }
-
-    /** How many {@code msync}s the writer of {@code segment} made; -1 if it is not one of this class (tests). */
-    public static long syncs(JournalSegment<?> segment) throws ReflectiveOperationException {
-        ChannelWrittenSegmentWriter<?> writer = installed(segment);
-        return (writer != null) ? writer.syncs.get() : -1;
-    }
-
-    /**
-     * What the writer of {@code segment} has written so far, to be credited with a sync of the segment's file that
-     * starts after this call; null when the writer is not of this class. Call it on the thread that writes the journal.
-     */
-    public static SegmentWrittenMark writtenMark(JournalSegment<?> segment) throws ReflectiveOperationException {
-        ChannelWrittenSegmentWriter<?> writer = installed(segment);
-        return (writer != null) ? new SegmentWrittenMark(writer, writer.changes) : null;
-    }
-
-    private static ChannelWrittenSegmentWriter<?> installed(JournalSegment<?> segment)
-            throws ReflectiveOperationException {
-        return (SegmentWriterFields.WRITER.get(segment.writer()) instanceof ChannelWrittenSegmentWriter<?> writer)
-                ? writer : null;
+    /** The {@code msync}s this writer made. */
+    long syncCount() {
+        return syncs.get();
     }
 
     /** Credits this writer with a finished sync of its file that covers {@code upTo} changes (any thread). */

@@ -13,7 +13,7 @@ import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.impl.RaftServiceManager;
 import io.atomix.protocols.raft.storage.log.RaftLog;
 import io.atomix.storage.StorageLevel;
-import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
+import io.atomix.storage.journal.ChannelWrittenSegments;
 import io.atomix.storage.journal.DelegatingJournalReader;
 import io.atomix.storage.journal.JournalSegment;
 import io.atomix.storage.journal.SegmentWrittenMark;
@@ -107,7 +107,7 @@ final class SegmentMappings {
         }
         SegmentWrittenMark written;
         try {
-            written = ChannelWrittenSegmentWriter.writtenMark(last);
+            written = ChannelWrittenSegments.writtenMark(last);
         }
         catch (ReflectiveOperationException | RuntimeException ex) {
             logger.debug("Cannot read the log writer's changes: the commit-time sync does all the work", ex);

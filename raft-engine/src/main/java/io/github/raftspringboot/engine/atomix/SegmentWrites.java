@@ -3,6 +3,7 @@ package io.github.raftspringboot.engine.atomix;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
+import io.atomix.storage.journal.ChannelWrittenSegments;
 import io.atomix.storage.journal.EntryFrames;
 import io.atomix.storage.journal.JournalSegment;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ final class SegmentWrites {
             return false;
         }
         try {
-            return ChannelWrittenSegmentWriter.install(segment, frames, thresholdBytes);
+            return ChannelWrittenSegments.install(segment, frames, thresholdBytes);
         }
         catch (ReflectiveOperationException | RuntimeException | LinkageError ex) {
             failed = true;

@@ -33,6 +33,8 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     private final StoreLimits limits;
 
+    private final StoreCommandCheck commands;
+
     /** Replaced as a whole by {@link #restore}, so that local readers see the old or the new state, never a mix. */
     private volatile ConcurrentSkipListMap<String, KeyRecord> entries = new ConcurrentSkipListMap<>();
 
@@ -54,13 +56,14 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory, long watchHistoryBytes) {
         this.mapper = mapper;
         this.limits = limits;
+        this.commands = new StoreCommandCheck(mapper, limits);
         this.watches = new WatchHub(new ChangeHistory.Bounds(watchHistory, watchHistoryBytes));
     }
 
     @Override
     public String validate(byte[] command) {
         try {
-            check(StoreCommands.parse(mapper, command), command.length);
+            commands.check(StoreCommands.parse(mapper, command), command.length);
             limits.checkCommand(command);
             return null;
         }
@@ -75,7 +78,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         JsonNode node;
         try {
             node = StoreCommands.parse(mapper, command);
-            check(node, command.length);
+            commands.check(node, command.length);
         }
         catch (IllegalArgumentException ex) {
             // Deterministic on every node: the entry is skipped, the submitter is told why.
@@ -184,63 +187,6 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
         }
         write(key, value, lease);
         return true;
-    }
-
-    /** Throws with a precise message when the command ({@code length} bytes) is not one of the documented forms. */
-    private void check(JsonNode node, int length) {
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("a command must be a JSON object such as {\"op\":\"put\",\"key\":\"a\",\"value\":1}");
-        }
-        JsonNode op = node.get("op");
-        if (op == null || !op.isString()) {
-            throw new IllegalArgumentException("\"op\" is missing; use put, put_all, delete, cas or txn");
-        }
-        switch (op.asString()) {
-            case "put" -> {
-                limits.checkKey(key(node));
-                checkValue(key(node), node.get("value"), length);
-                LeaseCommands.checkLeaseField(node);
-            }
-            case "delete" -> limits.checkKey(key(node));
-            case "cas" -> {
-                limits.checkKey(key(node));
-                if (node.hasNonNull("value")) {
-                    checkValue(key(node), node.get("value"), length);
-                }
-                LeaseCommands.checkLeaseField(node);
-            }
-            case "txn" -> TxnCommands.check(node, limits, mapper);
-            case "put_all" -> {
-                JsonNode values = node.get("entries");
-                if (values == null || !values.isObject() || values.isEmpty()) {
-                    throw new IllegalArgumentException("\"entries\" must be a non-empty JSON object of keys to values");
-                }
-                for (Map.Entry<String, JsonNode> entry : values.properties()) {
-                    limits.checkKey(entry.getKey());
-                    checkValue(entry.getKey(), entry.getValue(), length);
-                }
-            }
-            default -> {
-                if (!LeaseCommands.isLeaseOp(op.asString())) {
-                    throw new IllegalArgumentException("unknown op \"" + op.asString()
-                            + "\"; use put, put_all, delete, cas, txn or a lease op");
-                }
-                LeaseCommands.check(node);
-            }
-        }
-    }
-
-    private void checkValue(String key, JsonNode value, int commandLength) {
-        limits.checkValue(key, value);
-        limits.checkValueSize(key, value, mapper, commandLength);
-    }
-
-    private static String key(JsonNode node) {
-        JsonNode key = node.get("key");
-        if (key == null || !key.isString()) {
-            throw new IllegalArgumentException("\"key\" must be a string");
-        }
-        return key.asString();
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.github.raftspringboot.engine.atomix;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
+import io.atomix.storage.journal.ChannelWrittenSegments;
 import io.atomix.storage.journal.JournalSegment;
 import io.atomix.storage.journal.SegmentedJournal;
 import io.atomix.storage.journal.SegmentedJournalWriter;
@@ -40,23 +40,23 @@ class SegmentSyncSkipsTest {
 
             // What Atomix's writer wrote before this one took over may be unsynced: the first flush syncs.
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).isEqualTo(1);
+            assertThat(ChannelWrittenSegments.syncs(segment)).isEqualTo(1);
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("nothing written since").isEqualTo(1);
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("nothing written since").isEqualTo(1);
 
             writer.append(Payload.of(2, 100));
             writer.flush();
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("a small entry, stored").isEqualTo(2);
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("a small entry, stored").isEqualTo(2);
 
             writer.append(Payload.of(3, 8192));
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("a large entry, written with pwrite")
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("a large entry, written with pwrite")
                 .isEqualTo(3);
 
             writer.truncate(2);
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("a truncation").isEqualTo(4);
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("a truncation").isEqualTo(4);
             assertThat(readAll(journal, 1)).containsExactly(Payload.of(1, 100), Payload.of(2, 100));
         }
     }
@@ -70,14 +70,14 @@ class SegmentSyncSkipsTest {
             SegmentedJournalWriter<Payload> writer = journal.writer();
             mappings.keep();
             JournalSegment<Payload> segment = last(journal);
-            assertThat(ChannelWrittenSegmentWriter.isInstalled(segment)).isTrue();
+            assertThat(ChannelWrittenSegments.isInstalled(segment)).isTrue();
             early.readSegmentsWith(mappings::writersSegmentToSync);
 
             writer.append(Payload.of(1, 100));
             early.requestSync(1, 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> early.indexes()[1] == 1);
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("covered by the early sync").isZero();
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("covered by the early sync").isZero();
 
             // Written after the early sync was asked for: the commit-time sync must still write it.
             writer.append(Payload.of(2, 100));
@@ -85,7 +85,7 @@ class SegmentSyncSkipsTest {
             writer.append(Payload.of(3, 100));
             await().atMost(Duration.ofSeconds(10)).until(() -> early.indexes()[1] == 2);
             writer.flush();
-            assertThat(ChannelWrittenSegmentWriter.syncs(segment)).as("entry 3 came after the early sync's mark")
+            assertThat(ChannelWrittenSegments.syncs(segment)).as("entry 3 came after the early sync's mark")
                 .isEqualTo(1);
         }
     }

@@ -14,6 +14,7 @@ import com.esotericsoftware.kryo.io.Output;
 import io.atomix.storage.StorageException;
 import io.atomix.storage.StorageLevel;
 import io.atomix.storage.journal.ChannelWrittenSegmentWriter;
+import io.atomix.storage.journal.ChannelWrittenSegments;
 import io.atomix.storage.journal.Indexed;
 import io.atomix.storage.journal.JournalSegment;
 import io.atomix.storage.journal.SegmentedJournal;
@@ -90,7 +91,7 @@ class SegmentWritesTest {
             }
             assertThat(journal.segments().size()).as("segments rolled over").isGreaterThanOrEqualTo(3);
             assertThat(journal.segments()).allSatisfy(segment ->
-                    assertThat(ChannelWrittenSegmentWriter.isInstalled(segment)).isTrue());
+                    assertThat(ChannelWrittenSegments.isInstalled(segment)).isTrue());
             assertThat(readAll(journal, 1)).containsExactlyElementsOf(expected);
 
             // A follower's log replaced from index 91 on, inside a segment written with pwrite.
