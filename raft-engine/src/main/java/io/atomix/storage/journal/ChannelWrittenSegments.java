@@ -17,10 +17,10 @@ public final class ChannelWrittenSegments {
     }
 
     /**
-     * Puts a {@link ChannelWrittenSegmentWriter} in place of the mapped writer of {@code segment}, carrying on where that one is.
-     * Returns false, changing nothing, when the segment is not mapped or already has one. Call it on the thread that
-     * writes the journal. {@code channelWriteThreshold}: the framed size in bytes from which an entry is written with
-     * {@code pwrite}.
+     * Puts a {@link ChannelWrittenSegmentWriter} in place of the mapped writer of {@code segment}, carrying on where
+     * that one is. Returns false, changing nothing, when the segment is not mapped or already has one. Call it on the
+     * thread that writes the journal. {@code channelWriteThreshold}: the framed size in bytes from which an entry is
+     * written with {@code pwrite}.
      */
     public static boolean install(JournalSegment<?> segment, EntryFrames frames, int channelWriteThreshold)
             throws ReflectiveOperationException {
@@ -53,7 +53,10 @@ public final class ChannelWrittenSegments {
         return installed(segment) != null;
     }
 
-    /** How many {@code msync}s the writer of {@code segment} made; -1 if it is not a {@link ChannelWrittenSegmentWriter} (tests). */
+    /**
+     * How many {@code msync}s the writer of {@code segment} made; -1 if it is not a
+     * {@link ChannelWrittenSegmentWriter} (tests).
+     */
     public static long syncs(JournalSegment<?> segment) throws ReflectiveOperationException {
         ChannelWrittenSegmentWriter<?> writer = installed(segment);
         return (writer != null) ? writer.syncCount() : -1;

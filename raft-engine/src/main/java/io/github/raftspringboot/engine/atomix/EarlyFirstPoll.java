@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A node that has just started, with other voters and no leader yet, polls its peers (Raft's pre-vote) a moment after
  * it becomes a follower, instead of waiting out its first election timer (1-1.5 × {@code raft.election-timeout},
- * drawn as the role starts: {@code FollowerTimerRange}). When a whole cluster starts together, the first leader comes that much sooner;
- * etcd fast-forwards a starting member's election ticks for the same reason.
+ * drawn as the role starts: {@code FollowerTimerRange}). When a whole cluster starts together, the first leader comes
+ * that much sooner; etcd fast-forwards a starting member's election ticks for the same reason.
  * <p>
  * It changes nothing for a cluster that has a leader: a peer that heard from its leader within an election timeout
  * refuses the poll (the leader's stickiness, {@code GrpcServerProtocol}), and a poll that gets no majority (peers

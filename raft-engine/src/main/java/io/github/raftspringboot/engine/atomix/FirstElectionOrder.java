@@ -11,8 +11,8 @@ import java.util.Objects;
  * each voted for itself and the first election was split, costing another election timer.
  * <p>
  * So, during its start, a node that knows no leader turns down the poll (pre-vote) of a peer whose turn comes after
- * its own while its own early poll is pending, and after a peer whose turn comes before it: it granted that peer's poll
- * less than half an election timeout ago. Both only refuse polls, so safety does not rest on them, and only for a
+ * its own while its own early poll is pending, and, for half an election timeout after it granted a peer's poll, the
+ * polls of the peers whose turns come after that one. Both only refuse polls, so safety does not rest on them, and only for a
  * bounded time: a leader is still elected when the first in turn is down (the second in turn gets the third's
  * grant), and two election timeouts after the node's own early poll (or its start, when its turn is too late for
  * one) every poll is answered as before, whatever the first in turn does. Nothing changes once the node has known
@@ -48,9 +48,9 @@ final class FirstElectionOrder {
     }
 
     /**
-     * The node started following in {@code term} (having given {@code vote} in it, or null), at {@code turn} among {@code sortedVoters}, and polls
-     * {@code ownPollDelay} from now (null: it does not poll early). Until that poll has had an election timeout to be
-     * answered, peers after it in turn are refused.
+     * The node started following in {@code term} (having given {@code vote} in it, or null), at {@code turn} among
+     * {@code sortedVoters}, and polls {@code ownPollDelay} from now (null: it does not poll early). Until that poll has
+     * had an election timeout to be answered, peers after it in turn are refused.
      */
     void start(List<String> sortedVoters, int turn, long term, String vote, Duration ownPollDelay, long nowNanos) {
         long delay = (ownPollDelay == null) ? 0 : ownPollDelay.toNanos();

@@ -24,7 +24,8 @@ final class StoreCommandCheck {
     /** Throws with a precise message when the command ({@code length} bytes) is not one of the documented forms. */
     void check(JsonNode node, int length) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("a command must be a JSON object such as {\"op\":\"put\",\"key\":\"a\",\"value\":1}");
+            throw new IllegalArgumentException(
+                    "a command must be a JSON object such as {\"op\":\"put\",\"key\":\"a\",\"value\":1}");
         }
         JsonNode op = node.get("op");
         if (op == null || !op.isString()) {
