@@ -40,7 +40,9 @@ final class EngineOpening {
 
     private void run(RaftEngine engine) {
         try {
+            logger.debug("Opening the Raft engine while the application context starts");
             engine.open();
+            logger.debug("Raft engine opened");
             outcome.complete(null);
         }
         catch (Throwable ex) {
