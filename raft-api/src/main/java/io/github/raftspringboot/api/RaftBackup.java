@@ -1,19 +1,10 @@
 package io.github.raftspringboot.api;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -38,11 +29,8 @@ public final class RaftBackup {
     /** The format version {@link #writeTo} writes and {@link #readFrom} reads. */
     public static final int FORMAT_VERSION = 1;
 
-    private static final byte[] MAGIC = "RAFTSBBK".getBytes(StandardCharsets.US_ASCII);
-
-    private static final int MAX_NODE_ID_BYTES = 1024;
-
-    private static final int COPY_BUFFER = 64 * 1024;
+    /** The length of the checksum that ends a backup file: the SHA-256 of every byte before it. */
+    public static final int CHECKSUM_BYTES = 32;
 
     private final String nodeId;
 
@@ -58,9 +46,6 @@ public final class RaftBackup {
      * @param createdAt when it was taken
      * @param state     the state machine's snapshot bytes (not copied: do not change them afterwards)
      */
-    /** The length of the checksum that ends a backup file: the SHA-256 of every byte before it. */
-    public static final int CHECKSUM_BYTES = 32;
-
     public RaftBackup(String nodeId, long index, Instant createdAt, byte[] state) {
         this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         this.index = index;
@@ -102,30 +87,7 @@ public final class RaftBackup {
      */
     public static void write(OutputStream out, String nodeId, long index, Instant createdAt, long stateLength,
             InputStream state) throws IOException {
-        MessageDigest digest = sha256();
-        DataOutputStream data = new DataOutputStream(new DigestOutputStream(out, digest));
-        byte[] id = nodeId.getBytes(StandardCharsets.UTF_8);
-        data.write(MAGIC);
-        data.writeInt(FORMAT_VERSION);
-        data.writeInt(id.length);
-        data.write(id);
-        data.writeLong(index);
-        data.writeLong(createdAt.toEpochMilli());
-        data.writeLong(stateLength);
-        byte[] buffer = new byte[COPY_BUFFER];
-        long remaining = stateLength;
-        while (remaining > 0) {
-            int read = state.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-            if (read < 0) {
-                throw new IOException("The state ended " + remaining + " bytes before the " + stateLength
-                        + " bytes announced in the backup header");
-            }
-            data.write(buffer, 0, read);
-            remaining -= read;
-        }
-        data.flush();
-        out.write(digest.digest());
-        out.flush();
+        BackupFileFormat.write(out, nodeId, index, createdAt, stateLength, state);
     }
 
     /** The backup as the bytes of a file. */
@@ -168,46 +130,7 @@ public final class RaftBackup {
      * @throws InvalidBackupException if the header is not a backup's, or is cut short
      */
     public static Streamed open(InputStream in) throws IOException {
-        MessageDigest digest = sha256();
-        DataInputStream data = new DataInputStream(new DigestInputStream(in, digest));
-        try {
-            byte[] magic = new byte[MAGIC.length];
-            int read = data.readNBytes(magic, 0, magic.length);
-            if (read == 0) {
-                throw new InvalidBackupException("not a raft-spring-boot backup: the file is empty");
-            }
-            if (read < magic.length || !Arrays.equals(magic, MAGIC)) {
-                throw new InvalidBackupException("not a raft-spring-boot backup: the file does not start with the "
-                        + "backup header (take backups with 'raftmanager <target> backup <file>' or "
-                        + "GET /actuator/raft/backup)");
-            }
-            int version = data.readInt();
-            if (version != FORMAT_VERSION) {
-                throw new InvalidBackupException("unsupported backup format version " + version + " (this version "
-                        + "reads version " + FORMAT_VERSION + "): restore it with the raft-spring-boot version that "
-                        + "wrote it, or a newer one");
-            }
-            int idLength = data.readInt();
-            if (idLength < 0 || idLength > MAX_NODE_ID_BYTES) {
-                throw damaged();
-            }
-            byte[] idBytes = data.readNBytes(idLength);
-            if (idBytes.length < idLength) {
-                throw truncated();
-            }
-            String id = new String(idBytes, StandardCharsets.UTF_8);
-            long index = data.readLong();
-            long created = data.readLong();
-            long length = data.readLong();
-            if (length < 0) {
-                throw damaged();
-            }
-            return new Streamed(id, index, Instant.ofEpochMilli(created), length,
-                    new VerifyingStateStream(in, data, digest, length));
-        }
-        catch (EOFException ex) {
-            throw truncated();
-        }
+        return BackupFileFormat.open(in);
     }
 
     /** Reads and verifies a backup from the bytes of a file. */
@@ -226,7 +149,7 @@ public final class RaftBackup {
 
     /** The SHA-256 of {@code bytes} in lower-case hex, as printed for backup files. */
     public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return HexFormat.of().formatHex(BackupFileFormat.sha256().digest(bytes));
     }
 
     @Override
@@ -245,83 +168,5 @@ public final class RaftBackup {
      * @param state       the state bytes; reading past the last one verifies the checksum
      */
     public record Streamed(String nodeId, long index, Instant createdAt, long stateLength, InputStream state) {
-    }
-
-    /** The state bytes of a backup; at their end, the SHA-256 that follows them is read and compared. */
-    private static final class VerifyingStateStream extends InputStream {
-
-        private final InputStream raw;
-
-        private final InputStream digesting;
-
-        private final MessageDigest digest;
-
-        private long remaining;
-
-        private boolean verified;
-
-        VerifyingStateStream(InputStream raw, InputStream digesting, MessageDigest digest, long length) {
-            this.raw = raw;
-            this.digesting = digesting;
-            this.digest = digest;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int read = read(one, 0, 1);
-            return (read < 0) ? -1 : Byte.toUnsignedInt(one[0]);
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (length == 0) {
-                return 0;
-            }
-            if (remaining == 0) {
-                verify();
-                return -1;
-            }
-            int read = digesting.read(buffer, offset, (int) Math.min(length, remaining));
-            if (read < 0) {
-                throw truncated();
-            }
-            remaining -= read;
-            return read;
-        }
-
-        private void verify() throws IOException {
-            if (verified) {
-                return;
-            }
-            byte[] expected = digest.digest();
-            byte[] actual = raw.readNBytes(expected.length);
-            if (actual.length < expected.length) {
-                throw truncated();
-            }
-            if (!MessageDigest.isEqual(expected, actual)) {
-                throw damaged();
-            }
-            verified = true;
-        }
-    }
-
-    private static InvalidBackupException truncated() {
-        return new InvalidBackupException("the backup is truncated: the file ends before its declared length (was "
-                + "the copy or download interrupted?) or the file is damaged");
-    }
-
-    private static InvalidBackupException damaged() {
-        return new InvalidBackupException("checksum mismatch: the backup file is damaged");
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        }
-        catch (NoSuchAlgorithmException ex) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", ex);
-        }
     }
 }

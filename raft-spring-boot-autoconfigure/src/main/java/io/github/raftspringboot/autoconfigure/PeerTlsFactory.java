@@ -25,7 +25,7 @@ final class PeerTlsFactory {
     }
 
     /** The peer TLS of {@code raft.tls.*}, or {@code null} (plaintext) when no bundle is named. */
-    static PeerTls create(RaftProperties.Tls properties, SslBundles bundles) {
+    static PeerTls create(RaftTlsProperties properties, SslBundles bundles) {
         String name = properties.getBundle();
         if (name == null || name.isBlank()) {
             return null;

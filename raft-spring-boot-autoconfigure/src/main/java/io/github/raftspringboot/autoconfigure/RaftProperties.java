@@ -2,12 +2,10 @@ package io.github.raftspringboot.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration of the local Raft node ({@code raft.*}). Every property has a default, so a one-node cluster
@@ -77,15 +75,22 @@ public class RaftProperties {
     /** How long a graceful stop waits for in-flight operations and a leadership hand-over. */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
-    private final Snapshot snapshot = new Snapshot();
+    // The groups are top-level classes; @NestedConfigurationProperty makes the metadata processor describe them
+    // under raft.<group>.* as it did when they were nested here.
+    @NestedConfigurationProperty
+    private final RaftSnapshotProperties snapshot = new RaftSnapshotProperties();
 
-    private final Tls tls = new Tls();
+    @NestedConfigurationProperty
+    private final RaftTlsProperties tls = new RaftTlsProperties();
 
-    private final Limits limits = new Limits();
+    @NestedConfigurationProperty
+    private final RaftLimitsProperties limits = new RaftLimitsProperties();
 
-    private final Membership membership = new Membership();
+    @NestedConfigurationProperty
+    private final RaftMembershipProperties membership = new RaftMembershipProperties();
 
-    private final Transport transport = new Transport();
+    @NestedConfigurationProperty
+    private final RaftTransportProperties transport = new RaftTransportProperties();
 
     public boolean isEnabled() {
         return enabled;
@@ -207,23 +212,23 @@ public class RaftProperties {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    public Snapshot getSnapshot() {
+    public RaftSnapshotProperties getSnapshot() {
         return snapshot;
     }
 
-    public Tls getTls() {
+    public RaftTlsProperties getTls() {
         return tls;
     }
 
-    public Membership getMembership() {
+    public RaftMembershipProperties getMembership() {
         return membership;
     }
 
-    public Transport getTransport() {
+    public RaftTransportProperties getTransport() {
         return transport;
     }
 
-    public Limits getLimits() {
+    public RaftLimitsProperties getLimits() {
         return limits;
     }
 
@@ -233,162 +238,5 @@ public class RaftProperties {
         DISK,
         /** Everything in memory: faster, but a restarted node starts empty and must catch up from peers. */
         MEMORY
-    }
-
-    /** Mutual TLS between nodes on the Raft peer port ({@code raft.tls.*}). */
-    public static class Tls {
-
-        /**
-         * Name of a Spring Boot SSL bundle ({@code spring.ssl.bundle.pem.<name>.*} or {@code .jks.<name>.*}) with
-         * this node's certificate and key and the CA certificates of the cluster. Set on every node: each then
-         * presents its certificate and accepts only peers whose certificate chains to the bundle's trust material.
-         * Unset: the peer port is plaintext and unauthenticated.
-         */
-        private String bundle;
-
-        /**
-         * Whether a peer's certificate must also name (as a subject alternative name) the host this node calls it
-         * at, as HTTPS checks a server; otherwise any certificate from a trusted CA is accepted.
-         */
-        private boolean verifyPeerIdentity = false;
-
-        public String getBundle() {
-            return bundle;
-        }
-
-        public void setBundle(String bundle) {
-            this.bundle = bundle;
-        }
-
-        public boolean isVerifyPeerIdentity() {
-            return verifyPeerIdentity;
-        }
-
-        public void setVerifyPeerIdentity(boolean verifyPeerIdentity) {
-            this.verifyPeerIdentity = verifyPeerIdentity;
-        }
-    }
-
-    /** Automatic snapshots and log compaction. */
-    public static class Snapshot {
-
-        /**
-         * Size of one log segment file. Once a whole segment lies below the applied index, the node takes a snapshot
-         * (checked every 10 seconds, deferred while the node is under high load unless disk or memory runs short)
-         * and deletes the segment. Smaller segments mean more frequent snapshots and less disk. Must be larger than
-         * raft.limits.max-entry-size.
-         */
-        private DataSize segmentSize = DataSize.ofMegabytes(32);
-
-        public DataSize getSegmentSize() {
-            return segmentSize;
-        }
-
-        public void setSegmentSize(DataSize segmentSize) {
-            this.segmentSize = segmentSize;
-        }
-    }
-
-    /** Limits on what a store request may carry; larger requests are refused before they reach the log. */
-    public static class Limits {
-
-        /** Longest key, in UTF-8 bytes. */
-        private DataSize maxKeySize = DataSize.ofBytes(1024);
-
-        /** Largest value, as serialised JSON in UTF-8 bytes. */
-        private DataSize maxValueSize = DataSize.ofMegabytes(1);
-
-        /** Largest single log entry (a whole multi-key put included). */
-        private DataSize maxEntrySize = DataSize.ofMegabytes(4);
-
-        /**
-         * How many recent changes the store keeps for watches that start from a past revision (whole revisions are
-         * dropped, oldest first; it is part of every snapshot).
-         */
-        private int watchHistory = 10_000;
-
-        /** The most the watch history may weigh (about the JSON size of its changes); the oldest revisions go first. */
-        private DataSize watchHistorySize = DataSize.ofMegabytes(64);
-
-        public DataSize getWatchHistorySize() {
-            return watchHistorySize;
-        }
-
-        public void setWatchHistorySize(DataSize watchHistorySize) {
-            this.watchHistorySize = watchHistorySize;
-        }
-
-        public int getWatchHistory() {
-            return watchHistory;
-        }
-
-        public void setWatchHistory(int watchHistory) {
-            this.watchHistory = watchHistory;
-        }
-
-        public DataSize getMaxKeySize() {
-            return maxKeySize;
-        }
-
-        public void setMaxKeySize(DataSize maxKeySize) {
-            this.maxKeySize = maxKeySize;
-        }
-
-        public DataSize getMaxValueSize() {
-            return maxValueSize;
-        }
-
-        public void setMaxValueSize(DataSize maxValueSize) {
-            this.maxValueSize = maxValueSize;
-        }
-
-        public DataSize getMaxEntrySize() {
-            return maxEntrySize;
-        }
-
-        public void setMaxEntrySize(DataSize maxEntrySize) {
-            this.maxEntrySize = maxEntrySize;
-        }
-    }
-
-    /** Checks on membership changes (AddVoter, AddNonvoter, DemoteVoter, RemoveServer). */
-    public static class Membership {
-
-        /**
-         * Whether the leader refuses a membership change that could cost the cluster its quorum (as etcd's
-         * --strict-reconfig-check): a voter that is added, promoted or moved must answer on its Raft port, and a
-         * quorum of the voters after the change must have answered the leader recently. A request can still
-         * override it with force.
-         */
-        private boolean strictReconfigCheck = true;
-
-        public boolean isStrictReconfigCheck() {
-            return strictReconfigCheck;
-        }
-
-        public void setStrictReconfigCheck(boolean strictReconfigCheck) {
-            this.strictReconfigCheck = strictReconfigCheck;
-        }
-    }
-
-    /** How this node connects to its peers. */
-    public static class Transport {
-
-        /**
-         * Where this node dials a peer instead of the address the peer advertises, by peer id, as {@code host:port}:
-         * for a peer behind a NAT, a port forward, a proxy or a tunnel that only this node must use (e.g.
-         * {@code raft.transport.dial-overrides.node2=10.1.0.7:32000}; a peer id with a '.' goes in brackets,
-         * {@code raft.transport.dial-overrides[node.2]}). The address the cluster records for the peer, and what the
-         * other nodes dial, do not change.
-         */
-        private Map<String, String> dialOverrides = new LinkedHashMap<>();
-
-        public Map<String, String> getDialOverrides() {
-            return dialOverrides;
-        }
-
-        public void setDialOverrides(Map<String, String> dialOverrides) {
-            this.dialOverrides = dialOverrides;
-        }
     }
 }

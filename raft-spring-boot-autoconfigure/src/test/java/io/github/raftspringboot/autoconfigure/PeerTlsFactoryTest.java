@@ -31,12 +31,12 @@ class PeerTlsFactoryTest {
 
     @Test
     void noBundleNameMeansPlaintext() {
-        assertThat(PeerTlsFactory.create(new RaftProperties.Tls(), new DefaultSslBundleRegistry())).isNull();
+        assertThat(PeerTlsFactory.create(new RaftTlsProperties(), new DefaultSslBundleRegistry())).isNull();
     }
 
     @Test
     void anUnknownBundleOrOneWithoutKeyOrTrustFailsNamingTheProperty() throws IOException {
-        RaftProperties.Tls properties = new RaftProperties.Tls();
+        RaftTlsProperties properties = new RaftTlsProperties();
         properties.setBundle("raft-peer");
         assertThatExceptionOfType(InvalidRaftPropertyException.class)
             .isThrownBy(() -> PeerTlsFactory.create(properties, new DefaultSslBundleRegistry()))
@@ -55,7 +55,7 @@ class PeerTlsFactoryTest {
     void aReloadedBundleIsUsedForNewHandshakes() throws IOException {
         TestCertificates ca = TestCertificates.newCa("CA");
         DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry("raft-peer", bundle(ca, "first"));
-        RaftProperties.Tls properties = new RaftProperties.Tls();
+        RaftTlsProperties properties = new RaftTlsProperties();
         properties.setBundle("raft-peer");
         PeerTls tls = PeerTlsFactory.create(properties, bundles);
         assertThat(subjectOf(tls)).contains("CN=first");

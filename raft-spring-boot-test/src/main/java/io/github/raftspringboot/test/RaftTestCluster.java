@@ -10,17 +10,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.api.RaftNodeStatus;
 import io.github.raftspringboot.api.RaftRole;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real Raft cluster of the application under test, in this JVM: each node is the application's own Spring Boot
@@ -42,9 +37,6 @@ import static org.awaitility.Awaitility.await;
  */
 public final class RaftTestCluster implements AutoCloseable {
 
-    /** Generous: it costs nothing when the cluster converges, and a loaded 2-core machine needed over 30 s. */
-    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
-
     private final RaftTestClusterBuilder settings;
 
     private final Path baseDir;
@@ -59,6 +51,8 @@ public final class RaftTestCluster implements AutoCloseable {
 
     /** The proxies between the initial nodes, with {@code withNetworkFaults()}; else {@code null}. */
     private ClusterNetwork network;
+
+    private final ClusterConvergence convergence = new ClusterConvergence(this);
 
     RaftTestCluster(RaftTestClusterBuilder settings, Path baseDir, boolean ownsBaseDir) {
         this.settings = settings;
@@ -133,35 +127,11 @@ public final class RaftTestCluster implements AutoCloseable {
         if (contexts.containsKey(id) && contexts.get(id).isActive()) {
             throw new IllegalStateException("Node '" + id + "' is running");
         }
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("raft.node-id", id);
-        properties.put("raft.port", raftPorts.get(id));
-        properties.put("raft.bind-address", "127.0.0.1");
-        properties.put("raft.advertise-address", "127.0.0.1");
-        properties.put("raft.peers", peers());
-        properties.put("raft.state-dir", baseDir.resolve(id).toString());
-        if (settings.web() != WebApplicationType.NONE) {
-            properties.put("server.port", 0);
-            properties.put("server.address", "127.0.0.1");
-        }
-        // Several nodes share this JVM: never Spring gRPC's fixed 9090, and loopback only.
-        properties.put("spring.grpc.server.port", 0);
-        properties.put("spring.grpc.server.address", "127.0.0.1");
-        properties.put("spring.jmx.enabled", "false");
-        if (settings.fastTimings()) {
-            properties.putAll(fastTimings());
-        }
         if (network != null) {
-            properties.putAll(network.dialOverrides(id));
             network.started(id);
         }
-        properties.putAll(settings.properties());
-        properties.putAll(settings.nodeProperties().getOrDefault(id, Map.of()));
-        properties.putAll(overrides);
-        // As command-line arguments: they win over the application's own application.properties (server.port...).
-        String[] arguments = properties.entrySet().stream()
-            .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
-            .toArray(String[]::new);
+        String[] arguments = NodeArguments.of(settings, id, raftPorts.get(id), peers(), baseDir.resolve(id), network,
+                overrides);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(settings.sources())
             .web(settings.web())
             .run(arguments);
@@ -258,17 +228,11 @@ public final class RaftTestCluster implements AutoCloseable {
 
     /** Waits until exactly one running node leads and every other running member follows it; returns its id. */
     public String awaitLeader() {
-        return awaitLeader(DEFAULT_WAIT);
+        return awaitLeader(ClusterConvergence.DEFAULT_WAIT);
     }
 
     public String awaitLeader(Duration atMost) {
-        try {
-            return await().atMost(atMost).until(this::agreedLeader, leader -> leader != null);
-        }
-        catch (ConditionTimeoutException ex) {
-            throw new AssertionError("No single leader followed by every running node within " + atMost + ":"
-                    + describe(), ex);
-        }
+        return convergence.awaitLeader(atMost);
     }
 
     /** The running nodes other than the leader, once there is one. */
@@ -279,38 +243,12 @@ public final class RaftTestCluster implements AutoCloseable {
 
     /** Waits until every running node has applied the log up to {@code index}. */
     public void awaitApplied(long index) {
-        try {
-            await().atMost(DEFAULT_WAIT)
-                .until(() -> running().stream().allMatch(id -> node(id).status().appliedIndex() >= index));
-        }
-        catch (ConditionTimeoutException ex) {
-            throw new AssertionError("Not every running node applied index " + index + ":" + describe(), ex);
-        }
+        convergence.awaitApplied(index);
     }
 
     /** One line per running node with its role, term, leader and indexes: for failure messages. */
     public String describe() {
-        StringBuilder text = new StringBuilder();
-        for (String id : running()) {
-            RaftNodeStatus status = node(id).status();
-            text.append("\n  ").append(id).append(": ").append(status.role()).append(" term ").append(status.term())
-                .append(", leader ").append(status.leader() != null ? status.leader().id() : "none")
-                .append(", commit ").append(status.commitIndex()).append(", applied ").append(status.appliedIndex());
-        }
-        return text.toString();
-    }
-
-    private String agreedLeader() {
-        List<String> running = running();
-        List<String> leaders = running.stream().filter(id -> node(id).status().role() == RaftRole.LEADER).toList();
-        if (leaders.size() != 1) {
-            return null;
-        }
-        String leader = leaders.get(0);
-        boolean followed = running.stream().map(id -> node(id).status())
-            .filter(status -> status.role() != RaftRole.INACTIVE)
-            .allMatch(status -> status.leader() != null && leader.equals(status.leader().id()));
-        return followed ? leader : null;
+        return convergence.describe();
     }
 
     /**

@@ -1,8 +1,5 @@
 package io.github.raftspringboot.autoconfigure.grpc;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -165,43 +162,27 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
 
     @Override
     public void getConfiguration(GetConfigurationRequest request, StreamObserver<GetConfigurationResponse> response) {
-        GetConfigurationResponse.Builder configuration = GetConfigurationResponse.newBuilder();
-        for (RaftServerInfo server : node.status().servers()) {
-            configuration.addServers(GetConfigurationResponse.Server.newBuilder()
-                .setId(server.id())
-                .setAddress(server.address())
-                .setSuffrage(suffrage(server)));
-        }
-        reply(response, configuration.build());
+        reply(response, RaftAdminResponses.configuration(node.status()));
     }
 
     @Override
     public void lastContact(LastContactRequest request, StreamObserver<LastContactResponse> response) {
-        Instant lastContact = node.status().lastContact();
-        long unixNanos = (lastContact != null)
-                ? Math.addExact(Math.multiplyExact(lastContact.getEpochSecond(), 1_000_000_000L), lastContact.getNano())
-                : 0;
-        reply(response, LastContactResponse.newBuilder().setUnixNano(unixNanos).build());
+        reply(response, RaftAdminResponses.lastContact(node.status()));
     }
 
     @Override
     public void leader(LeaderRequest request, StreamObserver<LeaderResponse> response) {
-        RaftServerInfo leader = node.status().leader();
-        reply(response, LeaderResponse.newBuilder().setAddress((leader != null) ? leader.address() : "").build());
+        reply(response, RaftAdminResponses.leader(node.status()));
     }
 
     @Override
     public void state(StateRequest request, StreamObserver<StateResponse> response) {
-        reply(response, StateResponse.newBuilder().setState(state(node.status())).build());
+        reply(response, RaftAdminResponses.state(node.status()));
     }
 
     @Override
     public void stats(StatsRequest request, StreamObserver<StatsResponse> response) {
-        Map<String, String> stats = new LinkedHashMap<>(node.stats());
-        // Not in hashicorp/raft's Stats: which node answered, so that a table of several nodes can name them.
-        stats.putIfAbsent("node_id", node.nodeId());
-        stats.putIfAbsent("raft_address", node.status().address());
-        reply(response, StatsResponse.newBuilder().putAllStats(stats).build());
+        reply(response, RaftAdminResponses.stats(node));
     }
 
     @Override
@@ -303,23 +284,5 @@ final class RaftAdminService extends RaftAdminGrpc.RaftAdminImplBase {
     private static <T> void reply(StreamObserver<T> response, T message) {
         response.onNext(message);
         response.onCompleted();
-    }
-
-    private static GetConfigurationResponse.Server.Suffrage suffrage(RaftServerInfo server) {
-        return switch (server.suffrage()) {
-            case VOTER -> GetConfigurationResponse.Server.Suffrage.VOTER;
-            case NONVOTER -> GetConfigurationResponse.Server.Suffrage.NONVOTER;
-            case STAGING -> GetConfigurationResponse.Server.Suffrage.STAGING;
-        };
-    }
-
-    /** hashicorp/raft has no separate non-voter or inactive state: such nodes are followers. */
-    private static StateResponse.State state(RaftNodeStatus status) {
-        return switch (status.role()) {
-            case LEADER -> StateResponse.State.LEADER;
-            case CANDIDATE -> StateResponse.State.CANDIDATE;
-            case SHUTDOWN -> StateResponse.State.SHUTDOWN;
-            case FOLLOWER, NON_VOTER, INACTIVE -> StateResponse.State.FOLLOWER;
-        };
     }
 }

@@ -11,6 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.autoconfigure.RaftAutoConfiguration;
+import io.github.raftspringboot.autoconfigure.RaftLimitsProperties;
 import io.github.raftspringboot.autoconfigure.RaftProperties;
 import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
@@ -60,7 +61,7 @@ public final class RaftKeyValueStoreAutoConfiguration {
 
     /** The store's limits from {@code raft.limits.*}; the lease API checks its writes with the same ones. */
     static StoreLimits limits(RaftProperties properties) {
-        RaftProperties.Limits limits = properties.getLimits();
+        RaftLimitsProperties limits = properties.getLimits();
         return new StoreLimits((int) limits.getMaxKeySize().toBytes(), (int) limits.getMaxValueSize().toBytes(),
                 (int) limits.getMaxEntrySize().toBytes());
     }

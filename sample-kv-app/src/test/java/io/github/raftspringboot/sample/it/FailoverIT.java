@@ -117,21 +117,7 @@ class FailoverIT {
     /** Waits until one node leads and every running node follows it; returns the leader's id. */
     private String awaitLeader() {
         List<NodeProcess> running = new ArrayList<>(nodes.values().stream().filter(NodeProcess::isAlive).toList());
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String leader = null;
-            for (NodeProcess node : running) {
-                JsonNode status = node.http().statusOrNull();
-                if (status == null || status.get("leader") == null || status.get("leader").isNull()) {
-                    return null;
-                }
-                String seen = status.get("leader").get("id").asString();
-                if (leader != null && !leader.equals(seen)) {
-                    return null;
-                }
-                leader = seen;
-            }
-            return leader;
-        }, leader -> leader != null);
+        return AgreedLeader.awaitAmong(running);
     }
 
     private String other(String first, String second) {

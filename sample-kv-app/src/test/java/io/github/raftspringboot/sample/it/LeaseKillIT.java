@@ -46,7 +46,7 @@ class LeaseKillIT {
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         raftPorts.forEach((id, raftPort) -> nodes.put(id, start(id, raftPort, peers)));
         nodes.values().forEach(NodeProcess::awaitServing);
-        String leader = awaitLeader(nodes.values());
+        String leader = AgreedLeader.awaitAmong(nodes.values());
         List<NodeProcess> survivors = nodes.values().stream().filter(node -> !node.name().equals(leader)).toList();
         HttpJson client = survivors.get(0).http();
 
@@ -80,30 +80,9 @@ class LeaseKillIT {
         Map<String, String> environment = SampleJar.loopbackNode(id, dir.resolve(id), SampleJar.freePort(), raftPort,
                 0);
         environment.put("PEERS", peers);
-        environment.put("RAFT_ELECTION_TIMEOUT", "600ms");
-        environment.put("RAFT_HEARTBEAT_INTERVAL", "150ms");
-        environment.put("RAFT_REQUEST_TIMEOUT", "4s");
+        SampleJar.putQuickTimings(environment);
         NodeProcess node = new NodeProcess(id, environment, dir).start();
         processes.add(node);
         return node;
-    }
-
-    /** Waits until one node leads and every other node follows it; returns the leader's id. */
-    private static String awaitLeader(Iterable<NodeProcess> nodes) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String leader = null;
-            for (NodeProcess node : nodes) {
-                JsonNode status = node.http().statusOrNull();
-                if (status == null || status.get("leader") == null || status.get("leader").isNull()) {
-                    return null;
-                }
-                String seen = status.get("leader").get("id").asString();
-                if (leader != null && !leader.equals(seen)) {
-                    return null;
-                }
-                leader = seen;
-            }
-            return leader;
-        }, found -> found != null);
     }
 }

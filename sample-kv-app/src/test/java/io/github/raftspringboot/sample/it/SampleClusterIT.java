@@ -54,7 +54,7 @@ class SampleClusterIT {
             nodes.put(id, start(id, clusterNode(id, peers)));
         }
         nodes.values().forEach(NodeProcess::awaitServing);
-        String leader = awaitLeader(nodes.values());
+        String leader = AgreedLeader.awaitAmong(nodes.values());
         String follower = nodes.keySet().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
 
         // Put on one node, get on the others.
@@ -141,7 +141,7 @@ class SampleClusterIT {
             restarted.put(id, start(id, clusterNode(id, peers)));
         }
         restarted.values().forEach(NodeProcess::awaitServing);
-        awaitLeader(restarted.values());
+        AgreedLeader.awaitAmong(restarted.values());
         for (NodeProcess node : restarted.values()) {
             // On failure, the node's last log lines say what it was waiting for (CI keeps no node logs).
             assertThat(node.http().get("/key/last-write").body()).as(() -> logTail(node))
@@ -243,10 +243,7 @@ class SampleClusterIT {
         if (peers != null) {
             environment.put("PEERS", peers);
         }
-        // Spring's own names through relaxed binding: quicker elections for a loaded CI machine.
-        environment.put("RAFT_ELECTION_TIMEOUT", "600ms");
-        environment.put("RAFT_HEARTBEAT_INTERVAL", "150ms");
-        environment.put("RAFT_REQUEST_TIMEOUT", "4s");
+        SampleJar.putQuickTimings(environment);
         return environment;
     }
 
@@ -258,25 +255,6 @@ class SampleClusterIT {
         NodeProcess node = new NodeProcess(id, environment, jvmOptions, dir).start();
         processes.add(node);
         return node;
-    }
-
-    /** Waits until one node leads and every other node follows it; returns the leader's id. */
-    private static String awaitLeader(Iterable<NodeProcess> nodes) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-            String leader = null;
-            for (NodeProcess node : nodes) {
-                JsonNode status = node.http().statusOrNull();
-                if (status == null || status.get("leader") == null || status.get("leader").isNull()) {
-                    return null;
-                }
-                String seen = status.get("leader").get("id").asString();
-                if (leader != null && !leader.equals(seen)) {
-                    return null;
-                }
-                leader = seen;
-            }
-            return leader;
-        }, leader -> leader != null);
     }
 
     private static String logTail(NodeProcess node) {

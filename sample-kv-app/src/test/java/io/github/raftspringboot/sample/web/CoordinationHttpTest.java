@@ -13,52 +13,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
-import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** GET /key?meta=true, POST /txn and GET /watch on one real node, through a real HTTP client. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "raft.node-id=coord-http", "raft.storage=memory", "raft.bind-address=127.0.0.1",
                 "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms",
                 "spring.grpc.server.port=0", "raft.limits.watch-history=20" })
-class CoordinationHttpTest {
+class CoordinationHttpTest extends OneNodeHttpFixture {
 
     private static final JsonMapper json = new JsonMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RaftNode node;
-
     @Autowired
     RaftKeyValueStore store;
-
-    @DynamicPropertySource
-    static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", FreePorts::next);
-    }
-
-    @BeforeEach
-    void leaderElected() {
-        await().atMost(Duration.ofSeconds(30)).until(node::isLeader);
-    }
 
     @Test
     void metaReadsGiveTheRevisions() throws Exception {

@@ -1,7 +1,6 @@
 package io.github.raftspringboot.sample.web;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,46 +11,29 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
-import io.github.raftspringboot.api.RaftNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** The HTTP API of one real node (memory storage), through a real HTTP client. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = { "raft.node-id=api-test", "raft.storage=memory", "raft.bind-address=127.0.0.1",
                 "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms",
                 "spring.grpc.server.port=0" })
-class HttpApiTest {
+class HttpApiTest extends OneNodeHttpFixture {
 
     private static final JsonMapper json = new JsonMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RaftNode node;
-
     @Autowired
     RaftKeyValueStore store;
 
-    @DynamicPropertySource
-    static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", HttpApiTest::freePort);
-    }
-
     @BeforeEach
-    void leaderElected() {
-        await().atMost(Duration.ofSeconds(30)).until(node::isLeader);
+    void emptyStore() {
         store.keys("").forEach(store::delete);
     }
 
@@ -203,15 +185,6 @@ class HttpApiTest {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new IllegalStateException(ex);
-        }
     }
 
     record Response(int status, String contentType, String body) {

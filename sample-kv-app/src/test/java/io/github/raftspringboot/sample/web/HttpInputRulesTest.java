@@ -1,7 +1,6 @@
 package io.github.raftspringboot.sample.web;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -11,9 +10,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.DeserializationFeature;
@@ -21,12 +17,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
-import io.github.raftspringboot.api.RaftNode;
 import io.github.raftspringboot.sample.web.RawHttp.Reply;
-import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Malformed and unusual input at every HTTP entry point of one real node, through a client that sends URLs exactly
@@ -37,7 +30,7 @@ import static org.awaitility.Awaitility.await;
         properties = { "raft.node-id=input-test", "raft.storage=memory", "raft.bind-address=127.0.0.1",
                 "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms",
                 "spring.grpc.server.port=0" })
-class HttpInputRulesTest {
+class HttpInputRulesTest extends OneNodeHttpFixture {
 
     private static final JsonMapper json = JsonMapper.builder()
         .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -46,26 +39,14 @@ class HttpInputRulesTest {
 
     private static final String BASELINE = "{\"keep\":1,\"keep/too\":\"text\"}";
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RaftNode node;
-
     @Autowired
     RaftKeyValueStore store;
 
     @Autowired
     JsonMapper applicationMapper;
 
-    @DynamicPropertySource
-    static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", FreePorts::next);
-    }
-
     @BeforeEach
     void baseline() {
-        await().atMost(Duration.ofSeconds(30)).until(node::isLeader);
         store.keys("").forEach(store::delete);
         assertThat(http().send("POST", "/key", BASELINE).status()).isEqualTo(200);
     }

@@ -5,26 +5,19 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.context.support.RequestHandledEvent;
 import org.springframework.boot.webmvc.actuate.endpoint.web.WebMvcEndpointHandlerMapping;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
-
-import io.github.raftspringboot.api.RaftNode;
-import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,13 +30,7 @@ import static org.awaitility.Awaitility.await;
         properties = { "raft.node-id=overhead-test", "raft.storage=memory", "raft.bind-address=127.0.0.1",
                 "raft.advertise-address=127.0.0.1", "raft.election-timeout=500ms", "raft.heartbeat-interval=100ms",
                 "spring.grpc.server.port=0" })
-class HttpRequestOverheadTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RaftNode node;
+class HttpRequestOverheadTest extends OneNodeHttpFixture {
 
     @Autowired
     ConfigurableApplicationContext context;
@@ -56,16 +43,6 @@ class HttpRequestOverheadTest {
 
     @Autowired
     DispatcherServlet dispatcherServlet;
-
-    @DynamicPropertySource
-    static void raftPort(DynamicPropertyRegistry registry) {
-        registry.add("raft.port", FreePorts::next);
-    }
-
-    @BeforeEach
-    void leaderElected() {
-        await().atMost(Duration.ofSeconds(30)).until(node::isLeader);
-    }
 
     @Test
     void aKeepAliveConnectionIsNotClosedAfterAHundredRequests() throws Exception {
