@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import io.atomix.protocols.raft.impl.RaftContext;
 import io.atomix.protocols.raft.impl.RaftServiceManager;
-import io.atomix.protocols.raft.session.RaftSession;
-import io.atomix.protocols.raft.storage.snapshot.Snapshot;
 import io.atomix.utils.concurrent.Scheduled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,9 +41,6 @@ final class Snapshots {
     /** How often the log is checked for a segment below the applied index (Atomix's interval). */
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
 
-    /** How often a snapshot waiting for client sessions to catch up with their events is checked again. */
-    private static final Duration SESSION_WAIT = Duration.ofMillis(50);
-
     private final RaftContext context;
 
     private final SegmentMappings segmentMappings;
@@ -58,6 +54,8 @@ final class Snapshots {
 
     /** Whether a restore is being staged through the log. */
     private final BooleanSupplier restoreStaging;
+
+    private final SnapshotWriter writer;
 
     /** Ours under way; Raft thread only. */
     private CompletableFuture<Long> underWay;
@@ -74,6 +72,7 @@ final class Snapshots {
         this.segmentMappings = segmentMappings;
         this.installs = installs;
         this.leaderId = leaderId;
+        this.writer = new SnapshotWriter(context);
     }
 
     /**
@@ -100,10 +99,10 @@ final class Snapshots {
     }
 
     /** Told the log's first index after each compaction, on the Raft thread. */
-    private volatile java.util.function.LongConsumer afterCompaction = first -> { };
+    private volatile LongConsumer afterCompaction = first -> { };
 
     /** Where to tell the log's first index after each compaction (files kept while the log holds an entry). */
-    void afterCompaction(java.util.function.LongConsumer listener) {
+    void afterCompaction(LongConsumer listener) {
         this.afterCompaction = listener;
     }
 
@@ -199,7 +198,7 @@ final class Snapshots {
             CompletableFuture<Long> written = new CompletableFuture<>();
             written.whenComplete((index, error) -> context.getThreadContext()
                 .execute(() -> finish(index, error, ours, taken)));
-            manager.executor().execute(() -> write(manager, applied, written));
+            manager.executor().execute(() -> writer.write(manager, applied, written));
         }
         catch (ReflectiveOperationException | RuntimeException ex) {
             finish(null, ex, ours, taken);
@@ -220,51 +219,6 @@ final class Snapshots {
         else {
             ours.complete(index);
             taken.complete(index);
-        }
-    }
-
-    /** On the state machine thread. */
-    private void write(RaftServiceManager manager, long applied, CompletableFuture<Long> written) {
-        try {
-            long current = currentIndex();
-            if (current >= context.getLastApplied()) {
-                written.complete(current);
-                return;
-            }
-            logger.debug("Taking a snapshot at {} (applied {} when asked; the newest was at {})",
-                    context.getLastApplied(), applied, current);
-            Snapshot snapshot = ServiceManagerAccess.snapshot(manager).persist();
-            completeOnceSessionsCaughtUp(manager, snapshot, written);
-        }
-        catch (ReflectiveOperationException | RuntimeException | OutOfMemoryError ex) {
-            written.completeExceptionally(ex);
-        }
-    }
-
-    /**
-     * Atomix's rule for its own snapshots: the snapshot replaces the log only once no session still waits for an event
-     * of an index it covers. State machine thread only.
-     */
-    private void completeOnceSessionsCaughtUp(RaftServiceManager manager, Snapshot snapshot,
-            CompletableFuture<Long> written) {
-        try {
-            long lastCompleted = snapshot.index();
-            for (RaftSession session : context.getSessions().getSessions()) {
-                lastCompleted = Math.min(lastCompleted, session.getLastCompleted());
-            }
-            if (lastCompleted >= snapshot.index()) {
-                snapshot.complete();
-                written.complete(currentIndex());
-            }
-            else {
-                manager.executor()
-                    .schedule(SESSION_WAIT, () -> completeOnceSessionsCaughtUp(manager, snapshot, written));
-            }
-        }
-        catch (RuntimeException ex) {
-            snapshot.close();
-            snapshot.delete();
-            written.completeExceptionally(ex);
         }
     }
 
@@ -302,10 +256,5 @@ final class Snapshots {
         finally {
             released.complete(null);
         }
-    }
-
-    private long currentIndex() {
-        Snapshot current = context.getSnapshotStore().getCurrentSnapshot();
-        return current == null ? 0 : current.index();
     }
 }
