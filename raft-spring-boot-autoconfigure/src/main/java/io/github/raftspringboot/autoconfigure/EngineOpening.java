@@ -12,9 +12,8 @@ import io.github.raftspringboot.engine.RaftEngine;
  * The engine's {@link RaftEngine#open() opening}, run on a thread of its own from the moment its life cycle bean is
  * created, so that it overlaps the creation of the application's other beans instead of adding to the start.
  * <p>
- * Opening claims the state directory, binds the Raft port and opens the log: a third to a half of a second of a
- * one-node start on two cores, most of it loading and initializing the engine's classes, all of it on the main
- * thread before. {@link #await()} hands its outcome back to the thread that starts the context: a failure is thrown
+ * Opening claims the state directory, binds the Raft port and opens the log: 340-670 ms of a one-node start on two
+ * cores, all of it on the main thread before (docs/benchmarks.md, start-up results). {@link #await()} hands its outcome back to the thread that starts the context: a failure is thrown
  * there as it was thrown here, so the start-up stops where it did and is analysed the same way. Joining the cluster
  * still waits for the whole context (see {@link RaftEngineLifecycle}).
  */
