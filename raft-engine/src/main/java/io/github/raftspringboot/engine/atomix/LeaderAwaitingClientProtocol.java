@@ -6,35 +6,23 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 import io.atomix.cluster.MemberId;
-import io.atomix.primitive.session.SessionId;
 import io.atomix.protocols.raft.RaftError;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.impl.RaftContext;
-import io.atomix.protocols.raft.protocol.CloseSessionRequest;
-import io.atomix.protocols.raft.protocol.CloseSessionResponse;
 import io.atomix.protocols.raft.protocol.CommandRequest;
 import io.atomix.protocols.raft.protocol.CommandResponse;
-import io.atomix.protocols.raft.protocol.HeartbeatRequest;
-import io.atomix.protocols.raft.protocol.HeartbeatResponse;
 import io.atomix.protocols.raft.protocol.KeepAliveRequest;
 import io.atomix.protocols.raft.protocol.KeepAliveResponse;
-import io.atomix.protocols.raft.protocol.MetadataRequest;
-import io.atomix.protocols.raft.protocol.MetadataResponse;
 import io.atomix.protocols.raft.protocol.OpenSessionRequest;
 import io.atomix.protocols.raft.protocol.OpenSessionResponse;
-import io.atomix.protocols.raft.protocol.PublishRequest;
 import io.atomix.protocols.raft.protocol.QueryRequest;
 import io.atomix.protocols.raft.protocol.QueryResponse;
 import io.atomix.protocols.raft.protocol.RaftClientProtocol;
 import io.atomix.protocols.raft.protocol.RaftResponse;
-import io.atomix.protocols.raft.protocol.ResetRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,11 +46,9 @@ import org.slf4j.LoggerFactory;
  * send, and the leader applies a session's command once whatever the number of copies (a copy already in the log
  * is answered from the session's results when it is applied again).
  */
-final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
+final class LeaderAwaitingClientProtocol extends ForwardingClientProtocol {
 
     private static final Logger logger = LoggerFactory.getLogger(LeaderAwaitingClientProtocol.class);
-
-    private final RaftClientProtocol delegate;
 
     private final RaftContext context;
 
@@ -72,8 +58,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
 
     private final OldestCommandRepeater repeater;
 
-    /** Members whose connection failed since they were last elected or answered. */
-    private final Set<MemberId> unreachable = ConcurrentHashMap.newKeySet();
+    private final LeaderTargets leaders;
 
     /** Commands, queries and keep-alives not answered yet. */
     private final Set<InFlightRequest<?, ?>> inFlight = ConcurrentHashMap.newKeySet();
@@ -86,38 +71,28 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
      */
     LeaderAwaitingClientProtocol(RaftClientProtocol delegate, RaftContext context, Duration patience,
             Duration repeat, Duration repeatFor) {
-        this.delegate = delegate;
+        super(delegate);
         this.context = context;
         this.patience = patience;
         this.repeat = repeat;
+        this.leaders = new LeaderTargets(context);
         this.repeater = new OldestCommandRepeater(inFlight, repeat, repeatFor);
         context.addLeaderElectionListener(this::elected);
     }
 
     @Override
     public CompletableFuture<CommandResponse> command(MemberId memberId, CommandRequest request) {
-        return dispatch(memberId, request, delegate::command);
+        return dispatch(memberId, request, delegate()::command);
     }
 
     @Override
     public CompletableFuture<QueryResponse> query(MemberId memberId, QueryRequest request) {
-        return dispatch(memberId, request, delegate::query);
+        return dispatch(memberId, request, delegate()::query);
     }
 
     @Override
     public CompletableFuture<KeepAliveResponse> keepAlive(MemberId memberId, KeepAliveRequest request) {
-        return dispatch(memberId, request, delegate::keepAlive);
-    }
-
-    /**
-     * The leader this node knows of, rather than the member Atomix's client picked: the client keeps using one
-     * member until it fails, and a follower that is paused (GC, SIGSTOP) neither answers nor fails, so every call
-     * would wait for the request timeout. Going to the leader also saves the follower's forwarding hop.
-     */
-    private MemberId target(MemberId chosen) {
-        RaftMember leader = context.getLeader();
-        MemberId id = (leader != null) ? leader.memberId() : null;
-        return (id != null && !unreachable.contains(id)) ? id : chosen;
+        return dispatch(memberId, request, delegate()::keepAlive);
     }
 
     /** Sends the request to the leader and keeps it in flight, to be carried over, until it is answered. */
@@ -128,7 +103,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         inFlight.add(flight);
         flight.answer().whenComplete((response, error) -> inFlight.remove(flight));
         long term = context.getTerm();
-        MemberId member = target(chosen);
+        MemberId member = leaders.target(chosen);
         int generation = flight.carryOver(member, term);
         if (generation != 0) {
             launch(flight, generation, member);
@@ -161,7 +136,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
             return;
         }
         if (error == null && response.status() == RaftResponse.Status.OK) {
-            unreachable.remove(member);
+            leaders.reached(member);
             flight.complete(response, null);
             return;
         }
@@ -171,11 +146,11 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         Throwable cause = (error instanceof CompletionException && error.getCause() != null) ? error.getCause()
                 : error;
         if (cause instanceof ConnectException) {
-            unreachable.add(member);
+            leaders.unreachable(member);
         }
         else if (error != null || !isNoLeader(response)) {
             if (error == null) {
-                unreachable.remove(member);
+                leaders.reached(member);
             }
             flight.complete(response, error);
             return;
@@ -185,12 +160,12 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         if (!flight.orphan(generation)) {
             return;
         }
-        MemberId leader = usableLeader(member, sentTerm);
+        MemberId leader = leaders.usableLeader(member, sentTerm);
         if (leader != null) {
             carryOver(flight, leader, context.getTerm());
             return;
         }
-        if (member.equals(knownLeader())) {
+        if (member.equals(leaders.knownLeader())) {
             // Refused, or not reached, by the leader of this term: no election will carry it over (see below).
             askLeaderAgain(flight, generation, member, response, error);
             return;
@@ -231,8 +206,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
                 flight.complete(refusal, error);
                 return;
             }
-            MemberId current = knownLeader();
-            MemberId target = (current != null && !unreachable.contains(current)) ? current : leader;
+            MemberId target = leaders.target(leader);
             int next = flight.carryOver(target, context.getTerm());
             if (next != 0) {
                 logger.debug("{} {} the leader {} ({}): sent again", flight.request().getClass().getSimpleName(),
@@ -243,24 +217,10 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
         });
     }
 
-    private MemberId knownLeader() {
-        RaftMember leader = context.getLeader();
-        return (leader != null) ? leader.memberId() : null;
-    }
-
     private static boolean isNoLeader(RaftResponse response) {
         return response.status() == RaftResponse.Status.ERROR && response.error() != null
                 && (response.error().type() == RaftError.Type.NO_LEADER
                         || response.error().type() == RaftError.Type.ILLEGAL_MEMBER_STATE);
-    }
-
-    /** The leader, if known and not seen unreachable, and not {@code failed} unless elected in a later term. */
-    private MemberId usableLeader(MemberId failed, long termAtFailure) {
-        RaftMember leader = context.getLeader();
-        MemberId id = (leader != null) ? leader.memberId() : null;
-        boolean usable = id != null && !unreachable.contains(id)
-                && (!id.equals(failed) || context.getTerm() > termAtFailure);
-        return usable ? id : null;
     }
 
     /**
@@ -270,7 +230,7 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
      */
     private void elected(RaftMember leader) {
         MemberId id = leader.memberId();
-        unreachable.remove(id);
+        leaders.reached(id);
         long term = context.getTerm();
         if (inFlight.isEmpty()) {
             return;
@@ -298,41 +258,6 @@ final class LeaderAwaitingClientProtocol implements RaftClientProtocol {
      */
     @Override
     public CompletableFuture<OpenSessionResponse> openSession(MemberId memberId, OpenSessionRequest request) {
-        return dispatch(memberId, request, delegate::openSession);
-    }
-
-    @Override
-    public CompletableFuture<CloseSessionResponse> closeSession(MemberId memberId, CloseSessionRequest request) {
-        return delegate.closeSession(memberId, request);
-    }
-
-    @Override
-    public CompletableFuture<MetadataResponse> metadata(MemberId memberId, MetadataRequest request) {
-        return delegate.metadata(memberId, request);
-    }
-
-    @Override
-    public void reset(Set<MemberId> members, ResetRequest request) {
-        delegate.reset(members, request);
-    }
-
-    @Override
-    public void registerHeartbeatHandler(Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>> handler) {
-        delegate.registerHeartbeatHandler(handler);
-    }
-
-    @Override
-    public void unregisterHeartbeatHandler() {
-        delegate.unregisterHeartbeatHandler();
-    }
-
-    @Override
-    public void registerPublishListener(SessionId sessionId, Consumer<PublishRequest> listener, Executor executor) {
-        delegate.registerPublishListener(sessionId, listener, executor);
-    }
-
-    @Override
-    public void unregisterPublishListener(SessionId sessionId) {
-        delegate.unregisterPublishListener(sessionId);
+        return dispatch(memberId, request, delegate()::openSession);
     }
 }

@@ -3,8 +3,6 @@ package io.github.raftspringboot.engine.atomix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +162,7 @@ final class StateMachineService implements PrimitiveService {
         addresses.forEach((id, address) -> output.writeString(id).writeString(address));
         LongOperations.Tracked progress = operations.start("snapshot",
                 String.valueOf((context != null) ? context.currentIndex() : 0), "writing", -1);
-        CountingOutput state = new CountingOutput(output, progress);
+        ServiceSnapshotStreams.CountingOutput state = new ServiceSnapshotStreams.CountingOutput(output, progress);
         try (progress; ChunkedOutputStream chunks = new ChunkedOutputStream(state)) {
             stateMachine.snapshot(chunks);
         }
@@ -202,7 +200,8 @@ final class StateMachineService implements PrimitiveService {
                 long started = System.nanoTime();
                 try (LongOperations.Tracked progress = operations.start("snapshot-install",
                         String.valueOf(Math.max(currentIndex(), 0)), "reading", before);
-                        ChunkedInputStream state = new ChunkedInputStream(new BackupInputStream(input, progress))) {
+                        ChunkedInputStream state = new ChunkedInputStream(
+                                new ServiceSnapshotStreams.BackupInputStream(input, progress))) {
                     stateMachine.restore(state);
                 }
                 measurements.snapshotInstalled(before - input.remaining());
@@ -260,68 +259,6 @@ final class StateMachineService implements PrimitiveService {
             throw new UncheckedIOException("Could not snapshot the state machine for a backup", ex);
         }
         return state.toByteArray();
-    }
-
-    /** Atomix's snapshot output as a stream, counting the bytes written. */
-    private static final class CountingOutput extends OutputStream {
-
-        private final BackupOutput output;
-
-        private final LongOperations.Tracked progress;
-
-        long count;
-
-        CountingOutput(BackupOutput output, LongOperations.Tracked progress) {
-            this.output = output;
-            this.progress = progress;
-        }
-
-        @Override
-        public void write(int b) {
-            output.writeByte(b);
-            count++;
-            progress.done(count);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            output.write(bytes, offset, length);
-            count += length;
-            progress.done(count);
-        }
-    }
-
-    /** Atomix's snapshot input as a stream. */
-    private static final class BackupInputStream extends InputStream {
-
-        private final BackupInput input;
-
-        private final LongOperations.Tracked progress;
-
-        BackupInputStream(BackupInput input, LongOperations.Tracked progress) {
-            this.input = input;
-            this.progress = progress;
-        }
-
-        @Override
-        public int read() {
-            if (input.remaining() <= 0) {
-                return -1;
-            }
-            progress.advance(1);
-            return input.readUnsignedByte();
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) {
-            int piece = (int) Math.min(length, input.remaining());
-            if (piece <= 0) {
-                return (length == 0) ? 0 : -1;
-            }
-            input.read(bytes, offset, piece);
-            progress.advance(piece);
-            return piece;
-        }
     }
 
     /** Prefixes a command result with the log index it was applied at. */
