@@ -5,11 +5,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import io.atomix.protocols.raft.protocol.AppendRequest;
-import io.atomix.protocols.raft.protocol.InstallRequest;
 import io.atomix.protocols.raft.protocol.RaftClientProtocol;
 import io.atomix.protocols.raft.protocol.RaftServerProtocol;
 import io.github.raftspringboot.engine.PeerTls;
@@ -18,10 +15,8 @@ import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
-import io.grpc.stub.StreamObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +35,6 @@ import org.slf4j.LoggerFactory;
 final class GrpcRaftTransport implements AutoCloseable {
 
     private static final Logger logger = LoggerFactory.getLogger(GrpcRaftTransport.class);
-
-    private static final Duration HANDLER_WARNING_EVERY = Duration.ofSeconds(10);
 
     static final String SERVICE_NAME = "raftspringboot.peer.v1.RaftPeer";
 
@@ -91,10 +84,7 @@ final class GrpcRaftTransport implements AutoCloseable {
 
     private final String localId;
 
-    private volatile Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler;
-
-    /** When a failing handler was last logged: at most one WARN every {@link #HANDLER_WARNING_EVERY}. */
-    private final AtomicLong lastHandlerWarning = new AtomicLong(System.nanoTime() - HANDLER_WARNING_EVERY.toNanos());
+    private final PeerInbound inbound;
 
     private volatile Server server;
 
@@ -121,13 +111,14 @@ final class GrpcRaftTransport implements AutoCloseable {
         this.serverProtocol = new GrpcServerProtocol(messenger, dispatcher, beats, leaderContact,
                 timings.electionTimeout());
         this.clientProtocol = new GrpcClientProtocol(messenger, dispatcher);
+        this.inbound = new PeerInbound(codec, dispatcher, leaderContact);
     }
 
     /** Binds the peer listener. */
     void start() throws IOException {
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE_NAME)
-            .addMethod(EXCHANGE, ServerCalls.asyncUnaryCall(this::receive))
-            .addMethod(STREAM, PeerStreamService.handler(this::handle))
+            .addMethod(EXCHANGE, ServerCalls.asyncUnaryCall(inbound::receive))
+            .addMethod(STREAM, PeerStreamService.handler(inbound::handle))
             .build();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(bindAddress)
             .directExecutor()
@@ -168,7 +159,7 @@ final class GrpcRaftTransport implements AutoCloseable {
     }
 
     void setControlHandler(Function<ControlRequest, CompletableFuture<ControlReply>> controlHandler) {
-        this.controlHandler = controlHandler;
+        inbound.setControlHandler(controlHandler);
     }
 
     /** Sends an engine control message to {@code memberId} and returns its reply. */
@@ -205,85 +196,6 @@ final class GrpcRaftTransport implements AutoCloseable {
     <T, R> void decorateHandler(Class<T> type,
             Function<Function<T, CompletableFuture<R>>, Function<T, CompletableFuture<R>>> decorator) {
         dispatcher.decorate(type, decorator);
-    }
-
-    private void receive(byte[] frame, StreamObserver<byte[]> responses) {
-        handle(frame, 0).whenComplete((response, error) -> {
-            if (error == null) {
-                responses.onNext(response);
-                responses.onCompleted();
-            }
-            else {
-                responses.onError(Status.UNAVAILABLE.withDescription(AtomixErrors.reasonOf(error))
-                    .asRuntimeException());
-            }
-        });
-    }
-
-    /**
-     * Handles one frame from a peer, the one that starts at {@code offset} in {@code message} (on gRPC's thread: decoded
-     * here, handled on Atomix's), and returns the reply.
-     */
-    private CompletableFuture<byte[]> handle(byte[] message, int offset) {
-        CompletableFuture<byte[]> reply;
-        try {
-            if (PeerMessageCodec.isBeat(message, offset)) {
-                leaderContact.heard(PeerMessageCodec.beatTerm(message, offset));
-                reply = CompletableFuture.completedFuture(PeerMessageCodec.EMPTY);
-            }
-            else {
-                reply = PeerMessageCodec.isControl(message, offset)
-                        ? receiveControl(PeerMessageCodec.controlRequest(message, offset))
-                        : receiveRaft(codec.decodeFrame(message, offset));
-            }
-        }
-        catch (RuntimeException ex) {
-            logger.warn("Could not handle a Raft peer message: {}", ex.toString());
-            reply = CompletableFuture.failedFuture(ex);
-        }
-        return reply;
-    }
-
-    private CompletableFuture<byte[]> receiveControl(ControlRequest request) {
-        Function<ControlRequest, CompletableFuture<ControlReply>> handler = controlHandler;
-        if (handler == null) {
-            return CompletableFuture.failedFuture(new IllegalStateException("Raft is not running on this node"));
-        }
-        return handler.apply(request).thenApply(PeerMessageCodec::control);
-    }
-
-    private CompletableFuture<byte[]> receiveRaft(Object message) {
-        // Noted on arrival, before the Raft thread (maybe busy writing an earlier append) takes the message up.
-        if (message instanceof AppendRequest append) {
-            leaderContact.heard(append.term());
-        }
-        else if (message instanceof InstallRequest install) {
-            leaderContact.heard(install.term());
-        }
-        return dispatcher.dispatch(message)
-            .whenComplete((response, error) -> {
-                if (error != null) {
-                    warnOfFailedHandler(message, error);
-                }
-            })
-            .thenApply(response -> (response == null) ? PeerMessageCodec.EMPTY
-                    : PeerMessageCodec.frame(PeerMessageCodec.RAFT_MESSAGE, codec.encode(response)));
-    }
-
-    /**
-     * Atomix answers a request it refuses with an error response; a handler that throws instead means a fault here
-     * (e.g. a log it cannot append to), which only the sender saw, as a failed request it retries for ever.
-     */
-    private void warnOfFailedHandler(Object message, Throwable error) {
-        Throwable cause = AtomixErrors.unwrap(error);
-        if (!PeerDispatcher.isNotReady(cause)) {
-            long now = System.nanoTime();
-            long last = lastHandlerWarning.get();
-            if (now - last >= HANDLER_WARNING_EVERY.toNanos() && lastHandlerWarning.compareAndSet(last, now)) {
-                logger.warn("Could not handle a {} from a Raft peer (logged at most every {} s): {}",
-                        message.getClass().getSimpleName(), HANDLER_WARNING_EVERY.toSeconds(), cause.toString());
-            }
-        }
     }
 
     @Override
