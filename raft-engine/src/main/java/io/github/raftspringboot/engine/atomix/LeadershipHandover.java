@@ -7,10 +7,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.atomix.cluster.MemberId;
 import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
 import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
 import io.atomix.protocols.raft.impl.RaftContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.github.raftspringboot.api.RaftException;
 import io.github.raftspringboot.api.RaftException.Reason;
@@ -20,14 +24,25 @@ import io.github.raftspringboot.engine.atomix.peer.ControlReply;
 import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
 /**
- * hashicorp/raft's LeadershipTransfer on Atomix: the leader asks the target (a control message) to take over, and
- * the target runs Atomix's own transfer (it asks the leader to commit up to its last entry and step down, then
- * stands for election).
+ * hashicorp/raft's LeadershipTransfer on Atomix: the leader waits for the target to hold every entry it has, then asks
+ * it (a control message) to take over, and the target runs Atomix's own transfer (it asks the leader to commit up to
+ * its last entry and step down, then stands for election).
+ * <p>
+ * Why wait: Atomix's leader steps down once its last entry is committed, by any majority, not once the target has it.
+ * A target that lacks the last entries (it just started, or was cut off) then loses its election to the voters that
+ * have them, and one of those is elected instead after its timer: a CI run saw node3 asked to hand over to node1 right
+ * after its election, node1 refused by both others, and node2 elected half a second later. etcd and hashicorp/raft
+ * also let the transferee catch up first.
  */
 final class LeadershipHandover {
 
+    private static final Logger logger = LoggerFactory.getLogger(LeadershipHandover.class);
+
     /** Tries however long each took: the first one, right after an election, can take seconds to fail. */
     private static final int MIN_ATTEMPTS = 3;
+
+    /** How often a transfer looks again whether its target holds the leader's last entry. */
+    private static final Duration CATCH_UP_CHECK = Duration.ofMillis(10);
 
     private final MembershipOperations membership;
 
@@ -70,7 +85,9 @@ final class LeadershipHandover {
      * {@link #MIN_ATTEMPTS} times and for {@link #transferPatience()}.
      */
     private CompletableFuture<Long> anoint(String target, long giveUpAt, int attempt) {
-        return transport.control(target, ControlRequest.newBuilder().setAnoint(Anoint.getDefaultInstance()).build())
+        return caughtUp(MemberId.from(target), giveUpAt)
+            .thenCompose(ignored -> transport.control(target,
+                    ControlRequest.newBuilder().setAnoint(Anoint.getDefaultInstance()).build()))
             .thenApply(ControlReply::getIndex)
             .handle((index, error) -> {
                 if (error == null) {
@@ -89,6 +106,37 @@ final class LeadershipHandover {
                 return CompletableFuture.<Long>failedFuture(transferFailed(target, attempt, error));
             })
             .thenCompose(result -> result);
+    }
+
+    /**
+     * Completes once {@code target}'s match index reaches this leader's last log index, or at {@code giveUpAt} (the
+     * target is asked all the same, and Atomix's transfer decides), or when this node no longer leads. Checked on the
+     * Raft thread, which owns both indexes.
+     */
+    private CompletableFuture<Void> caughtUp(MemberId target, long giveUpAt) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        checkCaughtUp(target, giveUpAt, done);
+        return done;
+    }
+
+    private void checkCaughtUp(MemberId target, long giveUpAt, CompletableFuture<Void> done) {
+        try {
+            context.getThreadContext().execute(() -> {
+                RaftMemberContext state = context.getCluster().getMemberState(target);
+                if (state == null || !context.isLeader() || System.nanoTime() >= giveUpAt
+                        || state.getMatchIndex() >= context.getLogWriter().getLastIndex()) {
+                    done.complete(null);
+                    return;
+                }
+                CompletableFuture.delayedExecutor(CATCH_UP_CHECK.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> checkCaughtUp(target, giveUpAt, done));
+            });
+        }
+        catch (RuntimeException ex) {
+            // The Raft thread refused the check (the node is stopping): the transfer goes on and fails as it would.
+            logger.debug("Could not check whether {} holds the leader's last entry: {}", target, ex.toString());
+            done.complete(null);
+        }
     }
 
     private RaftException transferFailed(String target, int attempts, Throwable error) {
