@@ -109,27 +109,29 @@ final class LeadershipHandover {
     }
 
     /**
-     * Completes once {@code target}'s match index reaches this leader's last log index, or at {@code giveUpAt} (the
-     * target is asked all the same, and Atomix's transfer decides), or when this node no longer leads. Checked on the
-     * Raft thread, which owns both indexes.
+     * Completes once {@code target}'s match index reaches the leader's last log index as it is now, or at
+     * {@code giveUpAt} (the target is asked all the same, and Atomix's transfer decides), or when this node no longer
+     * leads. The index is fixed when the wait begins, so that entries written meanwhile (a leader under load) do not
+     * keep it waiting. Checked on the Raft thread, which owns both indexes.
      */
     private CompletableFuture<Void> caughtUp(MemberId target, long giveUpAt) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        checkCaughtUp(target, giveUpAt, done);
+        checkCaughtUp(target, -1, giveUpAt, done);
         return done;
     }
 
-    private void checkCaughtUp(MemberId target, long giveUpAt, CompletableFuture<Void> done) {
+    private void checkCaughtUp(MemberId target, long required, long giveUpAt, CompletableFuture<Void> done) {
         try {
             context.getThreadContext().execute(() -> {
+                long last = (required >= 0) ? required : context.getLogWriter().getLastIndex();
                 RaftMemberContext state = context.getCluster().getMemberState(target);
                 if (state == null || !context.isLeader() || System.nanoTime() >= giveUpAt
-                        || state.getMatchIndex() >= context.getLogWriter().getLastIndex()) {
+                        || state.getMatchIndex() >= last) {
                     done.complete(null);
                     return;
                 }
                 CompletableFuture.delayedExecutor(CATCH_UP_CHECK.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> checkCaughtUp(target, giveUpAt, done));
+                    .execute(() -> checkCaughtUp(target, last, giveUpAt, done));
             });
         }
         catch (RuntimeException ex) {
