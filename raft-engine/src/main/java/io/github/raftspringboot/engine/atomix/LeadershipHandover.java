@@ -12,7 +12,6 @@ import io.atomix.protocols.raft.cluster.RaftMember;
 import io.atomix.protocols.raft.cluster.impl.DefaultRaftMember;
 import io.atomix.protocols.raft.cluster.impl.RaftMemberContext;
 import io.atomix.protocols.raft.impl.RaftContext;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +23,8 @@ import io.github.raftspringboot.engine.atomix.peer.ControlReply;
 import io.github.raftspringboot.engine.atomix.peer.ControlRequest;
 
 /**
- * hashicorp/raft's LeadershipTransfer on Atomix: the leader waits for the target to hold every entry it has, then asks
- * it (a control message) to take over, and the target runs Atomix's own transfer (it asks the leader to commit up to
+ * hashicorp/raft's LeadershipTransfer on Atomix: the leader waits for the target to hold every entry it had when asked,
+ * then asks it (a control message) to take over, and the target runs Atomix's own transfer (it asks the leader to commit up to
  * its last entry and step down, then stands for election).
  * <p>
  * Why wait: Atomix's leader steps down once its last entry is committed, by any majority, not once the target has it.
