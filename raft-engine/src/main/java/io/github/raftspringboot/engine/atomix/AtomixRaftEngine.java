@@ -27,7 +27,7 @@ import io.github.raftspringboot.engine.RaftNodeSettings;
 /**
  * A Raft member built from Atomix's Raft server and client, carried over {@link GrpcRaftTransport}. This class
  * holds the node's life cycle (open, start, close) and hands each operation to the part that does it
- * ({@link AtomixMember} and its helpers).
+ * ({@link AtomixMember} and its helpers; {@link MemberCalls} fails it while there is no member to take it).
  * <p>
  * Durability: with disk storage, the journal fsyncs the log when the commit index advances (on the leader before it
  * applies and answers; Atomix's own setting for it never reached the journal: {@link CommitFlush}), and the leader
@@ -59,6 +59,9 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     private final EngineLifecycle lifecycle;
 
+    /** The member each operation goes to, or the failure when there is none. */
+    private final MemberCalls calls;
+
     public AtomixRaftEngine(RaftNodeSettings settings, ReplicatedStateMachine stateMachine) {
         this(settings, stateMachine, null);
     }
@@ -68,6 +71,7 @@ public final class AtomixRaftEngine implements RaftEngine {
         this.settings = settings;
         this.stateMachine = stateMachine;
         this.lifecycle = new EngineLifecycle(this, settings, stateMachine, peerTls, applied, measurements, listeners);
+        this.calls = new MemberCalls(lifecycle);
     }
 
     // ---- life cycle ----
@@ -106,20 +110,17 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public CompletableFuture<CommandResult> submit(byte[] command) {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.commands.submit(command) : notRunning("Write");
+        return calls.onOpened("Write", member -> member.commands.submit(command));
     }
 
     @Override
     public CompletableFuture<byte[]> linearizableQuery(byte[] query) {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.commands.linearizableQuery(query) : notRunning("Read");
+        return calls.onOpened("Read", member -> member.commands.linearizableQuery(query));
     }
 
     @Override
     public CompletableFuture<Void> linearizableReadBarrier() {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.reads.barrier() : notRunning("Read");
+        return calls.onOpened("Read", member -> member.reads.barrier());
     }
 
     @Override
@@ -133,17 +134,13 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public CompletableFuture<RaftBackup> backup() {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? ApiCallbacks.complete(current.backups.backup()) : notRunning("Backup");
+        return calls.onOpened("Backup", member -> ApiCallbacks.complete(member.backups.backup()));
     }
 
     @Override
     public CompletableFuture<Long> restore(RaftBackup backup) {
-        AtomixMember current = lifecycle.member();
-        if (current == null) {
-            return notRunning("Restore");
-        }
-        return ApiCallbacks.complete(current.backups.restore(backup, current.streamedRestores));
+        return calls.onOpened("Restore",
+                member -> ApiCallbacks.complete(member.backups.restore(backup, member.streamedRestores)));
     }
 
     @Override
@@ -169,96 +166,77 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     @Override
     public RaftNodeStatus status() {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.statusReader.status(isRunning()) : NodeStatusReader.notStarted(settings);
+        return calls.fromOpened(member -> member.statusReader.status(isRunning()),
+                () -> NodeStatusReader.notStarted(settings));
     }
 
     @Override
     public Map<String, String> stats() {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.statusReader.stats(isRunning()) : Map.of("state", "Shutdown");
+        return calls.fromOpened(member -> member.statusReader.stats(isRunning()), () -> Map.of("state", "Shutdown"));
     }
 
     @Override
     public CompletableFuture<Long> addVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
-        return ApiCallbacks.complete(membership().addServer(id, address, previousIndex, true, options));
+        return ApiCallbacks.complete(calls.membership().addServer(id, address, previousIndex, true, options));
     }
 
     @Override
     public CompletableFuture<Long> addNonVoter(String id, String address, long previousIndex,
             MembershipOptions options) {
-        return ApiCallbacks.complete(membership().addServer(id, address, previousIndex, false, options));
+        return ApiCallbacks.complete(calls.membership().addServer(id, address, previousIndex, false, options));
     }
 
     @Override
     public CompletableFuture<Long> demoteVoter(String id, long previousIndex, MembershipOptions options) {
-        return ApiCallbacks.complete(membership().demote(id, previousIndex, options));
+        return ApiCallbacks.complete(calls.membership().demote(id, previousIndex, options));
     }
 
     @Override
     public CompletableFuture<Long> removeServer(String id, long previousIndex, MembershipOptions options) {
-        return ApiCallbacks.complete(membership().remove(id, previousIndex, options));
+        return ApiCallbacks.complete(calls.membership().remove(id, previousIndex, options));
     }
 
     /** This node's session commands, for tests of the session path; null while the node is not open. */
     SessionCommands sessionCommands() {
-        AtomixMember current = lifecycle.member();
-        return current == null ? null : current.commands;
+        return calls.fromOpened(member -> member.commands, () -> null);
     }
 
     @Override
     public CompletableFuture<Long> transferLeadership() {
-        return ApiCallbacks.complete(membership().transferLeadership(null));
+        return ApiCallbacks.complete(calls.membership().transferLeadership(null));
     }
 
     @Override
     public CompletableFuture<Long> transferLeadership(String id) {
-        return ApiCallbacks.complete(membership().transferLeadership(id));
+        return ApiCallbacks.complete(calls.membership().transferLeadership(id));
     }
 
     @Override
     public CompletableFuture<Long> barrier() {
-        AtomixMember current = lifecycle.member();
-        return ApiCallbacks.complete(membership().requireLeader("Barrier").thenCompose(ignored -> current.barrier()));
+        return ApiCallbacks.complete(calls.onLeader("Barrier", AtomixMember::barrier));
     }
 
     @Override
     public CompletableFuture<Long> verifyLeader() {
-        AtomixMember current = lifecycle.member();
-        return ApiCallbacks.complete(
-                membership().requireLeader("VerifyLeader").thenCompose(ignored -> current.verifyLeader()));
+        return ApiCallbacks.complete(calls.onLeader("VerifyLeader", AtomixMember::verifyLeader));
     }
 
     @Override
     public CompletableFuture<Long> snapshot() {
-        AtomixMember current = lifecycle.member();
-        return (isRunning() && current != null) ? ApiCallbacks.complete(current.snapshot()) : notRunning("Snapshot");
+        return calls.onRunning("Snapshot", member -> ApiCallbacks.complete(member.snapshot()));
     }
 
     @Override
     public RaftNode viaLeader() {
-        AtomixMember current = lifecycle.member();
-        if (current == null) {
-            throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node has not started");
-        }
-        return current.viaLeader;
-    }
-
-    private MembershipOperations membership() {
-        AtomixMember current = lifecycle.member();
-        if (!isRunning() || current == null) {
-            throw new RaftException(RaftException.Reason.SHUTDOWN, "The Raft node is not running");
-        }
-        return current.membership;
+        return calls.opened().viaLeader;
     }
 
     // ---- metrics ----
 
     @Override
     public Map<String, Long> replicationMatchIndexes() {
-        AtomixMember current = lifecycle.member();
-        return EngineMeasurements.matchIndexes((current != null) ? current.context : null);
+        return calls.fromOpened(member -> EngineMeasurements.matchIndexes(member.context), Map::of);
     }
 
     @Override
@@ -286,33 +264,19 @@ public final class AtomixRaftEngine implements RaftEngine {
         return measurements.leaderSyncs();
     }
 
-    private static <T> CompletableFuture<T> notRunning(String operation) {
-        return CompletableFuture.failedFuture(new RaftException(RaftException.Reason.SHUTDOWN,
-                operation + " failed: the Raft node is not running"));
-    }
-
     @Override
     public long backupTo(OutputStream out) throws IOException {
-        return runningMember("Backup").streamedBackups.backupTo(out);
+        return calls.running("Backup").streamedBackups.backupTo(out);
     }
 
     @Override
     public long restoreFrom(InputStream in) throws IOException {
-        return runningMember("Restore").streamedRestores.restoreFrom(in);
-    }
-
-    private AtomixMember runningMember(String operation) {
-        AtomixMember current = lifecycle.member();
-        if (current == null || !isRunning()) {
-            throw new RaftException(RaftException.Reason.SHUTDOWN, operation + " failed: the Raft node is not running");
-        }
-        return current;
+        return calls.running("Restore").streamedRestores.restoreFrom(in);
     }
 
     @Override
     public List<RaftOperationProgress> operationsInProgress() {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.operations.inProgress() : List.of();
+        return calls.fromOpened(member -> member.operations.inProgress(), List::of);
     }
 
     /** The running member's parts, or null; package-private for tests that reach into the transport. */
@@ -322,8 +286,7 @@ public final class AtomixRaftEngine implements RaftEngine {
 
     /** One entry of a restore; package-private for tests that stop a restore half-way. */
     CompletableFuture<Long> restoreStep(OperationId operation, byte[] payload) {
-        AtomixMember current = lifecycle.member();
-        return (current != null) ? current.backups.step(operation, payload) : notRunning("Restore");
+        return calls.onOpened("Restore", member -> member.backups.step(operation, payload));
     }
 
     static byte[] utf8(String text) {
