@@ -1,6 +1,5 @@
 package io.github.raftspringboot.engine.atomix;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -12,12 +11,9 @@ import java.util.function.Consumer;
 
 import io.atomix.cluster.MemberId;
 import io.atomix.primitive.PrimitiveType;
-import io.atomix.primitive.partition.PartitionId;
-import io.atomix.protocols.raft.RaftClient;
 import io.atomix.protocols.raft.RaftServer;
 import io.atomix.protocols.raft.impl.DefaultRaftServer;
 import io.atomix.protocols.raft.impl.RaftContext;
-import io.atomix.protocols.raft.storage.RaftStorage;
 import io.atomix.utils.concurrent.Scheduled;
 import io.atomix.utils.concurrent.ThreadModel;
 import org.slf4j.Logger;
@@ -38,8 +34,6 @@ final class AtomixMember {
 
     private static final Logger logger = LoggerFactory.getLogger(AtomixMember.class);
 
-    private static final PartitionId PARTITION = PartitionId.from("raft", 1);
-
     final RaftNodeSettings settings;
 
     final PeerDirectory directory;
@@ -50,9 +44,8 @@ final class AtomixMember {
 
     final DefaultRaftServer server;
 
-    final RaftClient client;
-
-    private final CallerRunsThreadContexts clientContexts;
+    /** The Raft client of this node's own session. */
+    private final EmbeddedClient client;
 
     final NodeStatusReader statusReader;
 
@@ -78,7 +71,8 @@ final class AtomixMember {
 
     final LeaderForwardingNode viaLeader;
 
-    private final ScratchDirectory scratch;
+    /** Where the log and snapshots are: the state directory, or a scratch directory for a node in memory. */
+    final NodeStorage storage;
 
     final PeerRequestHooks hooks;
 
@@ -128,12 +122,12 @@ final class AtomixMember {
         catch (IOException ex) {
             throw StartupFailures.listenerFailure(ex, settings);
         }
-        this.scratch = settings.inMemory() ? ScratchDirectory.create(settings.nodeId()) : null;
+        this.storage = new NodeStorage(settings);
         this.sendPath = new LeaderSendPath(settings, transport.serverProtocol(), parts.measurements(), operations);
         RaftContext created = null;
         BackupSpool createdSpool = null;
         RestoreFileTransfers createdFiles = null;
-        CallerRunsThreadContexts createdContexts = null;
+        EmbeddedClient createdClient = null;
         try {
             createdSpool = BackupSpool.create(settings);
             this.spool = createdSpool;
@@ -149,7 +143,7 @@ final class AtomixMember {
             // loses updates under load (see ThreadSafeRaftSession).
             created = new ThreadSafeSessionsRaftContext(settings.nodeId(), localId,
                     new DirectoryMembershipService(directory), sendPath.protocol(),
-                    storage(),
+                    storage.raftStorage(),
                     new SingleTypeRegistry(primitiveType),
                     ThreadModel.SHARED_THREAD_POOL.factory("raft-" + settings.nodeId() + "-%d", 4, logger), true,
                     logApplied);
@@ -163,7 +157,8 @@ final class AtomixMember {
             this.segmentMappings = SegmentMappings.of(context);
             segmentMappings.keep();
             sendPath.attach(context, segmentMappings);
-            // A restore stages a chunk every few hundred ms; one silent for 3 checks is abandoned (a new one replaces it).
+            // A restore stages a chunk every few hundred ms; one silent for 3 checks is abandoned
+            // (a new one replaces it).
             this.snapshots = Snapshots.takeOver(context, segmentMappings, sendPath.installs(),
                     () -> service.restoreStagedWithin(Snapshots.CHECK_INTERVAL.multipliedBy(3)), this::leaderId);
             context.setElectionTimeout(settings.electionTimeout());
@@ -177,20 +172,9 @@ final class AtomixMember {
             this.stalledApplyRecovery = StalledApplyRecovery.install(context, settings.heartbeatInterval(),
                     settings.electionTimeout());
             this.server = new DefaultRaftServer(context);
-            createdContexts = new CallerRunsThreadContexts("raft-client-" + settings.nodeId() + "-timer");
-            this.clientContexts = createdContexts;
-            // The client's session work runs on the threads that hand it over (no pool hop per request); callbacks
-            // of the public API are moved off them again (ApiCallbacks).
-            this.client = RaftClient.builder(ClusterJoin.memberIds(settings))
-                .withClientId(settings.nodeId())
-                .withMemberId(localId)
-                .withPartitionId(PARTITION)
-                .withProtocol(new LeaderAwaitingClientProtocol(transport.clientProtocol(), context,
-                        settings.electionTimeout().multipliedBy(4), settings.heartbeatInterval(),
-                        settings.requestTimeout()))
-                .withThreadContextFactory(clientContexts)
-                .build();
-            this.commands = new SessionCommands(settings, context, client, primitiveType, parts.running(),
+            createdClient = new EmbeddedClient(settings, localId, transport, context);
+            this.client = createdClient;
+            this.commands = new SessionCommands(settings, context, client.client(), primitiveType, parts.running(),
                     this::leaderId);
             this.backups = new BackupRestore(settings, commands);
             Duration giveUpAfter = StreamedBackups.giveUpAfter(settings.requestTimeout());
@@ -205,8 +189,8 @@ final class AtomixMember {
                     commands::submitSystem, parts.running());
             this.join = new ClusterJoin(context, server, settings, directory, commands::submitSystem,
                     hooks.firstElection);
-            this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, sendPath.acknowledgements()), transport,
-                    this::leaderId, logApplied, parts.applied(), parts.running(),
+            this.reads = new LinearizableReads(settings, new LeaderReadIndex(context, sendPath.acknowledgements()),
+                    transport, this::leaderId, logApplied, parts.applied(), parts.running(),
                     () -> "commit index " + context.getCommitIndex() + ", Atomix's last applied "
                             + context.getLastApplied() + ", last log index " + context.getLogWriter().getLastIndex());
             transport.setControlHandler(request -> request.hasForward()
@@ -245,13 +229,11 @@ final class AtomixMember {
                 createdFiles.close();
                 createdFiles.files().close();
             }
-            if (createdContexts != null) {
-                createdContexts.close();
+            if (createdClient != null) {
+                createdClient.discard();
             }
             transport.close();
-            if (scratch != null) {
-                scratch.delete();
-            }
+            storage.release();
             throw ex;
         }
     }
@@ -260,16 +242,6 @@ final class AtomixMember {
     record Parts(AppliedIndexTracker applied, EngineMeasurements measurements, List<RaftEngineListener> listeners,
             Executor notifier, BooleanSupplier running, BooleanSupplier notClosed,
             Consumer<RuntimeException> onCorruptState) {
-    }
-
-    /** Where this node's log and snapshots are: the state directory, or the scratch directory of a memory node. */
-    File storageDirectory() {
-        return (scratch == null) ? settings.stateDir().toFile() : scratch.file();
-    }
-
-    private RaftStorage storage() {
-        return (scratch == null) ? RaftStorageFactory.disk(settings)
-                : RaftStorageFactory.memory(settings, scratch.file());
     }
 
     String leaderId() {
@@ -306,8 +278,7 @@ final class AtomixMember {
         // A state machine thread waiting for a restore's file gives up, so that the server can stop.
         restoreFiles.close();
         bounded.await(commands.close(), Math.min(deadline, System.nanoTime() + step), "close the client session");
-        bounded.await(client.close(), Math.min(deadline, System.nanoTime() + step), "close the Raft client");
-        clientContexts.close();
+        client.close(bounded, deadline, step);
         bounded.await(BoundedStop.stopServer(context), deadline, "stop the Raft server");
         followerRetryCap.cancel();
         snapshots.cancel();
@@ -317,8 +288,6 @@ final class AtomixMember {
         transport.close();
         spool.close();
         restoreFiles.files().close();
-        if (scratch != null) {
-            scratch.delete();
-        }
+        storage.release();
     }
 }

@@ -123,7 +123,7 @@ final class EngineLifecycle {
         }
         running = true;
         AtomixMember started = member;
-        diskSpace = DiskSpaceGuard.start(settings, started.storageDirectory(), started.context::isLeader,
+        diskSpace = DiskSpaceGuard.start(settings, started.storage.directory(), started.context::isLeader,
                 () -> started.membership.transferLeadership(null), started.segmentMappings);
         started.hooks.guardDiskSpace(diskSpace);
         started.snapshots.watchDiskSpace(diskSpace::isLow);
