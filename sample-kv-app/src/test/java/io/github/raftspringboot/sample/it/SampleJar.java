@@ -2,12 +2,13 @@ package io.github.raftspringboot.sample.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+
+import io.github.raftspringboot.test.FreePorts;
 
 /** Where the executable jar and the repository are, and free ports to run nodes on. */
 final class SampleJar {
@@ -62,12 +63,11 @@ final class SampleJar {
         environment.put("RAFT_REQUEST_TIMEOUT", "4s");
     }
 
+    /**
+     * A port for a node to bind later: below the ephemeral range ({@link FreePorts}), where the outgoing connections
+     * of the nodes already running (peers, clients) cannot take it before the node binds it.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
+        return FreePorts.next();
     }
 }

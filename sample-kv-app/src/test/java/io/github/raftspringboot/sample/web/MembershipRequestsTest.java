@@ -1,7 +1,5 @@
 package io.github.raftspringboot.sample.web;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftNode;
+import io.github.raftspringboot.test.FreePorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,7 +35,7 @@ class MembershipRequestsTest {
 
     private static final JsonMapper json = new JsonMapper();
 
-    private static final int RAFT_PORT = freePort();
+    private static final int RAFT_PORT = FreePorts.next();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -81,7 +80,7 @@ class MembershipRequestsTest {
     @Test
     void joinOfAVoterThatDoesNotAnswerIsRefusedByTheStrictCheck() throws Exception {
         String before = servers();
-        JsonNode problem = assertProblem(post("/join", "{\"id\":\"x4\",\"addr\":\"127.0.0.1:" + freePort() + "\"}"),
+        JsonNode problem = assertProblem(post("/join", "{\"id\":\"x4\",\"addr\":\"127.0.0.1:" + FreePorts.next() + "\"}"),
                 409, "'x4' does not answer on its Raft port");
         assertThat(problem.get("reason").asString()).isEqualTo("UNSAFE_RECONFIGURATION");
         assertThat(problem.get("detail").asString()).contains("force");
@@ -125,14 +124,5 @@ class MembershipRequestsTest {
         JsonNode problem = json.readTree(response.body());
         assertThat(problem.get("detail").asString()).contains(detail);
         return problem;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-        catch (IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
-        }
     }
 }
