@@ -1,15 +1,22 @@
 package io.github.raftspringboot.sample.web;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
@@ -128,6 +135,35 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
         problem.setTitle("Malformed request body");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /** Names the methods the path takes, where Spring's default only refuses the one sent. */
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        Set<HttpMethod> supported = ex.getSupportedHttpMethods();
+        String detail = "Method '" + ex.getMethod() + "' is not supported on " + path(request)
+                + ((supported == null || supported.isEmpty()) ? "" : ": use " + supported.stream()
+                    .map(HttpMethod::name).sorted().collect(Collectors.joining(" or ")) + " (see docs/http-api.md)");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, detail);
+        problem.setTitle("Method Not Allowed");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
+    }
+
+    /** Says which content type to send, where Spring's default only refuses the one sent. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String sent = (ex.getContentType() != null) ? "'" + ex.getContentType() + "'" : "missing";
+        String detail = "Content-Type " + sent + " is not supported on " + path(request)
+                + ": send the body as JSON with Content-Type: application/json";
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail);
+        problem.setTitle("Unsupported Media Type");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
+    }
+
+    private static String path(WebRequest request) {
+        return (request instanceof ServletWebRequest servlet) ? servlet.getRequest().getRequestURI() : "this path";
     }
 
     /** Lists the endpoints, where Spring's default speaks of a missing static resource. */

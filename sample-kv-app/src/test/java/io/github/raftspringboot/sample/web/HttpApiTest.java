@@ -102,9 +102,9 @@ class HttpApiTest extends OneNodeHttpFixture {
         assertProblem(send("POST", "/key", "{\"" + "k".repeat(2000) + "\":1}"), 400, "raft.limits.max-key-size");
         assertProblem(send("GET", "/key/a?consistency=eventual", null), 400, "consistency=local");
         assertProblem(send("GET", "/key/", null), 400, "key is missing");
-        assertProblem(send("PUT", "/key/a", "1"), 405, "PUT");
+        assertProblem(send("PUT", "/key/a", "1"), 405, "Method 'PUT' is not supported on /key/a: use DELETE or GET");
         assertProblem(send("GET", "/nowhere", null), 404, "/key");
-        assertProblem(sendForm("/key", "a=1"), 415, "Content-Type");
+        assertProblem(sendForm("/key", "a=1"), 415, "send the body as JSON with Content-Type: application/json");
         assertProblem(send("POST", "/join", "not json"), 400, "not valid JSON");
         assertProblem(send("POST", "/restore", "{\"format\":\"other/9\",\"entries\":{}}"), 400, "backup format");
         assertProblem(send("POST", "/restore", "{\"count\":1}"), 400, "'format'");
