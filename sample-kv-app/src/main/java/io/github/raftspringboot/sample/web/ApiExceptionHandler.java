@@ -132,9 +132,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         else {
             detail = "The request body could not be read: " + cause.getMessage();
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
-        problem.setTitle("Malformed request body");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+        return refuse(ex, HttpStatus.BAD_REQUEST, "Malformed request body", detail, headers, request);
     }
 
     /** Names the methods the path takes, where Spring's default only refuses the one sent. */
@@ -145,9 +143,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String detail = "Method '" + ex.getMethod() + "' is not supported on " + path(request)
                 + ((supported == null || supported.isEmpty()) ? "" : ": use " + supported.stream()
                     .map(HttpMethod::name).sorted().collect(Collectors.joining(" or ")) + " (see docs/http-api.md)");
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED, detail);
-        problem.setTitle("Method Not Allowed");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.METHOD_NOT_ALLOWED, request);
+        return refuse(ex, HttpStatus.METHOD_NOT_ALLOWED, "Method Not Allowed", detail, headers, request);
     }
 
     /** Says which content type to send, where Spring's default only refuses the one sent. */
@@ -157,9 +153,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String sent = (ex.getContentType() != null) ? "'" + ex.getContentType() + "'" : "missing";
         String detail = "Content-Type " + sent + " is not supported on " + path(request)
                 + ": send the body as JSON with Content-Type: application/json";
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE, detail);
-        problem.setTitle("Unsupported Media Type");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
+        return refuse(ex, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type", detail, headers, request);
+    }
+
+    /** A problem detail for what the framework refused, with the headers it set (such as {@code Allow}). */
+    private ResponseEntity<Object> refuse(Exception ex, HttpStatus status, String title, String detail,
+            HttpHeaders headers, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     private static String path(WebRequest request) {
@@ -170,11 +172,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No endpoint "
-                + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /txn, /watch, "
-                + "/lease, /lock, /join, /remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
-        problem.setTitle("Not Found");
-        return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);
+        String detail = "No endpoint " + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, "
+                + "/key/{key}, /txn, /watch, /lease, /lock, /join, /remove, /transfer-leadership, /status, /backup and "
+                + "/restore (see docs/http-api.md)";
+        return refuse(ex, HttpStatus.NOT_FOUND, "Not Found", detail, headers, request);
     }
 
     @ExceptionHandler(Exception.class)
