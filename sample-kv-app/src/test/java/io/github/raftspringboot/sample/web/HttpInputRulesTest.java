@@ -86,6 +86,11 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         + "\"sha256\":\"00\"}", 400, "Checksum mismatch"),
                 Arguments.of("POST", "/restore?force=true", "{" + validHeader + "\"count\":1,\"entries\":{\"keep\":5,"
                         + "\"keep\":6},\"sha256\":\"00\"}", 400, "Duplicate Object property \"keep\""),
+                // Numbers out of range are refused, never a 500 or a wrapped-around value
+                Arguments.of("POST", "/txn", "{\"compare\":[{\"key\":\"keep\",\"version\":99999999999999999999}],"
+                        + "\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
+                Arguments.of("POST", "/txn", "{\"compare\":[{\"key\":\"keep\",\"modRevision\":-99999999999999999999,"
+                        + "\"op\":\">\"}],\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
                 // Keys in URLs
                 Arguments.of("GET", "/key/keep;jsessionid=1", null, 400, "path parameter"),
                 Arguments.of("DELETE", "/key/keep;x", null, 400, "path parameter"),
