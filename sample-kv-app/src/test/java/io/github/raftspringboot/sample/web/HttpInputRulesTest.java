@@ -91,6 +91,8 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         + "\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
                 Arguments.of("POST", "/txn", "{\"compare\":[{\"key\":\"keep\",\"modRevision\":-99999999999999999999,"
                         + "\"op\":\">\"}],\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
+                Arguments.of("POST", "/lease", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
+                Arguments.of("POST", "/lock/wrapped", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
                 // Keys in URLs
                 Arguments.of("GET", "/key/keep;jsessionid=1", null, 400, "path parameter"),
                 Arguments.of("DELETE", "/key/keep;x", null, 400, "path parameter"),
