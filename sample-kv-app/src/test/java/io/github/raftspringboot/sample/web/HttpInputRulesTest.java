@@ -93,6 +93,11 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         + "\"op\":\">\"}],\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
                 Arguments.of("POST", "/lease", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
                 Arguments.of("POST", "/lock/wrapped", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
+                // Cluster operations: a misspelt field or parameter is refused, not ignored
+                Arguments.of("POST", "/join", "{\"id\":\"n9\",\"addr\":\"127.0.0.1:1\",\"votr\":false}", 400,
+                        "Unknown field 'votr'"),
+                Arguments.of("POST", "/remove", "{\"id\":\"n9\",\"forse\":true}", 400, "Unknown field 'forse'"),
+                Arguments.of("POST", "/transfer-leadership?idd=n9", null, 400, "Unknown query parameter 'idd'"),
                 // Keys in URLs
                 Arguments.of("GET", "/key/keep;jsessionid=1", null, 400, "path parameter"),
                 Arguments.of("DELETE", "/key/keep;x", null, 400, "path parameter"),
