@@ -98,6 +98,8 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         "Unknown field 'votr'"),
                 Arguments.of("POST", "/remove", "{\"id\":\"n9\",\"forse\":true}", 400, "Unknown field 'forse'"),
                 Arguments.of("POST", "/transfer-leadership?idd=n9", null, 400, "Unknown query parameter 'idd'"),
+                // Watch parameters: the message names the range that is accepted
+                Arguments.of("GET", "/watch?prefix=&limit=-1", null, 400, "limit must be a whole number of at least 1"),
                 // Keys in URLs
                 Arguments.of("GET", "/key/keep;jsessionid=1", null, 400, "path parameter"),
                 Arguments.of("DELETE", "/key/keep;x", null, 400, "path parameter"),
