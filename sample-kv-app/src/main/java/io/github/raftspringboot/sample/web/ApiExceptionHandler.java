@@ -170,8 +170,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
+        // The path as sent: the resource path has its slashes trimmed, so /status/ would read as "No endpoint /status".
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No endpoint "
-                + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, /key/{key}, /txn, /watch, "
+                + ex.getHttpMethod() + " " + path(request) + ". The endpoints are /key, /key/{key}, /txn, /watch, "
                 + "/lease, /lock, /join, /remove, /transfer-leadership, /status, /backup and /restore (see docs/http-api.md)");
         problem.setTitle("Not Found");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.NOT_FOUND, request);

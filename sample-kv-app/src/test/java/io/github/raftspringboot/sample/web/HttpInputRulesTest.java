@@ -196,6 +196,11 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
         Reply unknown = http().send("GET", "/nowhere%2Fhere", null);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.contentType()).startsWith("application/problem+json");
+        // The detail names the path as sent: "No endpoint GET /status" would deny an endpoint that exists.
+        assertThat(json.readTree(http().send("GET", "/status/", null).body()).path("detail").asString())
+            .startsWith("No endpoint GET /status/. ");
+        assertThat(json.readTree(http().send("GET", "//key/keep", null).body()).path("detail").asString())
+            .startsWith("No endpoint GET //key/keep. ");
         Reply wrongMethod = http().send("PATCH", "/key/keep", "1");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.contentType()).startsWith("application/problem+json");
