@@ -71,6 +71,7 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                 Arguments.of("POST", "/key", "{\"keep\":1" + "0".repeat(1200) + "}", 400, "Number value length"),
                 Arguments.of("POST", "/key", "{\"keep\":2}{\"keep\":3}", 400, "not valid JSON"),
                 // Restore: format, version, count, checksum and values are checked before anything is written
+                Arguments.of("POST", "/restore?force=maybe", "{}", 400, "'force' must be true or false, not 'maybe'"),
                 Arguments.of("POST", "/restore?force=true", "{\"entries\":{\"nv\":null}}", 400, "no 'format'"),
                 Arguments.of("POST", "/restore?force=true", "{\"format\":\"raft-spring-boot-sample-backup/2\","
                         + "\"count\":1,\"entries\":{\"keep\":5}}", 400, "version 2 of the backup format"),
