@@ -123,6 +123,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    tooLarge.getMessage());
+            problem.setTitle("Content Too Large");
+            return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        }
         String detail;
         if (cause instanceof JacksonException json) {
             detail = "The request body is not valid JSON for this endpoint: " + json.getOriginalMessage();
