@@ -215,7 +215,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case SHUTDOWN -> "Node stopped";
             case CONFIGURATION_CHANGED -> "Configuration changed";
             case CONFIGURATION_BUSY -> "Configuration change in progress";
-            case ADDRESS_CONFLICT -> "Server already a member at another address";
+            case ADDRESS_CONFLICT -> "Address conflict";
             case UNSAFE_RECONFIGURATION -> "Unsafe reconfiguration refused";
             case UNKNOWN_SERVER -> "Unknown server";
             case INVALID_REQUEST -> "Invalid request";
