@@ -58,6 +58,12 @@ class MembershipSafetyTest {
                 MembershipOptions.defaults().withReplaceAddress(true)), Reason.UNSAFE_RECONFIGURATION,
                 "does not answer on its Raft port at " + dead, "force");
 
+        // Another id at a member's address: two members would share it, forced or not.
+        assertRefused(() -> cluster.node(leader).addNonVoter("x4", current, 0), Reason.ADDRESS_CONFLICT,
+                current + " is the address of member '" + follower + "'");
+        assertRefused(() -> cluster.node(follower).viaLeader().addVoter("x4", current, 0,
+                MembershipOptions.defaults().withForce(true)), Reason.ADDRESS_CONFLICT, "remove '" + follower + "'");
+
         assertUnchanged(leader, before);
         // The follower still follows and replicates.
         cluster.store(leader).put("k", 2);
@@ -102,7 +108,9 @@ class MembershipSafetyTest {
         assertRefused(() -> cluster.node(leader).addVoter("x4", "127.0.0.1:" + TestCluster.freePort(), 0),
                 Reason.UNSAFE_RECONFIGURATION, "'x4' does not answer on its Raft port",
                 "raft.membership.strict-reconfig-check=false");
-        assertRefused(() -> cluster.node(follower).viaLeader().addVoter("x4", address(leader, follower), 0),
+        // The follower's port under another spelling than the configuration's (that one is an ADDRESS_CONFLICT).
+        String aliased = address(leader, follower).replace("127.0.0.1", "localhost");
+        assertRefused(() -> cluster.node(follower).viaLeader().addVoter("x4", aliased, 0),
                 Reason.UNSAFE_RECONFIGURATION, "answers as node '" + follower + "', not 'x4'");
         assertUnchanged(leader, before);
 

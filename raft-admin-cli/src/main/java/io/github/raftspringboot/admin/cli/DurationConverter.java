@@ -27,6 +27,10 @@ final class DurationConverter implements ITypeConverter<Duration> {
                 default -> throw new NumberFormatException();
             }, value);
         }
+        catch (TypeConversionException ex) {
+            // positive()'s own message: a duration, but none a deadline can be.
+            throw ex;
+        }
         catch (RuntimeException ex) {
             throw new TypeConversionException("'" + value + "' is not a duration; write e.g. 500ms, 10s, 2m or PT30S");
         }
@@ -34,7 +38,8 @@ final class DurationConverter implements ITypeConverter<Duration> {
 
     private static Duration positive(Duration duration, String value) {
         if (duration.isNegative() || duration.isZero()) {
-            throw new TypeConversionException("'" + value + "' is not a positive duration");
+            throw new TypeConversionException("'" + value + "' is not a positive duration; write e.g. 500ms, 10s, "
+                    + "2m or PT30S");
         }
         return duration;
     }

@@ -67,6 +67,11 @@ class RaftManagerTest {
         assertThat(err.toString()).contains("lists no servers");
         assertThat(run("--timeout", "soon", "127.0.0.1:1", "state")).isEqualTo(2);
         assertThat(err.toString()).contains("'soon' is not a duration");
+        // A duration, but not a deadline: say so rather than that it is no duration at all.
+        assertThat(run("--timeout", "0s", "127.0.0.1:1", "state")).isEqualTo(2);
+        assertThat(err.toString()).contains("'0s' is not a positive duration").doesNotContain("'0s' is not a duration");
+        assertThat(run("--timeout", "-5s", "127.0.0.1:1", "state")).isEqualTo(2);
+        assertThat(err.toString()).contains("'-5s' is not a positive duration");
     }
 
     @Test

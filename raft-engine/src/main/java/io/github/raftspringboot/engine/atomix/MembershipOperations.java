@@ -97,6 +97,13 @@ final class MembershipOperations {
                         + "MembershipOptions.withReplaceAddress(true) in Java); to add another server, give it "
                         + "another id", leaderId(), null);
             }
+            String sharer = memberAt(target, id);
+            if (sharer != null) {
+                // Two members at one address: messages for one reach the other (hashicorp/raft refuses it too).
+                throw new RaftException(Reason.ADDRESS_CONFLICT, operation + " refused: " + target + " is the "
+                        + "address of member '" + sharer + "'. Give '" + id + "' its own Raft address, or remove '"
+                        + sharer + "' first", leaderId(), null);
+            }
             if (moves && id.equals(settings.nodeId())) {
                 throw new RaftException(Reason.INVALID_REQUEST, operation + ": '" + id + "' is the leader itself, at "
                         + current + "; its address comes from its own raft.advertise-address and raft.port");
@@ -165,6 +172,15 @@ final class MembershipOperations {
     }
 
     /** The ids of the voters of the current configuration. */
+    /** The member other than {@code id} whose address is {@code address}, or {@code null}. */
+    private String memberAt(String address, String id) {
+        return context.getCluster().getMembers().stream()
+            .map(member -> member.memberId().id())
+            .filter(other -> !other.equals(id) && address.equals(directory.addressOf(other)))
+            .findFirst()
+            .orElse(null);
+    }
+
     private Set<String> voters() {
         Set<String> voters = new TreeSet<>();
         context.getCluster()

@@ -75,22 +75,50 @@ public class RaftEndpointWebExtension {
         });
     }
 
+    /**
+     * Numbers and flags arrive as text and are read here: with typed parameters, Actuator refuses "x" or a number
+     * beyond a long with a bare "Parameter mapping failure" that names neither the field nor what to send.
+     */
     @WriteOperation
     public WebEndpointResponse<Object> change(@Selector String operation, @Nullable String id,
-            @Nullable String address, @Nullable Long previousIndex, @Nullable Boolean replace,
-            @Nullable Boolean force) {
+            @Nullable String address, @Nullable String previousIndex, @Nullable String replace,
+            @Nullable String force) {
         if (!RaftEndpoint.OPERATIONS.contains(operation)) {
             return error(WebEndpointResponse.STATUS_NOT_FOUND, "NOT_FOUND", "There is no operation '" + operation
                     + "': POST to /actuator/raft/ followed by one of " + String.join(", ", RaftEndpoint.OPERATIONS),
                     null);
         }
-        return respond(() -> endpoint.change(operation, id, address, previousIndex, replace, force));
+        return respond(() -> endpoint.change(operation, id, address, index(previousIndex), flag("replace", replace),
+                flag("force", force)));
     }
 
     @DeleteOperation
-    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable Long previousIndex,
-            @Nullable Boolean force) {
-        return respond(() -> endpoint.remove(id, previousIndex, force));
+    public WebEndpointResponse<Object> remove(@Selector String id, @Nullable String previousIndex,
+            @Nullable String force) {
+        return respond(() -> endpoint.remove(id, index(previousIndex), flag("force", force)));
+    }
+
+    private static @Nullable Long index(@Nullable String previousIndex) {
+        if (previousIndex == null) {
+            return null;
+        }
+        try {
+            return Long.valueOf(previousIndex.trim());
+        }
+        catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("previousIndex must be a whole number, 0 (no check) or a "
+                    + "configuration index (configurationIndex of GET /actuator/raft), not '" + previousIndex + "'");
+        }
+    }
+
+    private static @Nullable Boolean flag(String name, @Nullable String value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.trim().equalsIgnoreCase("true") || value.trim().equalsIgnoreCase("false")) {
+            return Boolean.valueOf(value.trim());
+        }
+        throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
     }
 
     /**

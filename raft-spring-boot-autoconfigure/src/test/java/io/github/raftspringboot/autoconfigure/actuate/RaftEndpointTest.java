@@ -290,8 +290,15 @@ class RaftEndpointTest {
         assertError(cluster.post(node, "/actuator/raft/promote", "{\"id\":\"node1\"}"), 400, "INVALID_REQUEST",
                 "'node1' is already a voter");
 
-        Response notANumber = cluster.post(node, "/actuator/raft/demote", "{\"id\":\"node9\",\"previousIndex\":\"x\"}");
-        assertThat(notANumber.status()).as(notANumber.text()).isEqualTo(400);
+        // Not the bare "Parameter mapping failure" Actuator gives typed parameters: say which field and what to send.
+        assertError(cluster.post(node, "/actuator/raft/demote", "{\"id\":\"node9\",\"previousIndex\":\"x\"}"), 400,
+                "INVALID_REQUEST", "previousIndex must be a whole number");
+        assertError(cluster.post(node, "/actuator/raft/demote", "{\"id\":\"node9\",\"previousIndex\":"
+                + "99999999999999999999}"), 400, "INVALID_REQUEST", "previousIndex must be a whole number");
+        assertError(cluster.post(node, "/actuator/raft/remove", "{\"id\":\"node9\",\"force\":\"yes\"}"), 400,
+                "INVALID_REQUEST", "force must be true or false, not 'yes'");
+        assertError(cluster.delete(node, "/actuator/raft/node9?previousIndex=abc"), 400, "INVALID_REQUEST",
+                "previousIndex must be a whole number");
         Response notJson = cluster.post(node, "/actuator/raft/demote", "{id:");
         assertThat(notJson.status()).as(notJson.text()).isEqualTo(400);
     }

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
 import jakarta.servlet.FilterChain;
@@ -15,6 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.UriUtils;
 
 import io.github.raftspringboot.autoconfigure.web.ProblemResponses;
 
@@ -77,14 +80,45 @@ public final class AdminAccessFilter extends OncePerRequestFilter {
     }
 
     static boolean isAdminRequest(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (CLUSTER_PATHS.contains(path)) {
+        String path = canonicalPath(request.getRequestURI().substring(request.getContextPath().length()));
+        if (path == null || CLUSTER_PATHS.contains(path)) {
             return true;
         }
         if (path.equals("/actuator") || path.startsWith("/actuator/")) {
             return !READ_METHODS.contains(request.getMethod()) || path.equals("/actuator/raft/backup");
         }
         return false;
+    }
+
+    /**
+     * The path as the handler mappings see it, whatever its spelling: Spring MVC drops path parameters
+     * ({@code /backup;x=1}) and decodes escapes ({@code /%62ackup}) before it matches, so the raw URI alone would let
+     * such a request past this filter to the endpoint. Also merges slashes and resolves dot segments, so that no
+     * other spelling of an admin path escapes; {@code null} (treated as admin) for an escape that does not decode.
+     */
+    static String canonicalPath(String rawPath) {
+        StringBuilder withoutParameters = new StringBuilder();
+        for (String segment : rawPath.split("/", -1)) {
+            int semicolon = segment.indexOf(';');
+            withoutParameters.append('/').append((semicolon < 0) ? segment : segment.substring(0, semicolon));
+        }
+        String decoded;
+        try {
+            decoded = UriUtils.decode(withoutParameters.toString(), StandardCharsets.UTF_8);
+        }
+        catch (IllegalArgumentException ex) {
+            return null;
+        }
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : decoded.split("/")) {
+            if (segment.equals("..")) {
+                segments.pollLast();
+            }
+            else if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.addLast(segment);
+            }
+        }
+        return "/" + String.join("/", segments);
     }
 
     private static boolean isLoopback(String address) {

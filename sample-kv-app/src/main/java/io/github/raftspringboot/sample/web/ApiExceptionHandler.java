@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -122,6 +123,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    tooLarge.getMessage());
+            problem.setTitle("Content Too Large");
+            return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        }
         String detail;
         if (cause instanceof JacksonException json) {
             detail = "The request body is not valid JSON for this endpoint: " + json.getOriginalMessage();
@@ -133,6 +140,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             detail = "The request body could not be read: " + cause.getMessage();
         }
         return refuse(ex, HttpStatus.BAD_REQUEST, "Malformed request body", detail, headers, request);
+    }
+
+    /** Says what the parameter takes, where Spring's default only says it "failed to convert". */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        Class<?> type = ex.getRequiredType();
+        String expected = (type == boolean.class || type == Boolean.class) ? "true or false"
+                : "a value of type " + ((type != null) ? type.getSimpleName() : "unknown");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "The parameter '"
+                + ex.getPropertyName() + "' must be " + expected + ", not '" + ex.getValue() + "'");
+        problem.setTitle("Invalid request");
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
     }
 
     /** Names the methods the path takes, where Spring's default only refuses the one sent. */
@@ -172,7 +192,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
             HttpStatusCode status, WebRequest request) {
-        String detail = "No endpoint " + ex.getHttpMethod() + " /" + ex.getResourcePath() + ". The endpoints are /key, "
+        // The path as sent: the resource path has its slashes trimmed, so /status/ would read as "No endpoint /status".
+        String detail = "No endpoint " + ex.getHttpMethod() + " " + path(request) + ". The endpoints are /key, "
                 + "/key/{key}, /txn, /watch, /lease, /lock, /join, /remove, /transfer-leadership, /status, /backup and "
                 + "/restore (see docs/http-api.md)";
         return refuse(ex, HttpStatus.NOT_FOUND, "Not Found", detail, headers, request);
@@ -195,7 +216,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case SHUTDOWN -> "Node stopped";
             case CONFIGURATION_CHANGED -> "Configuration changed";
             case CONFIGURATION_BUSY -> "Configuration change in progress";
-            case ADDRESS_CONFLICT -> "Server already a member at another address";
+            case ADDRESS_CONFLICT -> "Address conflict";
             case UNSAFE_RECONFIGURATION -> "Unsafe reconfiguration refused";
             case UNKNOWN_SERVER -> "Unknown server";
             case INVALID_REQUEST -> "Invalid request";

@@ -1,6 +1,8 @@
 package io.github.raftspringboot.sample.web;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -10,6 +12,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
 
 import io.github.raftspringboot.api.MembershipOptions;
 import io.github.raftspringboot.api.RaftFutures;
@@ -41,7 +44,8 @@ class ClusterController {
      * {@code "replace": true}; {@code "force": true} skips the strict reconfiguration check.
      */
     @PostMapping(path = "/join", consumes = MediaType.APPLICATION_JSON_VALUE)
-    IndexResponse join(@RequestBody JoinRequest join) {
+    IndexResponse join(@RequestBody JsonNode body) {
+        JoinRequest join = ClusterRequests.join(body);
         String id = required("id", join.id(), "{\"id\":\"node4\",\"addr\":\"10.0.0.4:12000\"}");
         String address = required("addr", join.addr(), "{\"id\":\"node4\",\"addr\":\"10.0.0.4:12000\"}");
         RaftPeerAddress.checkNodeId(id, "id");
@@ -56,7 +60,8 @@ class ClusterController {
 
     /** Removes a server from the cluster; {@code "force": true} skips the strict reconfiguration check. */
     @PostMapping(path = "/remove", consumes = MediaType.APPLICATION_JSON_VALUE)
-    IndexResponse remove(@RequestBody RemoveRequest remove) {
+    IndexResponse remove(@RequestBody JsonNode body) {
+        RemoveRequest remove = ClusterRequests.remove(body);
         String id = required("id", remove.id(), "{\"id\":\"node3\"}");
         MembershipOptions options = MembershipOptions.defaults().withForce(Boolean.TRUE.equals(remove.force()));
         return new IndexResponse(RaftFutures.await(node.viaLeader().removeServer(id, 0, options), timeout));
@@ -64,7 +69,9 @@ class ClusterController {
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
-    IndexResponse transferLeadership(@RequestParam(required = false) String id) {
+    IndexResponse transferLeadership(@RequestParam Map<String, String> parameters) {
+        ClusterRequests.checkParameters(parameters, List.of("id"), "POST /transfer-leadership");
+        String id = parameters.get("id");
         RaftNode leader = node.viaLeader();
         return new IndexResponse(RaftFutures.await(
                 (id == null || id.isBlank()) ? leader.transferLeadership() : leader.transferLeadership(id.trim()),

@@ -44,7 +44,12 @@ final class LeaseRequests {
         }
         Duration duration;
         if (ttl.isNumber()) {
-            duration = Duration.ofMillis(ttl.decimalValue().multiply(BigDecimal.valueOf(1000)).longValue());
+            BigDecimal millis = ttl.decimalValue().multiply(BigDecimal.valueOf(1000));
+            // longValue() keeps the low 64 bits: 18446744073709561.616 s would become a 10 s lease.
+            if (millis.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+                throw new IllegalArgumentException("The TTL " + ttl + " is out of range: use 1s to 24h");
+            }
+            duration = Duration.ofMillis(millis.longValue());
         }
         else if (ttl.isString()) {
             try {

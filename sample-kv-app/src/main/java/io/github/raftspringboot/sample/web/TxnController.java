@@ -110,6 +110,11 @@ class TxnController {
         if (operator == null) {
             throw new IllegalArgumentException(where + " has op '" + op + "': use =, !=, < or >");
         }
+        if (target != TxnCompare.Target.VALUE && operand.isIntegralNumber() && !operand.canConvertToLong()) {
+            // Versions and revisions are longs: a larger number can match none of them.
+            throw new IllegalArgumentException(where + " compares with " + operand + ", which is out of range: "
+                    + "versions and revisions are whole numbers up to " + Long.MAX_VALUE);
+        }
         Object value = (target == TxnCompare.Target.VALUE || !operand.isIntegralNumber()) ? operand : operand.asLong();
         return new TxnCompare(item.get("key").asString(), target, operator, value);
     }

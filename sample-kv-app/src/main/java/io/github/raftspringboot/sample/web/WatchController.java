@@ -46,11 +46,8 @@ class WatchController {
         }
         EventId resumeAfter = (lastEventId != null) ? EventId.parse(lastEventId) : null;
         long from = (resumeAfter != null) ? resumeAfter.revision()
-                : (fromRevision != null) ? number("fromRevision", fromRevision) : 0;
-        long max = (limit != null) ? number("limit", limit) : Long.MAX_VALUE;
-        if (max < 1) {
-            throw new IllegalArgumentException("limit must be at least 1, not " + limit);
-        }
+                : (fromRevision != null) ? number("fromRevision", fromRevision, 0) : 0;
+        long max = (limit != null) ? number("limit", limit, 1) : Long.MAX_VALUE;
         // No timeout: the stream lasts until the client goes away (or limit events were sent).
         SseEmitter emitter = new SseEmitter(0L);
         AtomicReference<RaftWatch> watch = new AtomicReference<>();
@@ -62,17 +59,18 @@ class WatchController {
         return emitter;
     }
 
-    private static long number(String name, String value) {
+    private static long number(String name, String value, long min) {
         try {
             long number = Long.parseLong(value);
-            if (number >= 0) {
+            if (number >= min) {
                 return number;
             }
         }
         catch (NumberFormatException ex) {
             // Reported below with what a valid value looks like.
         }
-        throw new IllegalArgumentException(name + " must be a whole number of at least 0, not '" + value + "'");
+        throw new IllegalArgumentException(name + " must be a whole number of at least " + min + ", not '" + value
+                + "'");
     }
 
     /** An event id: a revision and the position of the change among the changes of that revision (from 0). */

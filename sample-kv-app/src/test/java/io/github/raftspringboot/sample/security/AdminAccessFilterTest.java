@@ -26,6 +26,16 @@ class AdminAccessFilterTest {
     }
 
     @Test
+    void theCanonicalPathIsTheOneSpringMvcMatches() {
+        assertThat(AdminAccessFilter.canonicalPath("/backup;x=1")).isEqualTo("/backup");
+        assertThat(AdminAccessFilter.canonicalPath("/actuator;a/raft/%62ackup")).isEqualTo("/actuator/raft/backup");
+        assertThat(AdminAccessFilter.canonicalPath("//remove/")).isEqualTo("/remove");
+        assertThat(AdminAccessFilter.canonicalPath("/a/../join")).isEqualTo("/join");
+        assertThat(AdminAccessFilter.canonicalPath("/key/%E2%82%AC")).isEqualTo("/key/\u20ac");
+        assertThat(AdminAccessFilter.canonicalPath("/%ZZ")).isNull();
+    }
+
+    @Test
     void loopbackCallersAreServed() throws Exception {
         assertThat(call(withoutToken, "POST", "/join", "127.0.0.1").getStatus()).isEqualTo(200);
         assertThat(call(withoutToken, "POST", "/actuator/raft/snapshot", "::1").getStatus()).isEqualTo(200);

@@ -87,6 +87,21 @@ class AdminTokenTest {
         assertThat(send("GET", "/actuator/raft", null).statusCode()).isEqualTo(200);
     }
 
+    /** Spring MVC drops path parameters and decodes escapes before it matches: so must the filter. */
+    @Test
+    void otherSpellingsOfTheAdminPathsNeedTheTokenToo() throws Exception {
+        for (String[] request : new String[][] { { "GET", "/backup;x=1" }, { "GET", "/%62ackup" },
+                { "GET", "/actuator/raft/backup;x=1" }, { "GET", "/actuator/raft/%62ackup" },
+                { "POST", "/actuator;x/raft/snapshot" }, { "POST", "/%61ctuator/raft/snapshot" },
+                { "POST", "/transfer-leadership;a" }, { "POST", "/%74ransfer-leadership" },
+                { "POST", "/remove;a" }, { "POST", "/join;a" }, { "POST", "/restore;a" } }) {
+            HttpResponse<String> response = send(request[0], request[1], null);
+            assertThat(response.statusCode()).as(String.join(" ", request)).isEqualTo(401);
+            assertThat(response.body()).as(String.join(" ", request)).contains("RAFT_ADMIN_TOKEN");
+        }
+        assertThat(send("GET", "/key;x/open", null).statusCode()).isNotIn(401, 403);
+    }
+
     @Test
     void keysAndStatusStayOpen() throws Exception {
         HttpRequest write = HttpRequest.newBuilder(uri("/key"))

@@ -71,6 +71,7 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                 Arguments.of("POST", "/key", "{\"keep\":1" + "0".repeat(1200) + "}", 400, "Number value length"),
                 Arguments.of("POST", "/key", "{\"keep\":2}{\"keep\":3}", 400, "not valid JSON"),
                 // Restore: format, version, count, checksum and values are checked before anything is written
+                Arguments.of("POST", "/restore?force=maybe", "{}", 400, "'force' must be true or false, not 'maybe'"),
                 Arguments.of("POST", "/restore?force=true", "{\"entries\":{\"nv\":null}}", 400, "no 'format'"),
                 Arguments.of("POST", "/restore?force=true", "{\"format\":\"raft-spring-boot-sample-backup/2\","
                         + "\"count\":1,\"entries\":{\"keep\":5}}", 400, "version 2 of the backup format"),
@@ -86,6 +87,20 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         + "\"sha256\":\"00\"}", 400, "Checksum mismatch"),
                 Arguments.of("POST", "/restore?force=true", "{" + validHeader + "\"count\":1,\"entries\":{\"keep\":5,"
                         + "\"keep\":6},\"sha256\":\"00\"}", 400, "Duplicate Object property \"keep\""),
+                // Numbers out of range are refused, never a 500 or a wrapped-around value
+                Arguments.of("POST", "/txn", "{\"compare\":[{\"key\":\"keep\",\"version\":99999999999999999999}],"
+                        + "\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
+                Arguments.of("POST", "/txn", "{\"compare\":[{\"key\":\"keep\",\"modRevision\":-99999999999999999999,"
+                        + "\"op\":\">\"}],\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
+                Arguments.of("POST", "/lease", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
+                Arguments.of("POST", "/lock/wrapped", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
+                // Cluster operations: a misspelt field or parameter is refused, not ignored
+                Arguments.of("POST", "/join", "{\"id\":\"n9\",\"addr\":\"127.0.0.1:1\",\"votr\":false}", 400,
+                        "Unknown field 'votr'"),
+                Arguments.of("POST", "/remove", "{\"id\":\"n9\",\"forse\":true}", 400, "Unknown field 'forse'"),
+                Arguments.of("POST", "/transfer-leadership?idd=n9", null, 400, "Unknown query parameter 'idd'"),
+                // Watch parameters: the message names the range that is accepted
+                Arguments.of("GET", "/watch?prefix=&limit=-1", null, 400, "limit must be a whole number of at least 1"),
                 // Keys in URLs
                 Arguments.of("GET", "/key/keep;jsessionid=1", null, 400, "path parameter"),
                 Arguments.of("DELETE", "/key/keep;x", null, 400, "path parameter"),
@@ -182,6 +197,11 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
         Reply unknown = http().send("GET", "/nowhere%2Fhere", null);
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.contentType()).startsWith("application/problem+json");
+        // The detail names the path as sent: "No endpoint GET /status" would deny an endpoint that exists.
+        assertThat(json.readTree(http().send("GET", "/status/", null).body()).path("detail").asString())
+            .startsWith("No endpoint GET /status/. ");
+        assertThat(json.readTree(http().send("GET", "//key/keep", null).body()).path("detail").asString())
+            .startsWith("No endpoint GET //key/keep. ");
         Reply wrongMethod = http().send("PATCH", "/key/keep", "1");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.contentType()).startsWith("application/problem+json");

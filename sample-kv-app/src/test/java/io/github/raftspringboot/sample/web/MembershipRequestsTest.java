@@ -66,6 +66,10 @@ class MembershipRequestsTest {
                 "'join-test' is already a member at 127.0.0.1:" + RAFT_PORT);
         assertThat(problem.get("reason").asString()).isEqualTo("ADDRESS_CONFLICT");
         assertThat(problem.get("detail").asString()).contains("\"replace\": true");
+        // Another id at this member's address: the title fits both kinds of conflict.
+        JsonNode shared = assertProblem(post("/join", "{\"id\":\"other\",\"addr\":\"127.0.0.1:" + RAFT_PORT
+                + "\",\"voter\":false}"), 409, "127.0.0.1:" + RAFT_PORT + " is the address of member 'join-test'");
+        assertThat(shared.get("title").asString()).isEqualTo("Address conflict");
         assertUnchanged(before);
     }
 
