@@ -154,11 +154,26 @@ final class LeadershipHandover {
         if (cause instanceof RaftException refused) {
             return refused;
         }
+        if (unanswered(cause)) {
+            // A 503, like etcd's leader-transfer timeout: the cluster is fine, the target is not there to take over.
+            return new RaftException(Reason.TIMEOUT, operation + " failed after " + attempts
+                    + ((attempts == 1) ? " try" : " tries") + ": '" + target + "' did not answer ("
+                    + AtomixErrors.reasonOf(cause) + "); it may be stopped or cut off from the leader. Node '"
+                    + settings.nodeId() + "' is still the leader: start '" + target + "', or hand the leadership to "
+                    + "another voter", settings.nodeId(), cause);
+        }
         Reason reason = (cause instanceof TimeoutException) ? Reason.TIMEOUT : Reason.INTERNAL;
         return new RaftException(reason, operation + " failed after " + attempts
                 + ((attempts == 1) ? " try" : " tries") + " (" + AtomixErrors.reasonOf(cause) + "); node '"
                 + settings.nodeId() + "' is still the leader. A member that has just started or rejoined may still "
                 + "be catching up with the log: retry in a moment", settings.nodeId(), cause);
+    }
+
+    /** The target was not reached, or did not answer in time: the transport's UNAVAILABLE or DEADLINE_EXCEEDED. */
+    private static boolean unanswered(Throwable cause) {
+        io.grpc.Status.Code code = io.grpc.Status.fromThrowable(cause).getCode();
+        return cause instanceof TimeoutException || code == io.grpc.Status.Code.UNAVAILABLE
+                || code == io.grpc.Status.Code.DEADLINE_EXCEEDED;
     }
 
     private String validTransferTarget(String target) {
