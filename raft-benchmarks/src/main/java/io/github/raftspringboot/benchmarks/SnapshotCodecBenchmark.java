@@ -21,6 +21,7 @@ import io.github.raftspringboot.api.RaftStateMachines;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.kv.KeyValueStores;
 import io.github.raftspringboot.engine.kv.StoreLimits;
+import io.github.raftspringboot.engine.kv.StoreSnapshotFormat;
 import io.github.raftspringboot.engine.statemachine.StateMachineRouter;
 
 /**
@@ -34,7 +35,7 @@ import io.github.raftspringboot.engine.statemachine.StateMachineRouter;
  * <pre>
  * mvn -q -o -pl raft-benchmarks -am package -DskipTests
  * java -Xmx3g -cp raft-benchmarks/target/raft-benchmarks.jar \
- *     io.github.raftspringboot.benchmarks.SnapshotCodecBenchmark [keys] [value-bytes] [rounds]
+ *     io.github.raftspringboot.benchmarks.SnapshotCodecBenchmark [keys] [value-bytes] [rounds] [binary|json]
  * </pre>
  */
 public final class SnapshotCodecBenchmark {
@@ -54,13 +55,15 @@ public final class SnapshotCodecBenchmark {
         int keys = (args.length > 0) ? Integer.parseInt(args[0]) : 1_000_000;
         int valueBytes = (args.length > 1) ? Integer.parseInt(args[1]) : 256;
         int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
+        StoreSnapshotFormat format = (args.length > 3) ? StoreSnapshotFormat.valueOf(args[3].toUpperCase(Locale.ROOT))
+                : StoreSnapshotFormat.BINARY;
         JsonMapper mapper = new JsonMapper();
         StoreLimits limits = new StoreLimits(1024, 1 << 20, 8 << 20);
         long emptyHeap = heapAfterGc();
-        ReplicatedStateMachine original = load(mapper, limits, keys, valueBytes);
+        ReplicatedStateMachine original = load(mapper, limits, keys, valueBytes, format);
         long originalHeap = heapAfterGc() - emptyHeap;
-        System.out.printf(Locale.ROOT, "state: %,d keys x %d B values, %d leases; heap of the state after a full GC: "
-                + "%.0f MB%n", keys, valueBytes, LEASES, mb(originalHeap));
+        System.out.printf(Locale.ROOT, "state: %,d keys x %d B values, %d leases, %s format; heap of the state after a "
+                + "full GC: %.0f MB%n", keys, valueBytes, LEASES, format, mb(originalHeap));
         Path file = Files.createTempFile("snapshot-codec", ".bin");
         try {
             for (int round = 1; round <= rounds; round++) {
@@ -128,8 +131,9 @@ public final class SnapshotCodecBenchmark {
             .stateMachine();
     }
 
-    private static ReplicatedStateMachine load(JsonMapper mapper, StoreLimits limits, int keys, int valueBytes) {
-        ReplicatedStateMachine state = KeyValueStores.stateMachine(mapper, limits);
+    private static ReplicatedStateMachine load(JsonMapper mapper, StoreLimits limits, int keys, int valueBytes,
+            StoreSnapshotFormat format) {
+        ReplicatedStateMachine state = KeyValueStores.stateMachine(mapper, limits, 10_000, 64L << 20, format);
         long index = 1;
         for (int lease = 0; lease < LEASES; lease++) {
             apply(state, index++, "{\"op\":\"lease_grant\",\"ttl\":60000,\"id\":" + (1000 + lease) + "}");

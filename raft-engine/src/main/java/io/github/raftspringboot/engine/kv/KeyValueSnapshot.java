@@ -3,6 +3,8 @@ package io.github.raftspringboot.engine.kv;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -29,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  *  "leases":[{"id":3,"ttl":10000,"refresh":3,"keys":{"a":7}}]}
  * </pre>
  * A snapshot without the marker is the first format, a plain object of keys to values: its keys get revision 0
- * and version 1, and it has no history (a watch can start from the first write after it).
+ * and version 1, and it has no history (a watch can start from the first write after it). A snapshot that starts
+ * with {@code RAFTKV/3} is the binary format of the same records ({@link BinaryKeyValueSnapshot}), which nodes write
+ * by default; every format is read whichever one the node writes.
  */
 final class KeyValueSnapshot {
 
@@ -42,8 +46,13 @@ final class KeyValueSnapshot {
     private KeyValueSnapshot() {
     }
 
-    static void write(OutputStream out, JsonMapper mapper, Map<String, KeyRecord> entries, JsonNode history,
-            JsonNode leases) throws IOException {
+    /** Writes a snapshot in {@code format}: {@link StoreSnapshotFormat#BINARY} is {@link BinaryKeyValueSnapshot}. */
+    static void write(OutputStream out, StoreSnapshotFormat format, JsonMapper mapper, Map<String, KeyRecord> entries,
+            JsonNode history, JsonNode leases) throws IOException {
+        if (format == StoreSnapshotFormat.BINARY) {
+            BinaryKeyValueSnapshot.write(out, mapper, entries, history, leases);
+            return;
+        }
         try (JsonGenerator generator = mapper.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeStringProperty("format", FORMAT);
@@ -88,6 +97,30 @@ final class KeyValueSnapshot {
      * safe; the current state is not changed, so a snapshot that cannot be read changes nothing.
      */
     static State read(InputStream in, JsonMapper mapper, ChangeHistory.Bounds maxHistory,
+            NavigableMap<String, KeyRecord> current) throws IOException {
+        PushbackInputStream peeked = new PushbackInputStream(in, 1);
+        int first = peeked.read();
+        if (first == BinaryKeyValueSnapshot.MAGIC[0]) {
+            byte[] magic = peeked.readNBytes(BinaryKeyValueSnapshot.MAGIC.length - 1);
+            if (!Arrays.equals(magic, 0, magic.length, BinaryKeyValueSnapshot.MAGIC, 1,
+                    BinaryKeyValueSnapshot.MAGIC.length)) {
+                throw new IOException("The store snapshot starts with neither '{' (JSON) nor RAFTKV/3 (binary): it is "
+                        + "not a store snapshot, or one written by a newer version");
+            }
+            try {
+                return BinaryKeyValueSnapshot.read(peeked, mapper, maxHistory, current);
+            }
+            catch (IllegalArgumentException ex) {
+                throw new IOException("The state is not a valid store snapshot: " + ex.getMessage(), ex);
+            }
+        }
+        if (first >= 0) {
+            peeked.unread(first);
+        }
+        return readJson(peeked, mapper, maxHistory, current);
+    }
+
+    private static State readJson(InputStream in, JsonMapper mapper, ChangeHistory.Bounds maxHistory,
             NavigableMap<String, KeyRecord> current) throws IOException {
         ConcurrentSkipListMap<String, KeyRecord> entries = new ConcurrentSkipListMap<>();
         try (JsonParser parser = snapshotReader(mapper).createParser(in)) {

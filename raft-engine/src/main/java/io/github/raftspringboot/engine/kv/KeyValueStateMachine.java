@@ -33,6 +33,8 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     private final StoreLimits limits;
 
+    private final StoreSnapshotFormat snapshotFormat;
+
     private final StoreCommandCheck commands;
 
     /** Replaced as a whole by {@link #restore}, so that local readers see the old or the new state, never a mix. */
@@ -54,7 +56,13 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
     }
 
     KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory, long watchHistoryBytes) {
+        this(mapper, limits, watchHistory, watchHistoryBytes, StoreSnapshotFormat.BINARY);
+    }
+
+    KeyValueStateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory, long watchHistoryBytes,
+            StoreSnapshotFormat snapshotFormat) {
         this.mapper = mapper;
+        this.snapshotFormat = snapshotFormat;
         this.limits = limits;
         this.commands = new StoreCommandCheck(mapper, limits);
         this.watches = new WatchHub(new ChangeHistory.Bounds(watchHistory, watchHistoryBytes));
@@ -258,7 +266,7 @@ final class KeyValueStateMachine implements ReplicatedStateMachine {
 
     @Override
     public void snapshot(OutputStream out) throws IOException {
-        KeyValueSnapshot.write(out, mapper, entries, watches.historyJson(), leases.toJson());
+        KeyValueSnapshot.write(out, snapshotFormat, mapper, entries, watches.historyJson(), leases.toJson());
     }
 
     /**

@@ -32,6 +32,16 @@ public final class KeyValueStores {
     }
 
     /**
+     * As {@link #stateMachine(JsonMapper, StoreLimits, int, long)}, writing its snapshots in {@code snapshotFormat}
+     * (it reads every format).
+     */
+    public static ReplicatedStateMachine stateMachine(JsonMapper mapper, StoreLimits limits, int watchHistory,
+            long watchHistoryBytes, StoreSnapshotFormat snapshotFormat) {
+        return new KeyValueStateMachine(StoreCommands.strict(mapper), limits, watchHistory, watchHistoryBytes,
+                snapshotFormat);
+    }
+
+    /**
      * The store API over an engine that runs {@code stateMachine}.
      *
      * @throws IllegalArgumentException if {@code stateMachine} is not one made by {@link #stateMachine}

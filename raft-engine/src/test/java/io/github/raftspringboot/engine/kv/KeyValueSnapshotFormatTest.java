@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The store's snapshot formats read by the token-level reader: what the current writer writes, a raft-kv/2 snapshot
+ * The store's JSON snapshot formats read by the token-level reader: what the JSON writer writes, a raft-kv/2 snapshot
  * written by the tree-based writer before it (checked in: {@code raft-kv-2-snapshot.json}, from 0de4651), the legacy
- * plain object, and damaged snapshots of each, which are refused with the problem named and nothing changed.
+ * plain object, and damaged snapshots of each, which are refused with the problem named and nothing changed; and
+ * that a snapshot of either writer (JSON, or the binary one of {@link BinarySnapshotFormatTest}) restores the state.
  */
 class KeyValueSnapshotFormatTest {
 
@@ -42,14 +44,15 @@ class KeyValueSnapshotFormatTest {
     private final StoreLimits limits = new StoreLimits(1024, 1 << 20, 4 << 20);
 
     @Test
-    void theWriterWritesRaftKv2ByteForByteAsTheTreeBasedWriterDid() throws Exception {
-        assertThat(new String(snapshot(loaded()), StandardCharsets.UTF_8))
+    void theJsonWriterWritesRaftKv2ByteForByteAsTheTreeBasedWriterDid() throws Exception {
+        assertThat(new String(snapshot(loaded(StoreSnapshotFormat.JSON)), StandardCharsets.UTF_8))
             .isEqualTo(new String(checkedInRaftKv2(), StandardCharsets.UTF_8));
     }
 
-    @Test
-    void aSnapshotOfTheWriterRestoresExactlyTheSameState() throws Exception {
-        KeyValueStateMachine original = loaded();
+    @ParameterizedTest
+    @EnumSource(StoreSnapshotFormat.class)
+    void aSnapshotOfEachWriterRestoresExactlyTheSameState(StoreSnapshotFormat format) throws Exception {
+        KeyValueStateMachine original = loaded(format);
         KeyValueStateMachine restored = new KeyValueStateMachine(mapper, limits);
         restored.restore(new ByteArrayInputStream(snapshot(original)));
         assertSameState(restored, original);
@@ -64,9 +67,10 @@ class KeyValueSnapshotFormatTest {
         assertThat(restored.get("stale")).isNull();
     }
 
-    @Test
-    void recordsAreWrittenInBufferSizedWritesNotOneWritePerRecord() throws Exception {
-        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits);
+    @ParameterizedTest
+    @EnumSource(StoreSnapshotFormat.class)
+    void recordsAreWrittenInBufferSizedWritesNotOneWritePerRecord(StoreSnapshotFormat format) throws Exception {
+        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits, 10_000, 64L << 20, format);
         StringBuilder command = new StringBuilder("{\"op\":\"put_all\",\"entries\":{");
         for (int key = 0; key < 1000; key++) {
             command.append((key > 0) ? "," : "").append("\"k").append(key).append("\":{\"n\":").append(key).append('}');
@@ -155,14 +159,18 @@ class KeyValueSnapshotFormatTest {
     }
 
     private KeyValueStateMachine loaded() {
-        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits);
+        return loaded(StoreSnapshotFormat.BINARY);
+    }
+
+    KeyValueStateMachine loaded(StoreSnapshotFormat format) {
+        KeyValueStateMachine state = new KeyValueStateMachine(mapper, limits, 10_000, 64L << 20, format);
         for (int index = 1; index <= COMMANDS.size(); index++) {
             apply(state, index, COMMANDS.get(index - 1));
         }
         return state;
     }
 
-    private void assertSameState(KeyValueStateMachine restored, KeyValueStateMachine original) {
+    static void assertSameState(KeyValueStateMachine restored, KeyValueStateMachine original) {
         assertThat(restored.size()).isEqualTo(original.size());
         for (JsonNode key : original.keys("")) {
             assertThat(restored.record(key.asString())).as(key.asString()).isEqualTo(original.record(key.asString()));
@@ -179,7 +187,7 @@ class KeyValueSnapshotFormatTest {
         assertThat(restoredEvents.events).isEqualTo(originalEvents.events);
     }
 
-    private static byte[] snapshot(KeyValueStateMachine state) throws IOException {
+    static byte[] snapshot(KeyValueStateMachine state) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         state.snapshot(out);
         return out.toByteArray();
@@ -199,7 +207,7 @@ class KeyValueSnapshotFormatTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void apply(KeyValueStateMachine state, long index, String command) {
+    static void apply(KeyValueStateMachine state, long index, String command) {
         String result = new String(state.apply(index, bytes(command)), StandardCharsets.UTF_8);
         assertThat(result).doesNotContain("\"error\"");
     }

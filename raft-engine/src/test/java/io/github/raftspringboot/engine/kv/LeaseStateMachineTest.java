@@ -102,7 +102,7 @@ class LeaseStateMachineTest {
         apply(52, "{\"op\":\"put\",\"key\":\"format\",\"value\":2}");
         ByteArrayOutputStream snapshot = new ByteArrayOutputStream();
         state.snapshot(snapshot);
-        assertThat(snapshot.toString(StandardCharsets.UTF_8)).startsWith("{\"format\":\"raft-kv/2\",\"entries\":");
+        assertThat(snapshot.toString(StandardCharsets.US_ASCII)).startsWith("RAFTKV/3");
 
         KeyValueStateMachine restored = new KeyValueStateMachine(mapper, limits);
         restored.restore(new ByteArrayInputStream(snapshot.toByteArray()));

@@ -17,6 +17,7 @@ import io.github.raftspringboot.engine.RaftEngine;
 import io.github.raftspringboot.api.ReplicatedStateMachine;
 import io.github.raftspringboot.engine.kv.KeyValueStores;
 import io.github.raftspringboot.engine.kv.StoreLimits;
+import io.github.raftspringboot.engine.kv.StoreSnapshotFormat;
 
 /**
  * Auto-configures the replicated JSON key-value store: the state machine the Raft log drives and the
@@ -36,7 +37,8 @@ public final class RaftKeyValueStoreAutoConfiguration {
     @ConditionalOnMissingBean(name = STATE_MACHINE_BEAN_NAME)
     ReplicatedStateMachine raftKeyValueStateMachine(ObjectProvider<JsonMapper> mapper, RaftProperties properties) {
         return KeyValueStores.stateMachine(mapper(mapper), limits(properties),
-                properties.getLimits().getWatchHistory(), properties.getLimits().getWatchHistorySize().toBytes());
+                properties.getLimits().getWatchHistory(), properties.getLimits().getWatchHistorySize().toBytes(),
+                StoreSnapshotFormat.valueOf(properties.getSnapshot().getFormat().name()));
     }
 
     @Bean
