@@ -99,6 +99,14 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         "Unknown field 'votr'"),
                 Arguments.of("POST", "/remove", "{\"id\":\"n9\",\"forse\":true}", 400, "Unknown field 'forse'"),
                 Arguments.of("POST", "/transfer-leadership?idd=n9", null, 400, "Unknown query parameter 'idd'"),
+                // Any endpoint: a misspelt query parameter is refused, never read at its default
+                Arguments.of("GET", "/key/keep?consistncy=linearizable", null, 400, "Unknown query parameter "
+                        + "'consistncy': GET /key/keep takes consistency, meta"),
+                Arguments.of("GET", "/key?prefx=ke", null, 400, "Unknown query parameter 'prefx'"),
+                Arguments.of("DELETE", "/key/keep?lease=1", null, 400, "Unknown query parameter 'lease': DELETE "
+                        + "/key/keep takes none"),
+                Arguments.of("POST", "/key?leese=1", "{\"keep\":2}", 400, "Unknown query parameter 'leese'"),
+                Arguments.of("GET", "/status?verbose", null, 400, "Unknown query parameter 'verbose'"),
                 // Watch parameters: the message names the range that is accepted
                 Arguments.of("GET", "/watch?prefix=&limit=-1", null, 400, "limit must be a whole number of at least 1"),
                 // Keys in URLs
