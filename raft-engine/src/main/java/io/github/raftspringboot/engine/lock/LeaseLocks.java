@@ -1,5 +1,6 @@
 package io.github.raftspringboot.engine.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import io.github.raftspringboot.api.RaftKeyValueStore;
 import io.github.raftspringboot.api.RaftLeases;
 import io.github.raftspringboot.api.RaftLock;
 import io.github.raftspringboot.api.RaftLocks;
+import io.github.raftspringboot.api.WriteResult;
 
 /**
  * {@link RaftLocks} on {@link RaftLeases}: a lock is a key created if absent on its holder's lease, whose value names
@@ -96,9 +98,24 @@ public final class LeaseLocks implements RaftLocks, AutoCloseable {
     private Optional<LockHolder> take(String name, String key, long leaseId) {
         String owner = nodeId + "/" + UUID.randomUUID();
         Map<String, Object> value = Map.of("owner", owner, "lease", leaseId);
-        var written = leases.putIfAbsent(key, value, leaseId);
+        var written = putIfAbsent(name, key, value, leaseId);
         return written.changed() ? Optional.of(new LockHolder(name, owner, leaseId, written.index()))
                 : Optional.empty();
+    }
+
+    /** The store's check of the key speaks of the key; say that it is the lock's name, and what the key adds. */
+    private WriteResult putIfAbsent(String name, String key, Map<String, Object> value, long leaseId) {
+        try {
+            return leases.putIfAbsent(key, value, leaseId);
+        }
+        catch (IllegalArgumentException ex) {
+            if (ex.getMessage() == null || !ex.getMessage().startsWith("The key is ")) {
+                throw ex;
+            }
+            throw new IllegalArgumentException("The lock name is too long: its key (\"" + KEY_PREFIX + "\" and the "
+                    + "name, " + (key.getBytes(StandardCharsets.UTF_8).length - KEY_PREFIX.length()) + " bytes of "
+                    + "name) is over the store's key limit. " + ex.getMessage(), ex);
+        }
     }
 
     @Override

@@ -94,6 +94,9 @@ class HttpInputRulesTest extends OneNodeHttpFixture {
                         + "\"op\":\">\"}],\"success\":[{\"put\":{\"keep\":9}}]}", 400, "out of range"),
                 Arguments.of("POST", "/lease", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
                 Arguments.of("POST", "/lock/wrapped", "{\"ttl\":18446744073709561.616}", 400, "out of range"),
+                Arguments.of("POST", "/lock/" + "n".repeat(1100), null, 400, "The lock name is too long: its key "
+                        + "(\"_raft/locks/\" and the name, 1100 bytes of name) is over the store's key limit. "
+                        + "The key is 1112 bytes long; the limit is 1024 bytes (raft.limits.max-key-size)"),
                 // Cluster operations: a misspelt field or parameter is refused, not ignored
                 Arguments.of("POST", "/join", "{\"id\":\"n9\",\"addr\":\"127.0.0.1:1\",\"votr\":false}", 400,
                         "Unknown field 'votr'"),
