@@ -160,6 +160,7 @@ final class RestoreFileReceiver implements AutoCloseable {
         }
         Files.move(transfer.partial, files.file(id), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
+        files.verifiedOnArrival(id, sha256);
         files.arrived(id);
         logger.info("Holding restore {}'s file ({} bytes), received and verified", id, piece.getSize());
     }

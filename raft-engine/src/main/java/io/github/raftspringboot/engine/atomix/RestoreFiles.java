@@ -53,6 +53,9 @@ final class RestoreFiles implements AutoCloseable {
     /** Syncs the files being written, a step at a time ({@link BackgroundSync}). */
     private final ExecutorService syncs;
 
+    /** The files checked as they arrived: not read again before their entry is applied ({@link #intact}). */
+    private final VerifiedArrivals verifiedHere = new VerifiedArrivals();
+
     /** The restore whose file the state machine is applying now: never deleted meanwhile. */
     private volatile String applying;
 
@@ -125,6 +128,9 @@ final class RestoreFiles implements AutoCloseable {
      */
     boolean intact(String id, byte[] sha256) {
         try {
+            if (verifiedHere.unchangedSince(id, file(id), sha256)) {
+                return true;
+            }
             if (MessageDigest.isEqual(Sha256.of(file(id)), sha256)) {
                 return true;
             }
@@ -135,6 +141,7 @@ final class RestoreFiles implements AutoCloseable {
             logger.warn("Restore {}'s file on this node cannot be read ({}): deleting it, to get it again from another "
                     + "member", id, ex.toString());
         }
+        verifiedHere.forget(id);
         BackupSpool.deleteQuietly(file(id));
         return false;
     }
@@ -154,12 +161,18 @@ final class RestoreFiles implements AutoCloseable {
                 new IllegalStateException("the node is stopping")));
     }
 
-    /** Takes a verified file (the restore's upload to this node) as restore {@code id}'s, durably. */
-    void adopt(String id, Path verified) throws IOException {
+    /** Takes a verified file (the restore's upload to this node, of SHA-256 {@code sha256}) as restore {@code id}'s. */
+    void adopt(String id, Path verified, byte[] sha256) throws IOException {
         try (FileChannel channel = FileChannel.open(verified, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(verified, file(id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        verifiedOnArrival(id, sha256);
+    }
+
+    /** Restore {@code id}'s file, now in place, was checked against {@code sha256} as its bytes arrived. */
+    void verifiedOnArrival(String id, byte[] sha256) {
+        verifiedHere.record(id, file(id), sha256);
     }
 
     /**
@@ -226,6 +239,7 @@ final class RestoreFiles implements AutoCloseable {
                     if (obsolete) {
                         logger.info("Deleting restore {}'s file: no longer needed (log starts at {})", id,
                                 firstLogIndex);
+                        verifiedHere.forget(id);
                         BackupSpool.deleteQuietly(file);
                         BackupSpool.deleteQuietly(record);
                     }

@@ -122,7 +122,7 @@ final class StreamedRestores {
             distributing.set(true);
             progress.done(sent.get());
             requireMajority(restoreId, members, sends);
-            restoreFiles.files().adopt(restoreId, file);
+            restoreFiles.files().adopt(restoreId, file, growing.awaitSealed());
             progress.phase("committing", -1);
             proposed = true;
             long index = commit(restoreId, length, growing.awaitSealed());

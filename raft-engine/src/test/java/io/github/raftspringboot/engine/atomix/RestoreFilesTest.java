@@ -134,8 +134,31 @@ class RestoreFilesTest {
         byte[] onDisk = Files.readAllBytes(files.file(id));
         onDisk[500] ^= 1;
         Files.write(files.file(id), onDisk);
+        files.close();
+        // A restarted node did not check the file itself: it reads it whole.
+        files = new RestoreFiles(directory, false, "node1");
         assertThat(files.intact(id, sha256)).isFalse();
         assertThat(files.holds(id, backup.length)).as("deleted, to be fetched again").isFalse();
+    }
+
+    @Test
+    void aFileCheckedOnArrivalIsReadAgainOnlyOnceItsSizeOrTimeChanged() throws Exception {
+        files = new RestoreFiles(directory, false, "node1");
+        receiveWhole(id);
+        byte[] sha256 = Sha256.of(backup);
+        FileTime arrived = Files.getLastModifiedTime(files.file(id));
+        byte[] onDisk = Files.readAllBytes(files.file(id));
+        onDisk[500] ^= 1;
+        Files.write(files.file(id), onDisk);
+        // The check on arrival stands while the file is as it was then: it is not read a second time.
+        Files.setLastModifiedTime(files.file(id), arrived);
+        assertThat(files.intact(id, sha256)).isTrue();
+        // Asked with another SHA-256, it is read: the damaged bytes are what match it.
+        assertThat(files.intact(id, Sha256.of(onDisk))).isTrue();
+
+        Files.setLastModifiedTime(files.file(id), FileTime.from(arrived.toInstant().plusSeconds(1)));
+        assertThat(files.intact(id, sha256)).as("changed since: read").isFalse();
+        assertThat(files.holds(id, backup.length)).isFalse();
     }
 
     @Test
