@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -34,7 +35,9 @@ final class KnownQueryParameters implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         String query = request.getQueryString();
-        if (query == null || query.isEmpty() || !(handler instanceof HandlerMethod method)
+        // Only the request as sent: an error dispatch to /error carries the original query string along.
+        if (query == null || query.isEmpty() || request.getDispatcherType() != DispatcherType.REQUEST
+                || !(handler instanceof HandlerMethod method)
                 || !method.getBeanType().getPackageName().startsWith("io.github.raftspringboot.sample")) {
             return true;
         }
