@@ -107,8 +107,9 @@ final class KeyValueSnapshot {
                 throw new IOException("The store snapshot starts with neither '{' (JSON) nor RAFTKV/3 (binary): it is "
                         + "not a store snapshot, or one written by a newer version");
             }
-            try {
-                return BinaryKeyValueSnapshot.read(peeked, mapper, maxHistory, current);
+            // Closed once read, as the JSON parser closes its source: a caller may release the bytes then.
+            try (InputStream source = peeked) {
+                return BinaryKeyValueSnapshot.read(source, mapper, maxHistory, current);
             }
             catch (IllegalArgumentException ex) {
                 throw new IOException("The state is not a valid store snapshot: " + ex.getMessage(), ex);
