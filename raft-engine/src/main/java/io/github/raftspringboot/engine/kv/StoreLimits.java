@@ -15,8 +15,7 @@ public record StoreLimits(int maxKeyBytes, int maxValueBytes, int maxEntryBytes)
         }
         int size = key.getBytes(StandardCharsets.UTF_8).length;
         if (size > maxKeyBytes) {
-            throw new IllegalArgumentException("The key is " + size + " bytes long; the limit is " + maxKeyBytes
-                    + " bytes (raft.limits.max-key-size)");
+            throw new KeyTooLongException(size, maxKeyBytes);
         }
     }
 

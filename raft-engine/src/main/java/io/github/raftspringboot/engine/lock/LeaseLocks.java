@@ -19,6 +19,7 @@ import io.github.raftspringboot.api.RaftLeases;
 import io.github.raftspringboot.api.RaftLock;
 import io.github.raftspringboot.api.RaftLocks;
 import io.github.raftspringboot.api.WriteResult;
+import io.github.raftspringboot.engine.kv.KeyTooLongException;
 
 /**
  * {@link RaftLocks} on {@link RaftLeases}: a lock is a key created if absent on its holder's lease, whose value names
@@ -108,10 +109,7 @@ public final class LeaseLocks implements RaftLocks, AutoCloseable {
         try {
             return leases.putIfAbsent(key, value, leaseId);
         }
-        catch (IllegalArgumentException ex) {
-            if (ex.getMessage() == null || !ex.getMessage().startsWith("The key is ")) {
-                throw ex;
-            }
+        catch (KeyTooLongException ex) {
             throw new IllegalArgumentException("The lock name is too long: its key (\"" + KEY_PREFIX + "\" and the "
                     + "name, " + (key.getBytes(StandardCharsets.UTF_8).length - KEY_PREFIX.length()) + " bytes of "
                     + "name) is over the store's key limit. " + ex.getMessage(), ex);

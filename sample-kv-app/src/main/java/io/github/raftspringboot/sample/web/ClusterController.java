@@ -1,8 +1,6 @@
 package io.github.raftspringboot.sample.web;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.MediaType;
@@ -69,9 +67,7 @@ class ClusterController {
 
     /** Hands leadership to the voter named by {@code id}, or to the most up-to-date one when none is named. */
     @PostMapping("/transfer-leadership")
-    IndexResponse transferLeadership(@RequestParam Map<String, String> parameters) {
-        ClusterRequests.checkParameters(parameters, List.of("id"), "POST /transfer-leadership");
-        String id = parameters.get("id");
+    IndexResponse transferLeadership(@RequestParam(name = "id", required = false) String id) {
         RaftNode leader = node.viaLeader();
         return new IndexResponse(RaftFutures.await(
                 (id == null || id.isBlank()) ? leader.transferLeadership() : leader.transferLeadership(id.trim()),

@@ -1,7 +1,6 @@
 package io.github.raftspringboot.sample.web;
 
 import java.util.List;
-import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
 
@@ -9,9 +8,9 @@ import io.github.raftspringboot.sample.web.ClusterController.JoinRequest;
 import io.github.raftspringboot.sample.web.ClusterController.RemoveRequest;
 
 /**
- * Reads the cluster endpoints' input strictly: a misspelt field or parameter ({@code "votr": false},
- * {@code ?idd=node2}) is refused, since ignoring it would change what the cluster does (a voter added, leadership
- * handed to another node).
+ * Reads the cluster endpoints' bodies strictly: a misspelt field ({@code "votr": false}) is refused, since ignoring
+ * it would change what the cluster does (a voter added). Misspelt query parameters are {@link KnownQueryParameters}'
+ * to refuse.
  */
 final class ClusterRequests {
 
@@ -31,14 +30,6 @@ final class ClusterRequests {
     static RemoveRequest remove(JsonNode body) {
         checkFields(body, List.of("id", "force"), REMOVE_EXAMPLE);
         return new RemoveRequest(string(body, "id", REMOVE_EXAMPLE), bool(body, "force"));
-    }
-
-    /** Refuses query parameters other than {@code known}, naming the ones the endpoint takes. */
-    static void checkParameters(Map<String, String> parameters, List<String> known, String endpoint) {
-        parameters.keySet().stream().filter(name -> !known.contains(name)).findFirst().ifPresent(name -> {
-            throw new IllegalArgumentException("Unknown query parameter '" + name + "': " + endpoint + " takes "
-                    + (known.isEmpty() ? "none" : String.join(", ", known)));
-        });
     }
 
     private static void checkFields(JsonNode body, List<String> known, String example) {

@@ -21,8 +21,9 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Refuses a query parameter the endpoint does not take, naming the ones it does: without this a misspelt
  * {@code ?consistncy=linearizable} read at the default consistency, and {@code ?prefx=a} listed every key, while the
- * client believed it had asked for something else. The names are the handler method's {@code @RequestParam}s; a
- * method that takes them all as a map checks them itself ({@link ClusterRequests#checkParameters}). Only the
+ * client believed it had asked for something else, and {@code ?idd=node2} handed leadership to another node than
+ * node2. The names are the handler method's {@code @RequestParam}s; a method that takes them all as a map takes any
+ * (none of the sample's does). Only the
  * query string counts (a form body is refused as a media type); Actuator's endpoints are not the sample's handlers.
  */
 final class KnownQueryParameters implements HandlerInterceptor {
