@@ -19,7 +19,8 @@ take the commands in turn.
 
 Needs the sample jar and raftmanager jar (mvn -pl sample-kv-app,raft-admin-cli -am package -DskipTests), a JDK's
 jcmd, and free ports (taken from 20000-32000). Everything runs on loopback in a temporary directory, removed at the
-end. Prints a Markdown table (the figures in docs/benchmarks.md come from it).
+end (KEEP_SCALE_DIR=1 keeps it; a run in which the term changed, or that failed, keeps the nodes' logs and GC logs).
+Prints a Markdown table (the figures in docs/benchmarks.md come from it).
 """
 import argparse, glob, json, os, random, re, shlex, shutil, signal, socket, subprocess, sys, tempfile, time
 import urllib.request, urllib.error
@@ -289,6 +290,7 @@ def main():
     peers = ",".join("%s@127.0.0.1:%d" % (i, ports[i][1]) for i in ids)
     nodes = [Node(i, work, peers, ports[i], args.launch, args.xmx, args.jvm_options) for i in ids]
     rows = Rows()
+    term, end_term, completed = None, None, False
     try:
         for node in nodes:
             node.start()
@@ -434,15 +436,27 @@ def main():
                      str(changes)))
         du = subprocess.run(["du", "-sm", os.path.join(work, leader.id)], capture_output=True, text=True).stdout
         rows.append(("state directory of the leader", du.split()[0] + " MB" if du else "?"))
+        completed = True
     finally:
+        end_term = max_term(nodes) if term is not None else None
         for node in nodes:
             node.stop()
         print("| step | result |\n|---|---|")
         for step, result in rows:
             print("| %s | %s |" % (step, result))
-        print("\nload average %s; logs in %s" % (loadavg(), work))
-        if os.environ.get("KEEP_SCALE_DIR") != "1":
+        if os.environ.get("KEEP_SCALE_DIR") == "1":
+            print("\nload average %s; logs and state in %s" % (loadavg(), work))
+        elif completed and end_term == term:
+            print("\nload average %s" % loadavg())
             shutil.rmtree(work, ignore_errors=True)
+        else:
+            # A leader change (or a failed run) is what must be explained: keep the nodes' logs and GC logs, not their
+            # gigabytes of state.
+            for entry in os.listdir(work):
+                if not entry.endswith(".log"):
+                    path = os.path.join(work, entry)
+                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
+            print("\nload average %s; the term changed or the run failed: the nodes' logs are kept in %s" % (loadavg(), work))
 
 
 if __name__ == "__main__":
