@@ -247,6 +247,19 @@ def leader_of(nodes):
     return None
 
 
+def settled_leader(nodes):
+    """The leader and its term once every node names it in that term (the start-up elections over), else None."""
+    statuses = [n.status() for n in nodes]
+    if not all(statuses):
+        return None
+    views = {(s.get("term"), (s.get("leader") or {}).get("id")) for s in statuses}
+    if len(views) != 1:
+        return None
+    term, leader_id = views.pop()
+    leader = next((n for n, s in zip(nodes, statuses) if s.get("nodeId") == leader_id and s.get("role") == "LEADER"), None)
+    return (leader, term) if leader else None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=1_000_000)
@@ -294,7 +307,10 @@ def main():
     try:
         for node in nodes:
             node.start()
-        leader, term = wait_for("a leader", lambda: leader_of(nodes), args.wait)
+        # The load starts once all three nodes name one leader in one term: an election still settling at the start
+        # (a second one while the first leader's messages are slow to reach a node that has just started) is the
+        # start's, not the load's.
+        leader, term = wait_for("a leader all three nodes follow", lambda: settled_leader(nodes), args.wait)
         follower = next(n for n in nodes if n is not leader)
         other = next(n for n in nodes if n is not leader and n is not follower)
         value = "v" * (args.value_bytes - 2)  # a JSON string of value-bytes bytes
@@ -420,8 +436,13 @@ def main():
                             if len(cli_launches) > 1 else ""),
                          "%.1f s; %s" % (time.time() - started, terms_moved())))
 
-        heaps = ", ".join("%s %d MB" % (n.id, n.heap_mb()) for n in nodes)
-        rows.append(("heap after a full GC", heaps))
+        # The term is read before the heap is weighed: a full collection stops a node for about half a second, which
+        # on the leader is an election timeout (the followers elect another leader, as they should).
+        final = leader_of(nodes)
+        changes = (final[1] - term) if final else "no leader"
+        end_term = final[1] if final else None
+        heaps = {n.id: n.heap_mb() for n in sorted(nodes, key=lambda n: final is not None and n is final[0])}
+        rows.append(("heap after a full GC (the leader's last)", ", ".join("%s %d MB" % (n.id, heaps[n.id]) for n in nodes)))
         rows.append(("largest heap left after a collection during the run (gc log)",
                      ", ".join("%s %d MB" % (n.id, peak_after_gc_mb(work, n.id)) for n in nodes)))
         rows.append(("collection pauses (gc log)", ", ".join("%s %s" % (n.id, gc_pauses(work, n.id)) for n in nodes)))
@@ -430,15 +451,14 @@ def main():
                      ", ".join("%s %d" % (i, count_lines(path, "Heartbeat timed out")) for i, path in logs.items())))
         rows.append(("of those, pre-votes held back as the leader's messages were arriving (logged once a second at most)",
                      ", ".join("%s %d" % (i, count_lines(path, "no pre-vote sent")) for i, path in logs.items())))
-        final = leader_of(nodes)
-        changes = (final[1] - term) if final else "no leader"
         rows.append(("leader changes during the run (term %s -> %s)" % (term, final[1] if final else "?"),
                      str(changes)))
         du = subprocess.run(["du", "-sm", os.path.join(work, leader.id)], capture_output=True, text=True).stdout
         rows.append(("state directory of the leader", du.split()[0] + " MB" if du else "?"))
         completed = True
     finally:
-        end_term = max_term(nodes) if term is not None else None
+        if end_term is None and term is not None:
+            end_term = max_term(nodes)
         for node in nodes:
             node.stop()
         print("| step | result |\n|---|---|")

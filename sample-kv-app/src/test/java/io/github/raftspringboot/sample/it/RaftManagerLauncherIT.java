@@ -21,14 +21,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The {@code raftmanager} launcher's class data archive, with every JDK of this machine (the test's own, and the
- * others under /usr/lib/jvm): the first run writes it, the next one loads raftmanager's classes from it, a jar newer
- * than the archive makes a new one, and none of it shows in the command's output or exit status; where the archive
- * cannot be written, or {@code RAFTMANAGER_CDS=off}, the command runs the same without one.
+ * others under /usr/lib/jvm): the first run trains it (gRPC's classes in it, not only those of the command that ran
+ * first) and runs from it, the next ones too, a jar newer than the archive makes a new one, and none of it shows in
+ * the command's output or exit status; where the archive cannot be written, or {@code RAFTMANAGER_CDS=off}, the
+ * command runs the same without one.
  */
 class RaftManagerLauncherIT {
 
     private static final String MAIN_CLASS_FROM_ARCHIVE =
             "io.github.raftspringboot.admin.cli.RaftManager source: shared objects file (top)";
+
+    private static final String GRPC_CLASS_FROM_ARCHIVE =
+            "io.grpc.netty.NettyChannelBuilder source: shared objects file (top)";
 
     @TempDir
     Path work;
@@ -52,26 +56,32 @@ class RaftManagerLauncherIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jdks")
-    void theClassArchiveIsWrittenOnceUsedAfterAndRenewedForANewerJar(Path javaHome) throws Exception {
+    void theClassArchiveIsTrainedOnceUsedByEveryRunAndRenewedForANewerJar(Path javaHome) throws Exception {
         Path launcher = launcher();
         Path archives = work.resolve("cds");
         Run without = run(launcher, javaHome, Map.of("RAFTMANAGER_CDS", "off", "RAFTMANAGER_CDS_DIR", archives.toString()));
         assertThat(archives).doesNotExist();
 
-        Run writing = run(launcher, javaHome, Map.of("RAFTMANAGER_CDS_DIR", archives.toString()));
+        // The first run trains the archive (a --version run would hold picocli's classes only), then runs from it.
+        Run first = run(launcher, javaHome, Map.of("RAFTMANAGER_CDS_DIR", archives.toString(),
+                "JAVA_OPTS", "-Xlog:class+load=info:file=" + work.resolve("first.log")));
         Path archive = onlyArchive(archives);
         assertThat(archive.getFileName().toString()).matches("raftmanager-\\d+[\\d.]*-\\d+\\.jsa");
-        Run reading = run(launcher, javaHome, Map.of("RAFTMANAGER_CDS_DIR", archives.toString(),
-                "JAVA_OPTS", "-Xlog:class+load=info:file=" + work.resolve("classes.log")));
+        assertThat(Files.readString(work.resolve("first.log"))).contains(MAIN_CLASS_FROM_ARCHIVE)
+            .contains(GRPC_CLASS_FROM_ARCHIVE);
+        FileTime trained = Files.getLastModifiedTime(archive);
+        Run next = run(launcher, javaHome, Map.of("RAFTMANAGER_CDS_DIR", archives.toString(),
+                "JAVA_OPTS", "-Xlog:class+load=info:file=" + work.resolve("next.log")));
+        assertThat(Files.readString(work.resolve("next.log"))).contains(MAIN_CLASS_FROM_ARCHIVE);
+        assertThat(Files.getLastModifiedTime(onlyArchive(archives))).isEqualTo(trained);
 
         // A refused connection: one line on each stream, exit status 1, alike with and without the archive.
         assertThat(without.exitCode()).isEqualTo(1);
         assertThat(without.stdout()).isEqualTo("Invoking Leader()\n");
         assertThat(without.stderr()).startsWith("raftmanager: Leader failed: cannot reach the server");
-        assertThat(List.of(writing, reading)).allSatisfy(run -> assertThat(run).isEqualTo(without));
-        assertThat(Files.readString(work.resolve("classes.log"))).contains(MAIN_CLASS_FROM_ARCHIVE);
+        assertThat(List.of(first, next)).allSatisfy(run -> assertThat(run).isEqualTo(without));
 
-        // An archive older than the jar (a new build) is written again rather than left unused.
+        // An archive older than the jar (a new build) is trained again rather than left unused.
         FileTime jarTime = Files.getLastModifiedTime(launcher.resolveSibling("raftmanager.jar"));
         Files.setLastModifiedTime(archive, FileTime.fromMillis(jarTime.toMillis() - Duration.ofHours(1).toMillis()));
         assertThat(run(launcher, javaHome, Map.of("RAFTMANAGER_CDS_DIR", archives.toString()))).isEqualTo(without);
