@@ -131,6 +131,10 @@ final class PeerRequestHooks {
             Function<PollRequest, CompletableFuture<PollResponse>> handler) {
         long window = settings.electionTimeout().toNanos() / 2;
         return request -> {
+            if (context.getRole() == RaftServer.Role.LEADER) {
+                // Atomix's leader refuses every poll itself: nothing to check, and no "passed" line to log.
+                return handler.apply(request);
+            }
             // A leader of this term was heard: refuse, even if Atomix forgot the leader. When a follower's own election
             // timer runs out, Atomix sets its leader to null until the Raft thread handles the next append; under
             // load (a slow sync, a starved process) that is often while the leader's messages are arriving, and
