@@ -475,7 +475,10 @@ def main():
             for entry in os.listdir(work):
                 if not entry.endswith(".log"):
                     path = os.path.join(work, entry)
-                    shutil.rmtree(path, ignore_errors=True) if os.path.isdir(path) else os.remove(path)
+                    if os.path.isdir(path):
+                        shutil.rmtree(path, ignore_errors=True)
+                    else:
+                        os.remove(path)
             print("\nload average %s; the term changed or the run failed: the nodes' logs are kept in %s" % (loadavg(), work))
 
 

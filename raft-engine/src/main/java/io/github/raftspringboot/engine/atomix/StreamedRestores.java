@@ -122,10 +122,11 @@ final class StreamedRestores {
             distributing.set(true);
             progress.done(sent.get());
             requireMajority(restoreId, members, sends);
-            restoreFiles.files().adopt(restoreId, file, growing.awaitSealed());
+            byte[] uploadedSha256 = growing.awaitSealed();
+            restoreFiles.files().adopt(restoreId, file, uploadedSha256);
             progress.phase("committing", -1);
             proposed = true;
-            long index = commit(restoreId, length, growing.awaitSealed());
+            long index = commit(restoreId, length, uploadedSha256);
             logger.info("Restore {} took effect at index {} after {} ms", restoreId, index,
                     (System.nanoTime() - started) / 1_000_000);
             return index;
