@@ -97,8 +97,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The opens are the Raft engine's (docs/configuration.md), for --mode=api's member in this JVM.
+# The opens are the Raft engine's (docs/configuration.md), for --mode=api's member in this JVM. On Java 24 and later
+# that member gets the options the sample nodes get there (SideBySideBenchmark.withJdkOptions), unless
+# BENCHMARK_JAVA_OPTS says otherwise: without them Netty runs without sun.misc.Unsafe on Java 25 (docs/benchmarks.md).
+JAVA_FEATURE="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+JDK_OPTIONS=""
+if [[ "${JAVA_FEATURE:-0}" =~ ^[0-9]+$ && "$JAVA_FEATURE" -ge 24 && "${BENCHMARK_JAVA_OPTS:-}" != *--sun-misc-unsafe-memory-access* ]]; then
+  JDK_OPTIONS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+fi
 # shellcheck disable=SC2086
 java --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
-  ${BENCHMARK_JAVA_OPTS:-} -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
+  $JDK_OPTIONS ${BENCHMARK_JAVA_OPTS:-} -jar "$BENCHMARK_JAR" --sample-jar "$SAMPLE_JAR" --etcd "$ETCD" --work-dir "$WORK_DIR" \
   --project-root "$ROOT" --report "$REPORT" "$@"
