@@ -100,10 +100,12 @@ trap cleanup EXIT
 # The opens are the Raft engine's (docs/configuration.md), for --mode=api's member in this JVM. On Java 24 and later
 # that member gets the options the sample nodes get there (SideBySideBenchmark.withJdkOptions), unless
 # BENCHMARK_JAVA_OPTS says otherwise: without them Netty runs without sun.misc.Unsafe on Java 25 (docs/benchmarks.md).
+# shellcheck source=scripts/cds-train.sh
+source "$ROOT/scripts/cds-train.sh"   # JDK25_OPTIONS: the options the JDK 25 launches of the sample take
 JAVA_FEATURE="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 JDK_OPTIONS=""
 if [[ "${JAVA_FEATURE:-0}" =~ ^[0-9]+$ && "$JAVA_FEATURE" -ge 24 && "${BENCHMARK_JAVA_OPTS:-}" != *--sun-misc-unsafe-memory-access* ]]; then
-  JDK_OPTIONS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+  JDK_OPTIONS="$JDK25_OPTIONS"
 fi
 # shellcheck disable=SC2086
 java --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
