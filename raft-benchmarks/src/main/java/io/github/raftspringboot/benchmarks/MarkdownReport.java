@@ -47,9 +47,8 @@ final class MarkdownReport {
         for (WorkloadResult result : results) {
             out.append(row(result)).append('\n');
             notes.addAll(notes(result));
-            if (settings.mode() == BenchmarkMode.API) {
-                clientCpuNote(result).ifPresent(notes::add);
-            }
+            (settings.mode() == BenchmarkMode.API ? clientCpuNote(result) : loadGeneratorCpuNote(result))
+                .ifPresent(notes::add);
         }
         if (!notes.isEmpty()) {
             out.append('\n');
@@ -185,6 +184,30 @@ final class MarkdownReport {
         }
         return Optional.of(result.workload().label() + ": client-side CPU per request: "
                 + String.join("; ", parts) + ".");
+    }
+
+    /**
+     * HTTP mode: what this JVM (the clients and the JDK's {@code HttpClient}) used per request and in cores, for each
+     * system. It runs on the servers' cores, so on a small machine it takes CPU from both systems and pulls every
+     * throughput ratio towards 1: readers need it to weigh a ratio.
+     */
+    static Optional<String> loadGeneratorCpuNote(WorkloadResult result) {
+        List<String> parts = new ArrayList<>();
+        loadGeneratorPart("kv", result.kv()).ifPresent(parts::add);
+        loadGeneratorPart("etcd", result.etcd()).ifPresent(parts::add);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(result.workload().label() + ": the load generator's CPU per request (this JVM, on the"
+                + " servers' cores, in no CPU column): " + String.join("; ", parts) + ".");
+    }
+
+    private static Optional<String> loadGeneratorPart(String system, RunResult run) {
+        if (run == null || run.requests() == 0 || run.seconds() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(system + " " + micros(run.loadGeneratorCpuMicrosPerRequest())
+                + String.format(Locale.ROOT, " (%.2f of a core)", run.loadGeneratorCpuSeconds() / run.seconds()));
     }
 
     private static String micros(double value) {

@@ -120,14 +120,19 @@ class MarkdownReportTest {
     }
 
     @Test
-    void theHttpReportHasNoClientSideCpuNotes() {
+    void theHttpReportGivesTheLoadGeneratorsCpuPerRequestAndInCoresForEachSystem() {
+        RunResult kv = new RunResult(2_000, 0, null, 0, histogram(1_000), 2.0, 1.0, 0, 0.5, 1);
+        RunResult etcd = new RunResult(1_000, 0, null, 0, histogram(1_000), 2.0, 1.0, 0, 0.3, 1);
+
         String report = MarkdownReport.render(FACTS, settings(List.of(PUT_64)), SessionNotes.none(),
-                List.of(new WorkloadResult(PUT_64, result(10, 1.0, 0.1, 1_000, 1_000), null,
-                        result(10, 1.0, 0.1, 1_000, 1_000), null)));
+                List.of(new WorkloadResult(PUT_64, kv, null, etcd, null)));
 
         assertThat(report).startsWith("## Sample HTTP API (kv) vs etcd's JSON gateway, side by side (quick smoke run)")
             .contains("client i talks to member i mod 3")
-            .doesNotContain("client-side CPU");
+            .doesNotContain("client-side CPU")
+            // 0.5 s / 2000 = 250 µs over 2 s = 0.25 of a core; 0.3 s / 1000 = 300 µs, 0.15 of a core.
+            .contains("- put, 64 clients, 256 B: the load generator's CPU per request (this JVM, on the servers'"
+                    + " cores, in no CPU column): kv 250 µs (0.25 of a core); etcd 300 µs (0.15 of a core).");
     }
 
     private static BenchmarkSettings settings(List<Workload> workloads) {
